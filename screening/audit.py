@@ -1,0 +1,30 @@
+"""Saving and deleting CRF data with its audit trail (django-simple-history).
+
+The one place that stamps the acting user and the reason for change on the
+history row. The reason is cleared afterwards: left on the instance it would
+stamp the next save too.
+"""
+
+from django.db import transaction
+
+
+def save_with_audit(instance, user, reason=""):
+    instance._history_user = user
+    instance._change_reason = reason
+    try:
+        with transaction.atomic():
+            if instance.pk:
+                instance.version += 1
+            instance.save()
+    finally:
+        del instance._history_user, instance._change_reason
+    return instance
+
+
+def delete_with_audit(instance, user, reason):
+    instance._history_user = user
+    instance._change_reason = reason
+    try:
+        instance.delete()
+    finally:
+        del instance._history_user, instance._change_reason

@@ -1,0 +1,40 @@
+"""Modified Rodnan skin score (Clements 1993; reference §3.8).
+
+Skin thickness 0–3 at 17 sites, total 0–51. Any of DIFFUSE_SITES above 0 suggests
+the diffuse cutaneous subset (LeRoy 1988), which the investigator confirms.
+"""
+
+from typing import Mapping
+
+from .numbers import exact
+from .scores import Score, graded_score
+
+MRSS_SITE_MAX = 3
+MRSS_MAX = 51
+
+_PAIRED_SITES = ("fingers", "hands", "forearms", "upper_arms", "thighs", "lower_legs", "feet")
+MRSS_SITES: tuple[str, ...] = ("face", "anterior_chest", "abdomen") + tuple(
+    f"{site}_{side}" for site in _PAIRED_SITES for side in ("right", "left")
+)
+
+DIFFUSE_SITES = (
+    "upper_arms_right",
+    "upper_arms_left",
+    "thighs_right",
+    "thighs_left",
+    "anterior_chest",
+    "abdomen",
+)
+
+
+def mrss_total(scores: Mapping[str, int | None]) -> Score:
+    """mRSS total from the 17 site scores; a missing site could still be up to 3."""
+    return graded_score(scores, MRSS_SITES, MRSS_SITE_MAX)
+
+
+def relative_change(current: float, reference: float) -> float:
+    """(current − reference) / reference, computed exactly on the entered decimals."""
+    base = exact(reference)
+    if base <= 0:
+        raise ValueError(f"the reference value must be above zero, got {reference!r}")
+    return float((exact(current) - base) / base)

@@ -1,0 +1,52 @@
+"""2013 ACR/EULAR classification criteria for systemic sclerosis (van den Hoogen 2013; reference §3.7).
+
+Within each category only the highest-weighted item counts; the category scores are
+summed and ≥ 9 classifies. Skin thickening of the fingers of both hands extending
+proximal to the MCP joints scores 9 and is sufficient alone; without it the maximum is 19.
+"""
+
+from typing import Mapping
+
+from .scores import Score, yes_no_answers
+
+SSC_2013_THRESHOLD = 9
+SSC_2013_SUFFICIENT_ITEM = "skin_proximal_to_mcp"
+
+# code -> (label, weight, category)
+SSC_2013_ITEMS: dict[str, tuple[str, int, str]] = {
+    "skin_proximal_to_mcp": (
+        "Skin thickening of the fingers of both hands extending proximal to the MCP joints", 9, "skin_proximal",
+    ),
+    "puffy_fingers": ("Puffy fingers", 2, "finger_skin"),
+    "sclerodactyly": ("Sclerodactyly of the fingers (distal to the MCPs, proximal to the PIPs)", 4, "finger_skin"),
+    "digital_tip_ulcers": ("Digital tip ulcers", 2, "fingertip_lesions"),
+    "fingertip_pitting_scars": ("Fingertip pitting scars", 3, "fingertip_lesions"),
+    "telangiectasia": ("Telangiectasia", 2, "telangiectasia"),
+    "abnormal_nailfold_capillaries": ("Abnormal nailfold capillaries", 2, "nailfold_capillaries"),
+    "pah": ("Pulmonary arterial hypertension (right-heart catheter)", 2, "lung"),
+    "ild": ("Interstitial lung disease", 2, "lung"),
+    "raynaud": ("Raynaud's phenomenon", 3, "raynaud"),
+    "anticentromere": ("Anticentromere antibody", 3, "autoantibodies"),
+    "anti_topoisomerase": ("Anti-topoisomerase I (anti-Scl-70) antibody", 3, "autoantibodies"),
+    "anti_rna_polymerase_iii": ("Anti-RNA polymerase III antibody", 3, "autoantibodies"),
+}
+
+
+def ssc_2013_score(items: Mapping[str, bool | None]) -> Score:
+    """2013 ACR/EULAR SSc score; `counted` holds the item that scored in each category."""
+    answers = yes_no_answers(items, SSC_2013_ITEMS)
+    best_present: dict[str, str] = {}
+    best_possible: dict[str, int] = {}
+    for code, (_label, weight, category) in SSC_2013_ITEMS.items():
+        if answers[code] is True and weight > _weight(best_present.get(category)):
+            best_present[category] = code
+        if answers[code] is not False:
+            best_possible[category] = max(best_possible.get(category, 0), weight)
+    counted = tuple(code for code in SSC_2013_ITEMS if code in best_present.values())
+    unanswered = tuple(code for code, value in answers.items() if value is None)
+    total = sum(SSC_2013_ITEMS[code][1] for code in counted)
+    return Score(total, sum(best_possible.values()), unanswered, counted)
+
+
+def _weight(code: str | None) -> int:
+    return SSC_2013_ITEMS[code][1] if code else 0

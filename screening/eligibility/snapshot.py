@@ -1,0 +1,55 @@
+"""The plain, database-free picture of one screening record that the rules read.
+
+Built from the database by `screening.snapshots.build_snapshot` (a fixed number of
+queries); built by hand in tests. Normalised values:
+- yes/no questions: True / False, and None when unanswered or "unknown";
+- test results: the choice code ("positive", "negative", "detected", ...), None when blank
+  ("not_done" is kept as given so the evidence can say so; rules treat it as missing);
+- numbers: float (or int for grades), None when blank; dates: datetime.date or None.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+SECTION_KEYS = ("organ", "infection", "reproductive", "history", "sle", "aav", "iim", "ssc", "judgement")
+ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    # ScreeningRecord fields: screening_number, sex ("F"/"M"), date_of_birth, indication
+    # ("SLE"/"AAV"/"IIM"/"DCSSC"), screening_date, consent_date, consent_version,
+    # planned_ld_date, actual_ld_date.
+    record: Mapping[str, Any]
+    # section key -> field name -> value; a section never saved is {}.
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    medications: tuple = ()
+    labs: tuple = ()
+    pfts: tuple = ()
+    mrss: tuple = ()
+    bvas_items: tuple = ()
+    events: tuple = ()
+
+    def section(self, key):
+        return self.sections.get(key) or {}
+
+    def as_data(self):
+        return {
+            "record": dict(self.record),
+            "sections": {k: dict(v) for k, v in sorted(self.sections.items())},
+            **{key: [dict(row) for row in getattr(self, key)] for key in ROW_KEYS},
+        }
+
+    def digest(self):
+        """SHA-256 of the canonical JSON form: what a signature is bound to."""
+        text = json.dumps(self.as_data(), sort_keys=True, default=_json_default, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _json_default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")

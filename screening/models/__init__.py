@@ -1,0 +1,21 @@
+from .records import CrfModel, ScreeningRecord
+from .rows import BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest
+from .sections import (
+    AavSection,
+    IimSection,
+    InfectionScreen,
+    Judgement,
+    MedicalHistory,
+    OrganFunction,
+    Reproductive,
+    SleSection,
+    SscSection,
+)
+from .sites import ROLES, Site, SiteMembership
+
+__all__ = [
+    "AavSection", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
+    "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
+    "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
+    "Site", "SiteMembership", "SleSection", "SscSection",
+]

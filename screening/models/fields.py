@@ -1,0 +1,57 @@
+"""Field helpers for CRF questions.
+
+Every question distinguishes "not answered" (blank) from an explicit "Unknown /
+not done", so a missing datum is never mistaken for a "No".
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+ANSWER_CHOICES = [(YES, "Yes"), (NO, "No"), (UNKNOWN, "Unknown / not assessed")]
+
+POSITIVE, NEGATIVE, NOT_DONE = "positive", "negative", "not_done"
+RESULT_CHOICES = [(POSITIVE, "Positive"), (NEGATIVE, "Negative"), (NOT_DONE, "Not done")]
+
+
+def answer(verbose_name, help_text=""):
+    return models.CharField(
+        verbose_name, max_length=8, choices=ANSWER_CHOICES, blank=True, help_text=help_text
+    )
+
+
+def result(verbose_name, help_text="", choices=RESULT_CHOICES):
+    return models.CharField(
+        verbose_name, max_length=16, choices=choices, blank=True, help_text=help_text
+    )
+
+
+def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
+    """A nullable decimal with its range and unit in the help text."""
+    digits = len(str(int(high))) + decimals
+    text = f"{unit}; {low}–{high}."
+    if help_text:
+        text = f"{help_text} ({text})"
+    return models.DecimalField(
+        verbose_name,
+        max_digits=digits,
+        decimal_places=decimals,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=text,
+    )
+
+
+def grade(verbose_name, high, help_text=""):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(high)],
+        help_text=help_text or f"0–{high}",
+    )
+
+
+def event_date(verbose_name, help_text=""):
+    return models.DateField(verbose_name, null=True, blank=True, help_text=help_text)

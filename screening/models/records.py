@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from screening.vocabulary import INDICATIONS
+
+from .fields import event_date
+from .sites import Site
+
+
+class CrfModel(models.Model):
+    """Base of every CRF model: audited, versioned for optimistic locking."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScreeningRecord(CrfModel):
+    SCREENING, SCREEN_FAILED, ENROLLED, WITHDRAWN = "screening", "screen_failed", "enrolled", "withdrawn"
+    STATUS_CHOICES = [
+        (SCREENING, "In screening"),
+        (SCREEN_FAILED, "Screen failure"),
+        (ENROLLED, "Enrolled"),
+        (WITHDRAWN, "Withdrawn"),
+    ]
+    SEX_CHOICES = [("F", "Female"), ("M", "Male")]
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="records")
+    screening_number = models.CharField(max_length=16, unique=True, editable=False)
+    initials = models.CharField(
+        "subject initials", max_length=4, help_text="2–4 letters; no names are stored."
+    )
+    sex = models.CharField(max_length=1, choices=SEX_CHOICES)
+    date_of_birth = models.DateField("date of birth")
+    indication = models.CharField(
+        "target indication",
+        max_length=8,
+        choices=list(INDICATIONS.items()),
+        help_text="Exactly one; its section is the only indication section offered.",
+    )
+    screening_date = models.DateField("screening visit date")
+    consent_date = event_date(
+        "informed consent date", "Date the subject signed the informed consent form."
+    )
+    consent_version = models.CharField(
+        "consent form version", max_length=32, blank=True, help_text="As printed on the ICF, e.g. v2.1."
+    )
+    planned_ld_date = event_date("planned lymphodepletion start date")
+    actual_ld_date = event_date("actual lymphodepletion start date")
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=SCREENING)
+    rescreen_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescreens",
+        verbose_name="re-screening of",
+        help_text="The earlier screening record of this patient, if re-screened.",
+    )
+    comment = models.TextField(blank=True, help_text="Free text; not used by the eligibility rules.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-screening_date", "-id"]
+        permissions = [
+            ("enter_crf", "Can enter and correct CRF data"),
+            ("record_judgement", "Can record investigator judgement items"),
+            ("sign_eligibility", "Can sign eligibility"),
+            ("view_audit_trail", "Can view audit trails"),
+            ("import_records", "Can import screening records"),
+        ]
+
+    def __str__(self):
+        return self.screening_number
+
+    def save(self, *args, **kwargs):
+        if not self.screening_number:
+            self.screening_number = self._next_screening_number()
+        super().save(*args, **kwargs)
+
+    def _next_screening_number(self):
+        # Lock the site row so two coordinators never get the same number.
+        with transaction.atomic():
+            site = Site.objects.select_for_update().get(pk=self.site_id)
+            number = site.next_screening_sequence
+            Site.objects.filter(pk=site.pk).update(next_screening_sequence=number + 1)
+        return f"{site.code}-{number:04d}"
+
+    def get_absolute_url(self):
+        return reverse("record_detail", args=[self.pk])
+
+    @property
+    def consented(self):
+        return bool(self.consent_date and self.consent_version)

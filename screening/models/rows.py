@@ -1,0 +1,169 @@
+"""Repeating rows of the CRF: each belongs to one screening record."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from screening.calculators.bvas import BVAS_V3_ITEMS
+from screening.calculators.mrss import MRSS_SITES
+from screening.calculators.units import ANALYTES, UNIT_LABELS
+from screening.vocabulary import (
+    DOSE_UNITS,
+    DRUGS,
+    EVENT_KINDS,
+    FREQUENCIES,
+    OUTCOMES,
+    PURPOSES,
+    ROUTES,
+)
+
+from .fields import answer, event_date, grade, measurement
+from .records import CrfModel, ScreeningRecord
+
+
+class Row(CrfModel):
+    record = models.ForeignKey(ScreeningRecord, on_delete=models.CASCADE, related_name="%(class)s_rows")
+
+    class Meta:
+        abstract = True
+
+
+class Medication(Row):
+    drug = models.CharField(max_length=32, choices=[(k, v[0]) for k, v in DRUGS.items()])
+    drug_other = models.CharField("drug name (if other)", max_length=100, blank=True)
+    dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    dose_unit = models.CharField(max_length=8, choices=list(DOSE_UNITS.items()), blank=True)
+    route = models.CharField(max_length=8, choices=list(ROUTES.items()), blank=True)
+    frequency = models.CharField(max_length=24, choices=list(FREQUENCIES.items()), blank=True)
+    start_date = models.DateField("start date")
+    stop_date = models.DateField("stop date", null=True, blank=True)
+    ongoing = models.BooleanField(default=False)
+    purpose = models.CharField(
+        max_length=12, choices=list(PURPOSES.items()), default="treatment",
+        help_text="Anti-infectives: prophylaxis does not count against EXC-10e.",
+    )
+    outcome = models.CharField(max_length=24, choices=list(OUTCOMES.items()), blank=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+
+    def __str__(self):
+        return f"{self.get_drug_display()} from {self.start_date}"
+
+    def clean(self):
+        if self.stop_date and self.start_date and self.stop_date < self.start_date:
+            raise ValidationError({"stop_date": "The stop date is before the start date."})
+        if self.ongoing and self.stop_date:
+            raise ValidationError({"ongoing": "An ongoing course has no stop date."})
+        if not self.ongoing and not self.stop_date:
+            raise ValidationError({"stop_date": "Give the stop date, or tick ongoing."})
+        if self.drug == "other" and not self.drug_other:
+            raise ValidationError({"drug_other": "Name the drug."})
+        if self.dose is not None and not self.dose_unit:
+            raise ValidationError({"dose_unit": "Choose the unit of the dose."})
+
+
+UNIT_CHOICES = sorted({(u, UNIT_LABELS.get(u, u)) for a in ANALYTES.values() for u in a.units})
+
+
+class LabResult(Row):
+    analyte = models.CharField(max_length=16, choices=[(k, a.label) for k, a in ANALYTES.items()])
+    sample_date = models.DateField("sample date")
+    not_done = models.BooleanField("not done", default=False)
+    value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=12, choices=UNIT_CHOICES, blank=True)
+    lln = models.DecimalField("lower limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+    uln = models.DecimalField("upper limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        ordering = ["analyte", "sample_date", "id"]
+
+    def __str__(self):
+        return f"{self.get_analyte_display()} {self.value} {self.unit} on {self.sample_date}"
+
+    def clean(self):
+        if self.not_done:
+            if self.value is not None:
+                raise ValidationError({"value": "A test marked not done has no value."})
+            return
+        errors = {}
+        if self.value is None:
+            errors["value"] = "Enter the value, or tick not done."
+        if not self.unit:
+            errors["unit"] = "Choose the unit the lab reported."
+        elif self.analyte in ANALYTES and self.unit not in ANALYTES[self.analyte].units:
+            allowed = ", ".join(UNIT_LABELS.get(u, u) for u in ANALYTES[self.analyte].units)
+            errors["unit"] = f"This analyte is reported in {allowed}."
+        if self.value is not None and self.value < 0:
+            errors["value"] = "A lab value cannot be negative."
+        if self.uln is not None and self.uln <= 0:
+            errors["uln"] = "The upper limit of normal must be above zero."
+        if self.lln is not None and self.uln is not None and self.lln > self.uln:
+            errors["lln"] = "The lower limit is above the upper limit."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PulmonaryFunctionTest(Row):
+    test_date = models.DateField("test date")
+    fvc_pct = measurement("FVC", 10, 150, "% predicted")
+    dlco_pct = measurement("DLCO", 5, 150, "% predicted")
+
+    class Meta:
+        ordering = ["test_date", "id"]
+        verbose_name = "pulmonary function test"
+
+    def __str__(self):
+        return f"PFT on {self.test_date}"
+
+
+class MrssAssessment(Row):
+    assessment_date = models.DateField("assessment date")
+
+    class Meta:
+        ordering = ["assessment_date", "id"]
+        verbose_name = "mRSS assessment"
+
+    def __str__(self):
+        return f"mRSS on {self.assessment_date}"
+
+
+for _code in MRSS_SITES:
+    MrssAssessment.add_to_class(_code, grade(_code.replace("_", " "), 3, "0 normal – 3 severe"))
+
+
+class BvasItem(Row):
+    item = models.CharField(
+        "BVAS v3 item", max_length=48, choices=[(k, v[1]) for k, v in BVAS_V3_ITEMS.items()]
+    )
+    new_or_worse = models.BooleanField("new or worse (within 4 weeks)", default=True)
+    major = answer("classed as major by the assessing physician")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "BVAS v3 item"
+
+    def __str__(self):
+        return self.item
+
+
+class PriorEvent(Row):
+    kind = models.CharField(max_length=32, choices=list(EVENT_KINDS.items()))
+    start_date = models.DateField("date (or start)")
+    end_date = models.DateField("end date", null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    systemic_treatment = answer(
+        "treated with systemic antibacterial, antiviral or antifungal (not prophylaxis)",
+        "Infections only.",
+    )
+    treatment_end = event_date("end of that treatment")
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name = "prior event"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.start_date}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})

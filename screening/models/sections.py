@@ -1,0 +1,311 @@
+"""One model per CRF section (one row per screening record).
+
+The item lists of the scored instruments (SLEDAI-2K, 2019 EULAR/ACR, 2017
+EULAR/ACR, 2013 ACR/EULAR, MMT-8) come from the calculators, so the CRF and the
+scoring cannot disagree about which items exist.
+"""
+
+from django.db import models
+
+from screening.calculators.iim import IIM_2017_ITEMS
+from screening.calculators.mmt8 import MMT8_GROUPS
+from screening.calculators.sle_classification import SLE_2019_DOMAINS
+from screening.calculators.sledai import SLEDAI_2K
+from screening.calculators.ssc import SSC_2013_ITEMS
+
+from .fields import answer, event_date, grade, measurement, result
+from .records import CrfModel, ScreeningRecord
+
+
+class Section(CrfModel):
+    record = models.OneToOneField(ScreeningRecord, on_delete=models.CASCADE, related_name="%(class)s")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} of {self.record}"
+
+
+class OrganFunction(Section):
+    weight_kg = measurement("body weight", 20, 300, "kg", help_text="Actual body weight")
+    height_cm = measurement("height", 100, 250, "cm")
+    spo2_room_air = measurement("SpO₂ on room air", 50, 100, "%", decimals=0)
+    spo2_not_done = models.BooleanField("SpO₂ not done", default=False)
+    ventilatory_support = answer(
+        "oxygen by mask, non-invasive or invasive ventilation needed at screening"
+    )
+    pleural_effusion = answer("clinically significant pleural effusion")
+    echo_date = event_date("echocardiogram date")
+    lvef = measurement("LVEF", 5, 90, "%", decimals=0, help_text="Echocardiographic ejection fraction")
+    pericardial_effusion = answer("clinically significant pericardial effusion on echo")
+    pap_over_60_past_year = answer(
+        "pulmonary artery pressure > 60 mmHg on any echo in the year before screening"
+    )
+    echo_pap = measurement("estimated pulmonary artery pressure", 5, 150, "mmHg", decimals=0)
+    ecg_date = event_date("ECG date")
+    ecg_abnormality = answer("clinically significant ECG abnormality")
+    crcl_hydration = answer(
+        "IV hydration given before the creatinine clearance sample",
+        "Clearance measured after hydration does not qualify.",
+    )
+
+    class Meta:
+        verbose_name = "organ function"
+
+
+INFECTION_RESULT = [("positive", "Positive"), ("negative", "Negative"), ("not_done", "Not done")]
+NAT_CHOICES = [
+    ("detected", "Detected above the lab's lower limit"),
+    ("not_detected", "Not detected / below the lower limit"),
+    ("not_done", "Not done"),
+]
+IGRA_CHOICES = [
+    ("positive", "Positive"),
+    ("negative", "Negative"),
+    ("indeterminate", "Indeterminate"),
+    ("not_done", "Not done"),
+]
+
+
+class InfectionScreen(Section):
+    sample_date = event_date("serology sample date")
+    hbsag = result("HBsAg")
+    anti_hbc = result("anti-HBc")
+    hbv_dna = result("HBV DNA", choices=NAT_CHOICES)
+    anti_hcv = result("anti-HCV")
+    hcv_rna = result("HCV RNA", choices=NAT_CHOICES)
+    hiv = result("HIV antibody/antigen")
+    syphilis_treponemal = result("syphilis treponemal test", "TPPA, TPHA, EIA/CLIA")
+    syphilis_nontreponemal = result("syphilis non-treponemal test", "RPR, TRUST, VDRL")
+    igra = result("interferon-γ release assay", choices=IGRA_CHOICES)
+    igra_date = event_date("IGRA date")
+    chest_imaging_date = event_date("chest imaging date", "Screening, or within the 6 months before.")
+    chest_imaging_active_tb = answer("chest imaging shows active tuberculosis")
+    tb_symptoms = answer("signs or symptoms suggesting active tuberculosis")
+
+    class Meta:
+        verbose_name = "infection screen"
+
+
+class Reproductive(Section):
+    surgically_sterile = answer("surgically sterilised")
+    postmenopausal = answer("postmenopausal")
+    last_menstrual_period = event_date(
+        "date of last menstrual period", "For postmenopausal women; ≥ 2 years before screening."
+    )
+    pregnancy_test_date = event_date("serum pregnancy test date")
+    pregnancy_test = result("serum pregnancy test (hCG)")
+    contraception_agreed = answer(
+        "agrees to highly effective contraception until 1 year after the last study treatment"
+    )
+    gamete_donation_refrained = answer("agrees not to donate eggs or sperm for that year")
+
+    class Meta:
+        verbose_name = "reproductive status"
+
+
+NYHA_CHOICES = [
+    ("none", "No heart failure"),
+    ("I", "Class I"),
+    ("II", "Class II"),
+    ("III", "Class III"),
+    ("IV", "Class IV"),
+    ("unknown", "Unknown"),
+]
+MALIGNANCY_EXCEPTIONS = [
+    ("none", "None of these"),
+    ("nmsc", "Resected and cured non-melanoma skin cancer"),
+    ("cervical_cis", "Cervical carcinoma in situ"),
+    ("prostate_localised", "Localised prostate cancer"),
+    ("bladder_low_stage", "Low-stage bladder cancer"),
+    ("dcis", "Ductal carcinoma in situ"),
+]
+
+
+class MedicalHistory(Section):
+    primary_cns_lymphoma = answer("primary central nervous system lymphoma")
+    kidney_transplant = answer("prior kidney transplant")
+    expected_renal_support = answer(
+        "expected to need dialysis, plasmapheresis, kidney transplant or prohibited medication during the study"
+    )
+    heart_failure = answer("symptomatic chronic heart failure needing intervention")
+    myocardial_infarction = answer("acute myocardial infarction within 6 months before screening")
+    myocardial_infarction_date = event_date("date of the most recent myocardial infarction")
+    unstable_angina = answer("unstable angina")
+    severe_arrhythmia = answer("history of severe arrhythmia")
+    stroke = answer("history of stroke")
+    nyha_class = models.CharField("NYHA class", max_length=8, choices=NYHA_CHOICES, blank=True)
+    other_autoimmune = answer(
+        "another autoimmune disease",
+        "EGPA, IgA vasculitis, RA, cryoglobulinaemic vasculitis, IBM, anti-GBM, Behçet's, Takayasu, other.",
+    )
+    other_autoimmune_detail = models.CharField("which autoimmune disease", max_length=200, blank=True)
+    non_iim_myopathy = answer(
+        "non-inflammatory myopathy", "Drug-induced, HIV-associated, thyroid-related, hereditary/metabolic."
+    )
+    malignancy = answer("history of malignancy (including cancer-associated myositis)")
+    malignancy_exception = models.CharField(
+        "malignancy exception", max_length=24, choices=MALIGNANCY_EXCEPTIONS, blank=True
+    )
+    malignancy_recovered = answer("malignancy recovered, no recurrence and no treatment needed")
+    malignancy_last_treatment = event_date("last treatment of the malignancy")
+    allergy_study_drugs = answer(
+        "allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab"
+    )
+    severe_allergic_reaction = answer("previous severe allergic reaction")
+    prior_cell_therapy = answer("ever received HSCT, CAR-T or other cell therapy")
+    prohibited_medication = answer("protocol-prohibited medication during screening")
+
+    class Meta:
+        verbose_name = "medical history"
+        verbose_name_plural = "medical history"
+
+
+class SleSection(Section):
+    diagnosis_date = event_date("SLE diagnosis date")
+    ana_entry = answer("ANA ≥ 1:80 on HEp-2 cells ever (entry criterion)")
+    sledai_date = event_date("SLEDAI-2K assessment date")
+    serology_date = event_date("screening serology sample date")
+    screening_ana = result("ANA at screening")
+    screening_anti_dsdna = result("anti-dsDNA at screening")
+    lupus_crisis = answer("lupus crisis within 3 months before screening")
+    active_cns_lupus = answer("active CNS lupus")
+    severe_haemolytic_anaemia = answer("severe haemolytic anaemia")
+    severe_thrombocytopenic_purpura = answer("severe thrombocytopenic purpura")
+    severe_neutropenia = answer("severe neutropenia")
+    severe_myocardial_involvement = answer("severe myocardial involvement")
+    severe_pneumonitis = answer("severe lupus pneumonitis or pulmonary haemorrhage")
+    severe_hepatitis = answer("severe lupus hepatitis")
+    severe_vasculitis = answer("severe vasculitis")
+
+    class Meta:
+        verbose_name = "SLE"
+        verbose_name_plural = "SLE"
+
+
+for _domain, _items in SLE_2019_DOMAINS.items():
+    for _code in _items:
+        SleSection.add_to_class(f"eular_{_code}", answer(_code.replace("_", " ")))
+for _code, (_label, _weight) in SLEDAI_2K.items():
+    SleSection.add_to_class(f"sledai_{_code}", answer(_label, f"SLEDAI-2K weight {_weight}"))
+
+
+AAV_DIAGNOSES = [
+    ("GPA", "Granulomatosis with polyangiitis"),
+    ("MPA", "Microscopic polyangiitis"),
+    ("EGPA", "Eosinophilic granulomatosis with polyangiitis"),
+    ("other", "Other"),
+]
+RELAPSE_KINDS = [
+    ("major", "≥ 1 major BVAS item"),
+    ("three_other", "≥ 3 other BVAS items"),
+    ("new_items_twice", "1–2 new items at two consecutive assessments"),
+]
+
+
+class AavSection(Section):
+    diagnosis = models.CharField("diagnosis (CHCC 2012)", max_length=8, choices=AAV_DIAGNOSES, blank=True)
+    diagnosis_date = event_date("AAV diagnosis date")
+    anca_date = event_date("screening ANCA sample date")
+    pr3_anca = result("PR3-ANCA at screening")
+    mpo_anca = result("MPO-ANCA at screening")
+    bvas_date = event_date("screening BVAS v3 assessment date")
+    remission_reached = answer(
+        "remission reached after ≥ 3 months of glucocorticoid + immunosuppressant",
+        "BVAS 0 with glucocorticoid ≤ 7.5 mg/day prednisone-equivalent.",
+    )
+    remission_date = event_date("remission date")
+    remission_bvas = grade("BVAS at remission", 63)
+    remission_gc_dose = measurement(
+        "glucocorticoid dose at remission", 0, 2000, "mg/day prednisone-equivalent", decimals=2
+    )
+    relapse_date = event_date("recurrence onset date")
+    relapse_kind = models.CharField(
+        "how the recurrence qualified", max_length=16, choices=RELAPSE_KINDS, blank=True
+    )
+
+    class Meta:
+        verbose_name = "AAV"
+        verbose_name_plural = "AAV"
+
+
+IIM_SUBCLASSES = [
+    ("DM", "Dermatomyositis"),
+    ("PM", "Polymyositis"),
+    ("IMNM", "Immune-mediated necrotising myopathy"),
+    ("IBM", "Inclusion body myositis"),
+    ("ADM", "Amyopathic dermatomyositis"),
+    ("JDM", "Juvenile dermatomyositis"),
+    ("juvenile_other", "Juvenile myositis other than JDM"),
+    ("other", "Other"),
+]
+
+
+class IimSection(Section):
+    symptom_onset_date = event_date("date of the first symptom", "Gives age at onset for the 2017 criteria.")
+    biopsy_done = answer("muscle biopsy available")
+    finger_flexor_weakness = answer("finger flexor weakness")
+    treatment_response = answer("response to treatment")
+    anti_srp = result("anti-SRP")
+    anti_hmgcr = result("anti-HMGCR")
+    subclass = models.CharField(
+        "subclass (investigator)", max_length=16, choices=IIM_SUBCLASSES, blank=True
+    )
+    assessment_date = event_date("core set assessment date")
+    patient_global = measurement("patient global activity VAS", 0, 10, "cm")
+    physician_global = measurement("physician global activity VAS", 0, 10, "cm")
+    extramuscular_global = measurement("extramuscular global activity VAS", 0, 10, "cm")
+    haq_di = measurement("HAQ-DI", 0, 3, "score", decimals=3)
+
+    class Meta:
+        verbose_name = "IIM"
+        verbose_name_plural = "IIM"
+
+
+for _code, (_label, *_points) in IIM_2017_ITEMS.items():
+    IimSection.add_to_class(f"eular_{_code}", answer(_label))
+for _code in MMT8_GROUPS:
+    IimSection.add_to_class(f"mmt8_{_code}", grade(f"MMT-8 {_code.replace('_', ' ')}", 10))
+
+
+SSC_OUTCOMES = [
+    ("no_response", "Failure to respond"),
+    ("relapse", "Relapse after remission"),
+    ("response", "Responding / in remission"),
+    ("unknown", "Unknown"),
+]
+
+
+class SscSection(Section):
+    skin_proximal_elbows_knees = answer("skin thickening proximal to the elbows or knees")
+    skin_trunk = answer("skin thickening of the trunk (chest, abdomen or back)")
+    ild_present = answer("interstitial lung disease at screening")
+    ild_diagnosis_date = event_date("ILD diagnosis date")
+    therapy_outcome = models.CharField(
+        "outcome of conventional therapy", max_length=16, choices=SSC_OUTCOMES, blank=True
+    )
+
+    class Meta:
+        verbose_name = "dcSSc"
+        verbose_name_plural = "dcSSc"
+
+
+for _code, _item in SSC_2013_ITEMS.items():
+    SscSection.add_to_class(f"acr_{_code}", answer(_item[0]))
+
+
+class Judgement(Section):
+    """Investigator judgement items; only the investigator role may answer."""
+
+    survival_over_6_months = answer("expected survival > 6 months")
+    coagulation_adequate = answer("coagulation function adequate")
+    syphilis_active = answer(
+        "active syphilis (asked when only the treponemal test is positive)"
+    )
+    tb_active = answer("signs or symptoms of active tuberculosis")
+    unsuitable = answer("unsuitable for the study for any other reason")
+    unsuitable_reason = models.TextField("reason", blank=True)
+
+    class Meta:
+        verbose_name = "investigator judgement"

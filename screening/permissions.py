@@ -1,0 +1,51 @@
+"""Access control in one place: every view fetches records through these helpers.
+
+A user reaches only the records of the sites they are a member of; a record of
+another site is a 404, never a page (so its existence is not disclosed).
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import ScreeningRecord, Site
+
+
+def sites_for(user):
+    if not user.is_authenticated:
+        return Site.objects.none()
+    return Site.objects.filter(memberships__user=user)
+
+
+def records_for(user):
+    if not user.is_authenticated:
+        return ScreeningRecord.objects.none()
+    return ScreeningRecord.objects.filter(site__memberships__user=user)
+
+
+def get_record_for_user(request, pk):
+    return get_object_or_404(records_for(request.user).select_related("site"), pk=pk)
+
+
+def get_site_for_user(request, code):
+    return get_object_or_404(sites_for(request.user), code=code)
+
+
+def require_perm(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def permission_required(perm):
+    """Like Django's, but always 403 (never a redirect loop for a logged-in user)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_perm(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,37 @@
+"""The four roles as Django groups, and the permissions each one holds."""
+
+from .models.sites import COORDINATOR, INVESTIGATOR, MONITOR, ROLES, SITE_ADMIN
+
+VIEW = ["screening.view_screeningrecord"]
+ROLE_PERMISSIONS = {
+    COORDINATOR: VIEW + ["screening.add_screeningrecord", "screening.enter_crf"],
+    INVESTIGATOR: VIEW
+    + ["screening.record_judgement", "screening.sign_eligibility", "screening.view_audit_trail"],
+    MONITOR: VIEW + ["screening.view_audit_trail"],
+    SITE_ADMIN: VIEW + ["screening.view_audit_trail", "screening.import_records"],
+}
+
+
+def ensure_roles(Group, Permission):
+    """Create or update the role groups (models passed in, so migrations can call it)."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def role_of(user):
+    """The user's role code, or None. A user holds one role."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_trialsite_role"):
+        names = [g.name for g in user.groups.all() if g.name in ROLES]
+        user._trialsite_role = names[0] if names else None
+    return user._trialsite_role
+
+
+def role_label(user):
+    return ROLES.get(role_of(user), "")

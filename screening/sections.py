@@ -1,0 +1,184 @@
+"""The screening CRF as one declaration of sections, read by the forms, the
+record page, the data dictionary and the audit trail alike.
+"""
+
+from dataclasses import dataclass, field
+
+from . import models as m
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A repeating group of a section, edited as an inline formset."""
+
+    model: type
+    title: str
+    fields: tuple = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    model: type | None  # None: the section is only repeating rows
+    indication: str | None = None  # None: every indication
+    rows: tuple = ()
+    # (legend, field-name prefixes or names); the rest go in a last "Other" fieldset
+    fieldsets: tuple = ()
+    judgement: bool = False  # only investigators answer it
+    help: str = ""
+    criteria: tuple = field(default=())
+
+    @property
+    def row_models(self):
+        return [r.model for r in self.rows]
+
+
+CONSENT = Section(
+    "consent",
+    "Demographics and consent",
+    m.ScreeningRecord,
+    help="Record the consent date and form version first: no screening data can be entered before.",
+)
+
+SECTIONS = (
+    CONSENT,
+    Section(
+        "organ",
+        "Organ function",
+        m.OrganFunction,
+        fieldsets=(
+            ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
+            ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "pap_over_60_past_year", "echo_pap")),
+            ("ECG and renal", ("ecg_", "crcl_hydration")),
+        ),
+    ),
+    Section(
+        "labs",
+        "Laboratory results",
+        None,
+        rows=(Rows(m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
+        help="Enter each result with the unit and the reference range printed by the site's lab.",
+    ),
+    Section("infection", "Infection screen", m.InfectionScreen),
+    Section("reproductive", "Reproductive status", m.Reproductive),
+    Section(
+        "medications",
+        "Medication history",
+        None,
+        rows=(
+            Rows(
+                m.Medication,
+                "Courses",
+                ("drug", "drug_other", "dose", "dose_unit", "route", "frequency", "start_date", "stop_date", "ongoing", "purpose", "outcome"),
+            ),
+        ),
+        help="Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course.",
+    ),
+    Section(
+        "events",
+        "Prior events",
+        None,
+        rows=(
+            Rows(
+                m.PriorEvent,
+                "Events",
+                ("kind", "start_date", "end_date", "description", "systemic_treatment", "treatment_end"),
+            ),
+        ),
+        help="Transfusions, growth factors, surgery, vaccines, other trials, infections, dialysis, plasmapheresis.",
+    ),
+    Section("history", "Medical history", m.MedicalHistory),
+    Section(
+        "sle",
+        "SLE",
+        m.SleSection,
+        indication="SLE",
+        fieldsets=(
+            ("Diagnosis", ("diagnosis_date", "ana_entry")),
+            ("2019 EULAR/ACR classification items", ("eular_",)),
+            ("SLEDAI-2K (within 10 days of the assessment)", ("sledai_",)),
+            ("Screening serology", ("serology_date", "screening_")),
+            ("Severe manifestations", ("lupus_crisis", "active_cns_lupus", "severe_")),
+        ),
+    ),
+    Section(
+        "aav",
+        "AAV",
+        m.AavSection,
+        indication="AAV",
+        rows=(Rows(m.BvasItem, "BVAS v3 items present at screening", ("item", "new_or_worse", "major")),),
+        fieldsets=(
+            ("Diagnosis and ANCA", ("diagnosis", "anca_date", "pr3_anca", "mpo_anca")),
+            ("BVAS v3", ("bvas_date",)),
+            ("Remission and recurrence", ("remission_", "relapse_")),
+        ),
+    ),
+    Section(
+        "iim",
+        "IIM",
+        m.IimSection,
+        indication="IIM",
+        fieldsets=(
+            ("2017 EULAR/ACR classification", ("symptom_onset_date", "eular_", "biopsy_done")),
+            ("Subclass", ("finger_flexor_weakness", "treatment_response", "anti_srp", "anti_hmgcr", "subclass")),
+            ("MMT-8 (0–10 per group)", ("mmt8_",)),
+            ("Core set measures", ("assessment_date", "patient_global", "physician_global", "extramuscular_global", "haq_di")),
+        ),
+    ),
+    Section(
+        "ssc",
+        "dcSSc",
+        m.SscSection,
+        indication="DCSSC",
+        rows=(
+            Rows(m.MrssAssessment, "mRSS assessments"),
+            Rows(m.PulmonaryFunctionTest, "Pulmonary function tests", ("test_date", "fvc_pct", "dlco_pct")),
+        ),
+        fieldsets=(
+            ("2013 ACR/EULAR classification", ("acr_",)),
+            ("Skin extent (LeRoy)", ("skin_",)),
+            ("Interstitial lung disease", ("ild_",)),
+            ("Therapy", ("therapy_outcome",)),
+        ),
+    ),
+    Section("judgement", "Investigator judgement", m.Judgement, judgement=True),
+)
+
+BY_KEY = {s.key: s for s in SECTIONS}
+SNAPSHOT_KEYS = {  # snapshot section key -> CRF section key
+    "organ": "organ",
+    "infection": "infection",
+    "reproductive": "reproductive",
+    "history": "history",
+    "sle": "sle",
+    "aav": "aav",
+    "iim": "iim",
+    "ssc": "ssc",
+    "judgement": "judgement",
+    "record": "consent",
+    "labs": "labs",
+    "medications": "medications",
+    "events": "events",
+    "pfts": "ssc",
+    "mrss": "ssc",
+    "bvas_items": "aav",
+}
+
+
+def sections_for(record):
+    """The sections offered for this record: general ones and its indication's."""
+    return [s for s in SECTIONS if s.indication in (None, record.indication)]
+
+
+def data_fields(model):
+    """The CRF fields of a model, in declaration order (no keys or bookkeeping)."""
+    skip = {"id", "record", "version", "updated_at", "site", "screening_number", "created_at", "created_by", "status"}
+    return [f for f in model._meta.concrete_fields if f.name not in skip and not f.name.endswith("_ptr")]
+
+
+def fieldset_of(section, name):
+    for legend, prefixes in section.fieldsets:
+        if any(name == p or (p.endswith("_") and name.startswith(p)) for p in prefixes):
+            return legend
+    return None

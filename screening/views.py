@@ -1,0 +1,170 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from . import data_dictionary
+from .audit import delete_with_audit, save_with_audit
+from .forms import ReasonForm, RecordForm, row_formset_class, section_form_class
+from .models import ScreeningRecord
+from .models.sites import COORDINATOR, INVESTIGATOR
+from .permissions import get_record_for_user, permission_required, records_for, sites_for
+from .progress import section_states
+from .roles import role_of
+from .sections import BY_KEY, CONSENT
+from .snapshots import section_instance
+from .vocabulary import INDICATIONS
+
+
+def home(request):
+    role = role_of(request.user)
+    if role == INVESTIGATOR:
+        return redirect("review_queue")
+    return redirect("record_list")
+
+
+def record_list(request):
+    records = records_for(request.user).select_related("site")
+    q = request.GET.get("q", "").strip()
+    if q:
+        records = records.filter(screening_number__icontains=q)
+    indication = request.GET.get("indication", "")
+    if indication in INDICATIONS:
+        records = records.filter(indication=indication)
+    status = request.GET.get("status", "")
+    if status in dict(ScreeningRecord.STATUS_CHOICES):
+        records = records.filter(status=status)
+    page = Paginator(records.order_by("-screening_date", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "screening/record_list.html", {
+        "page": page,
+        "q": q,
+        "indication": indication,
+        "status": status,
+        "indications": INDICATIONS.items(),
+        "statuses": ScreeningRecord.STATUS_CHOICES,
+        "can_add": request.user.has_perm("screening.add_screeningrecord"),
+    })
+
+
+@permission_required("screening.add_screeningrecord")
+@require_http_methods(["GET", "POST"])
+def record_create(request):
+    sites = sites_for(request.user)
+    form = RecordForm(request.POST or None, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.created_by = request.user
+        save_with_audit(record, request.user, "Record created")
+        messages.success(request, f"Screening record {record.screening_number} created.")
+        return redirect(record)
+    return render(request, "screening/record_create.html", {"form": form})
+
+
+def record_detail(request, pk):
+    record = get_record_for_user(request, pk)
+    return render(request, "screening/record_detail.html", {
+        "record": record,
+        "states": section_states(record),
+    })
+
+
+def can_edit(user, section):
+    if section.judgement:
+        return user.has_perm("screening.record_judgement")
+    return user.has_perm("screening.enter_crf")
+
+
+def _section_or_404(record, key):
+    section = BY_KEY.get(key)
+    if section is None or (section.indication and section.indication != record.indication):
+        raise Http404("No such section for this record.")
+    return section
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk, key):
+    record = get_record_for_user(request, pk)
+    section = _section_or_404(record, key)
+    editable = can_edit(request.user, section)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if section is not CONSENT and not record.consented:
+        messages.warning(request, "Record the consent date and consent form version before any screening data.")
+        return redirect("section_edit", pk=record.pk, key=CONSENT.key)
+
+    data = request.POST if request.method == "POST" else None
+    instance = section_instance(record, section)
+    form = None
+    if section is CONSENT:
+        form = RecordForm(data, instance=record, record=record, read_only=not editable)
+    elif section.model is not None:
+        form_class = section_form_class(section)
+        form = form_class(data, instance=instance or section.model(record=record), record=record, read_only=not editable)
+    formsets = []
+    for rows in section.rows:
+        formset = row_formset_class(rows)(
+            data, instance=record, prefix=rows.model._meta.model_name,
+            form_kwargs={"record": record, "read_only": not editable},
+        )
+        formsets.append((rows, formset))
+    had_data = instance is not None or any(fs.initial_form_count() for _, fs in formsets)
+    reason = ReasonForm(data, required=had_data)
+
+    if request.method == "POST":
+        changed = (form is not None and form.has_changed()) or any(fs.has_changed() for _, fs in formsets)
+        valid = all([form is None or form.is_valid(), *[fs.is_valid() for _, fs in formsets], reason.is_valid()])
+        if not changed and (form is None or form.is_valid()):
+            messages.info(request, f"{section.title}: nothing changed.")
+            return redirect(record)
+        if valid:
+            _save_section(request.user, record, form, formsets, reason.reason, had_data)
+            messages.success(request, f"{section.title} saved.")
+            return redirect(record)
+        messages.error(request, "The section was not saved: correct the fields marked below. Nothing you typed is lost.")
+
+    return render(request, "screening/section_form.html", {
+        "record": record,
+        "section": section,
+        "form": form,
+        "formsets": formsets,
+        "reason": reason,
+        "reason_required": had_data,
+        "editable": editable,
+    })
+
+
+def _save_section(user, record, form, formsets, reason, had_data):
+    reason = reason if had_data else (reason or "Initial entry")
+    with transaction.atomic():
+        if form is not None and (form.has_changed() or form.instance.pk is None):
+            save_with_audit(form.instance, user, reason)
+        for _, formset in formsets:
+            for row_form in formset.forms:
+                if row_form in formset.deleted_forms:
+                    if row_form.instance.pk:
+                        delete_with_audit(row_form.instance, user, reason)
+                elif row_form.has_changed():
+                    row = row_form.instance
+                    row.record = record
+                    save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
+
+
+def data_dictionary_csv(request):
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="trialsite-data-dictionary.csv"'
+    data_dictionary.write_csv(response)
+    return response
+
+
+def review_queue(request):
+    if role_of(request.user) == COORDINATOR:
+        raise PermissionDenied
+    records = records_for(request.user).select_related("site").order_by("-screening_date")
+    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    return render(request, "screening/review_queue.html", {"page": page})

@@ -1,0 +1,110 @@
+"""Coded vocabularies shared by the CRF models and the eligibility rules.
+
+Pure Python (no Django) so the rules engine can import it. Each code is stored in
+the database: never rename one, add a new code instead.
+"""
+
+INDICATIONS = {
+    "SLE": "Systemic lupus erythematosus (SLE)",
+    "AAV": "ANCA-associated vasculitis (AAV)",
+    "IIM": "Idiopathic inflammatory myopathy (IIM)",
+    "DCSSC": "Diffuse cutaneous systemic sclerosis (dcSSc)",
+}
+
+GLUCOCORTICOID = "glucocorticoid"
+ANTIMALARIAL = "antimalarial"
+IMMUNOSUPPRESSANT = "immunosuppressant"
+BIOLOGIC = "biologic"
+ANTI_INFECTIVE = "anti_infective"
+OTHER = "other"
+
+# code: (label, classes). Rituximab is both a biologic (EXC-10c) and an
+# immunosuppressant for the prior-therapy rules (AAV, SSc).
+DRUGS = {
+    "prednisone": ("Prednisone", {GLUCOCORTICOID}),
+    "prednisolone": ("Prednisolone", {GLUCOCORTICOID}),
+    "methylprednisolone": ("Methylprednisolone", {GLUCOCORTICOID}),
+    "hydrocortisone": ("Hydrocortisone", {GLUCOCORTICOID}),
+    "dexamethasone": ("Dexamethasone", {GLUCOCORTICOID}),
+    "betamethasone": ("Betamethasone", {GLUCOCORTICOID}),
+    "triamcinolone": ("Triamcinolone", {GLUCOCORTICOID}),
+    "deflazacort": ("Deflazacort", {GLUCOCORTICOID}),
+    "cortisone": ("Cortisone", {GLUCOCORTICOID}),
+    "hydroxychloroquine": ("Hydroxychloroquine", {ANTIMALARIAL}),
+    "chloroquine": ("Chloroquine", {ANTIMALARIAL}),
+    "azathioprine": ("Azathioprine", {IMMUNOSUPPRESSANT}),
+    "mycophenolate": ("Mycophenolate (mofetil or sodium)", {IMMUNOSUPPRESSANT}),
+    "methotrexate": ("Methotrexate", {IMMUNOSUPPRESSANT}),
+    "cyclophosphamide": ("Cyclophosphamide", {IMMUNOSUPPRESSANT}),
+    "leflunomide": ("Leflunomide", {IMMUNOSUPPRESSANT}),
+    "iguratimod": ("Iguratimod", {IMMUNOSUPPRESSANT}),
+    "ciclosporin": ("Ciclosporin", {IMMUNOSUPPRESSANT}),
+    "tacrolimus": ("Tacrolimus", {IMMUNOSUPPRESSANT}),
+    "voclosporin": ("Voclosporin", {IMMUNOSUPPRESSANT}),
+    "ivig": ("Intravenous immunoglobulin", {IMMUNOSUPPRESSANT}),
+    "rituximab": ("Rituximab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "belimumab": ("Belimumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "telitacicept": ("Telitacicept", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "anifrolumab": ("Anifrolumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "tocilizumab": ("Tocilizumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "abatacept": ("Abatacept", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "avacopan": ("Avacopan", {IMMUNOSUPPRESSANT}),
+    "nintedanib": ("Nintedanib", {OTHER}),
+    "antibacterial": ("Antibacterial (systemic)", {ANTI_INFECTIVE}),
+    "antiviral": ("Antiviral (systemic)", {ANTI_INFECTIVE}),
+    "antifungal": ("Antifungal (systemic)", {ANTI_INFECTIVE}),
+    "other_biologic": ("Other biologic", {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "other_immunosuppressant": ("Other immunosuppressant", {IMMUNOSUPPRESSANT}),
+    "other": ("Other", {OTHER}),
+}
+
+
+def drug_classes(code):
+    return DRUGS.get(code, ("", {OTHER}))[1]
+
+
+DOSE_UNITS = {"mg": "mg", "g": "g", "mg/kg": "mg/kg", "mg/m2": "mg/m²", "other": "Other"}
+
+ROUTES = {
+    "oral": "Oral",
+    "iv": "Intravenous",
+    "sc": "Subcutaneous",
+    "im": "Intramuscular",
+    "topical": "Topical / inhaled",
+    "other": "Other",
+}
+
+FREQUENCIES = {
+    "once_daily": "Once daily",
+    "twice_daily": "Twice daily",
+    "three_times_daily": "Three times daily",
+    "four_times_daily": "Four times daily",
+    "every_other_day": "Every other day",
+    "weekly": "Weekly",
+    "every_2_weeks": "Every 2 weeks",
+    "every_4_weeks": "Every 4 weeks",
+    "monthly": "Monthly",
+    "single_dose": "Single dose",
+    "other": "Other",
+}
+
+PURPOSES = {"treatment": "Treatment", "prophylaxis": "Prophylaxis"}
+
+OUTCOMES = {
+    "ongoing": "Ongoing, not yet assessed",
+    "response": "Response",
+    "inadequate_response": "Inadequate response",
+    "intolerance": "Intolerance",
+    "other": "Other / stopped for another reason",
+}
+
+EVENT_KINDS = {
+    "transfusion": "Blood transfusion",
+    "growth_factor": "Haematopoietic growth factor (G-CSF, GM-CSF, EPO, TPO/TPO-RA)",
+    "major_surgery": "Major surgery",
+    "live_vaccine": "Live vaccine",
+    "investigational_treatment": "Other clinical study's treatment",
+    "infection": "Infection",
+    "dialysis": "Dialysis",
+    "plasmapheresis": "Plasmapheresis",
+}

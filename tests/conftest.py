@@ -1,0 +1,56 @@
+import os
+
+import pytest
+
+from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
+
+from .factories import RecordFactory, SiteFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ALL_ROLES = (COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN)
+
+
+@pytest.fixture
+def site_a(db):
+    return SiteFactory(code="A01", name="Site A")
+
+
+@pytest.fixture
+def site_b(db):
+    return SiteFactory(code="B01", name="Site B")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role, *sites, **kwargs):
+        return UserFactory(role=role, sites=sites, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user, site_a):
+    return make_user(COORDINATOR, site_a, username="alice")
+
+
+@pytest.fixture
+def investigator(make_user, site_a):
+    return make_user(INVESTIGATOR, site_a, username="ivan")
+
+
+@pytest.fixture
+def monitor(make_user, site_a):
+    return make_user(MONITOR, site_a, username="mona")
+
+
+@pytest.fixture
+def record_a(site_a, coordinator):
+    return RecordFactory(site=site_a, created_by=coordinator)
+
+
+@pytest.fixture
+def record_b(site_b):
+    return RecordFactory(site=site_b)
