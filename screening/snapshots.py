@@ -73,6 +73,8 @@ def build_snapshot(record_or_pk):
 
 def section_instance(record, section):
     """The saved instance of a one-per-record section, or None."""
+    if section.model is None:
+        return None
     if section.model is ScreeningRecord:
         return record
     return section.model.objects.filter(record=record).first()

@@ -125,7 +125,7 @@ def total_daily_dose_on(courses: Iterable[Course], day: date, *, open_end: date)
 def max_daily_dose(
     courses: Iterable[Course], window_start: date, window_end: date, *, open_end: date
 ) -> tuple[Fraction, date | None]:
-    """The highest total daily dose on a day of the inclusive window, and the first day it occurs (None if no dose)."""
+    """The highest total daily dose in the inclusive window and the first day it occurs (None if no dose)."""
     if window_end < window_start:
         raise ValueError(f"window ends ({window_end}) before it starts ({window_start})")
     courses = list(courses)

@@ -19,7 +19,7 @@ class Score:
 
 
 def yes_no_answers(answers: Mapping[str, bool | None], codes: Iterable[str]) -> dict[str, bool | None]:
-    """Each known code's answer (True, False or None when missing); unknown codes or non-bool answers raise ValueError."""
+    """Each code's answer (True, False, or None when missing); unknown codes or non-bool answers raise."""
     codes = tuple(codes)
     _reject_unknown(answers, codes)
     result = {}

@@ -116,7 +116,14 @@ class PulmonaryFunctionTest(Row):
         return f"PFT on {self.test_date}"
 
 
-class MrssAssessment(Row):
+MrssSites = type("MrssSites", (models.Model,), {
+    "__module__": __name__,
+    "Meta": type("Meta", (), {"abstract": True}),
+    **{code: grade(code.replace("_", " "), 3, "0 normal – 3 severe") for code in MRSS_SITES},
+})
+
+
+class MrssAssessment(MrssSites, Row):
     assessment_date = models.DateField("assessment date")
 
     class Meta:
@@ -127,8 +134,6 @@ class MrssAssessment(Row):
         return f"mRSS on {self.assessment_date}"
 
 
-for _code in MRSS_SITES:
-    MrssAssessment.add_to_class(_code, grade(_code.replace("_", " "), 3, "0 normal – 3 severe"))
 
 
 class BvasItem(Row):

@@ -17,6 +17,13 @@ from .fields import answer, event_date, grade, measurement, result
 from .records import CrfModel, ScreeningRecord
 
 
+def abstract_fields(name, fields):
+    """An abstract model holding generated fields; inheriting it (rather than
+    add_to_class) lets django-simple-history see the fields too."""
+    attrs = {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True}), **fields}
+    return type(name, (models.Model,), attrs)
+
+
 class Section(CrfModel):
     record = models.OneToOneField(ScreeningRecord, on_delete=models.CASCADE, related_name="%(class)s")
 
@@ -162,7 +169,23 @@ class MedicalHistory(Section):
         verbose_name_plural = "medical history"
 
 
-class SleSection(Section):
+SleItems = abstract_fields(
+    "SleItems",
+    {
+        **{
+            f"eular_{code}": answer(code.replace("_", " "), f"2019 EULAR/ACR, {domain}: {weight} points")
+            for domain, items in SLE_2019_DOMAINS.items()
+            for code, weight in items.items()
+        },
+        **{
+            f"sledai_{code}": answer(label, f"SLEDAI-2K weight {weight}")
+            for code, (label, weight) in SLEDAI_2K.items()
+        },
+    },
+)
+
+
+class SleSection(SleItems, Section):
     diagnosis_date = event_date("SLE diagnosis date")
     ana_entry = answer("ANA ≥ 1:80 on HEp-2 cells ever (entry criterion)")
     sledai_date = event_date("SLEDAI-2K assessment date")
@@ -184,11 +207,6 @@ class SleSection(Section):
         verbose_name_plural = "SLE"
 
 
-for _domain, _items in SLE_2019_DOMAINS.items():
-    for _code in _items:
-        SleSection.add_to_class(f"eular_{_code}", answer(_code.replace("_", " ")))
-for _code, (_label, _weight) in SLEDAI_2K.items():
-    SleSection.add_to_class(f"sledai_{_code}", answer(_label, f"SLEDAI-2K weight {_weight}"))
 
 
 AAV_DIAGNOSES = [
@@ -242,7 +260,16 @@ IIM_SUBCLASSES = [
 ]
 
 
-class IimSection(Section):
+IimItems = abstract_fields(
+    "IimItems",
+    {
+        **{f"eular_{code}": answer(item[0]) for code, item in IIM_2017_ITEMS.items()},
+        **{f"mmt8_{code}": grade(f"MMT-8 {code.replace('_', ' ')}", 10) for code in MMT8_GROUPS},
+    },
+)
+
+
+class IimSection(IimItems, Section):
     symptom_onset_date = event_date("date of the first symptom", "Gives age at onset for the 2017 criteria.")
     biopsy_done = answer("muscle biopsy available")
     finger_flexor_weakness = answer("finger flexor weakness")
@@ -263,10 +290,6 @@ class IimSection(Section):
         verbose_name_plural = "IIM"
 
 
-for _code, (_label, *_points) in IIM_2017_ITEMS.items():
-    IimSection.add_to_class(f"eular_{_code}", answer(_label))
-for _code in MMT8_GROUPS:
-    IimSection.add_to_class(f"mmt8_{_code}", grade(f"MMT-8 {_code.replace('_', ' ')}", 10))
 
 
 SSC_OUTCOMES = [
@@ -277,7 +300,12 @@ SSC_OUTCOMES = [
 ]
 
 
-class SscSection(Section):
+SscItems = abstract_fields(
+    "SscItems", {f"acr_{code}": answer(item[0], f"{item[1]} points") for code, item in SSC_2013_ITEMS.items()}
+)
+
+
+class SscSection(SscItems, Section):
     skin_proximal_elbows_knees = answer("skin thickening proximal to the elbows or knees")
     skin_trunk = answer("skin thickening of the trunk (chest, abdomen or back)")
     ild_present = answer("interstitial lung disease at screening")
@@ -291,8 +319,6 @@ class SscSection(Section):
         verbose_name_plural = "dcSSc"
 
 
-for _code, _item in SSC_2013_ITEMS.items():
-    SscSection.add_to_class(f"acr_{_code}", answer(_item[0]))
 
 
 class Judgement(Section):

@@ -55,7 +55,12 @@ def test_creatinine_bands_count_only_at_the_first_assessment():
 
 
 def test_major_and_other_items_are_counted_once_each():
-    items = [("massive_haemoptysis_alveolar_haemorrhage", True), ("fever", False), ("myalgia", False), ("fever", False)]
+    items = [
+        ("massive_haemoptysis_alveolar_haemorrhage", True),
+        ("fever", False),
+        ("myalgia", False),
+        ("fever", False),
+    ]
     assert count_major_other(items) == (1, 2)
     assert count_major_other([]) == (0, 0)
 

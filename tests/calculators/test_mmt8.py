@@ -7,7 +7,7 @@ FULL_STRENGTH = dict.fromkeys(MMT8_GROUPS, 10)
 
 def test_there_are_15_grades_neck_once_and_seven_groups_per_side():
     assert len(MMT8_GROUPS) == len(set(MMT8_GROUPS)) == 15
-    assert "neck_flexors" in MMT8_GROUPS and "deltoid_right" in MMT8_GROUPS and "ankle_dorsiflexors_left" in MMT8_GROUPS
+    assert {"neck_flexors", "deltoid_right", "ankle_dorsiflexors_left"} <= set(MMT8_GROUPS)
 
 
 def test_full_strength_scores_150():

@@ -34,7 +34,8 @@ def test_the_maximum_is_51_with_39_clinical_and_12_immunological():
 
 
 def test_only_the_highest_item_per_domain_counts():
-    result = classify_sle_2019(True, with_items("proteinuria", "lupus_nephritis_class_3_or_4", "low_c3_or_c4", "low_c3_and_c4"))
+    items = with_items("proteinuria", "lupus_nephritis_class_3_or_4", "low_c3_or_c4", "low_c3_and_c4")
+    result = classify_sle_2019(True, items)
     assert result.domain_points["renal"] == 10
     assert result.domain_points["complement"] == 4
     assert result.total == 14

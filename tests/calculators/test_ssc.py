@@ -20,7 +20,8 @@ def test_without_the_sufficient_item_the_maximum_is_19():
 
 
 def test_only_the_highest_item_per_category_counts():
-    score = ssc_2013_score(with_items("puffy_fingers", "sclerodactyly", "pah", "ild", "anticentromere", "anti_topoisomerase"))
+    items = with_items("puffy_fingers", "sclerodactyly", "pah", "ild", "anticentromere", "anti_topoisomerase")
+    score = ssc_2013_score(items)
     assert score.total == 4 + 2 + 3
     assert score.counted == ("sclerodactyly", "pah", "anticentromere")
 
