@@ -1,9 +1,8 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from . import data_dictionary
 from .audit import delete_with_audit, save_with_audit
+from .evaluation import evaluate_record, track_status
 from .forms import ReasonForm, RecordForm, row_formset_class, section_form_class
-from .models import ScreeningRecord
+from .models import EligibilityStatusChange, ScreeningRecord, Signature
+from .models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
 from .models.sites import COORDINATOR, INVESTIGATOR
 from .permissions import get_record_for_user, permission_required, records_for, sites_for
 from .progress import section_states
@@ -29,8 +30,20 @@ def home(request):
     return redirect("record_list")
 
 
+def with_status(records):
+    """Annotate the latest overall status and the signature state, in the same query."""
+    latest = EligibilityStatusChange.objects.filter(record=OuterRef("pk")).order_by("-at", "-id")
+    valid = Signature.objects.filter(record=OuterRef("pk"), invalidated_at__isnull=True)
+    return records.annotate(
+        eligibility=Subquery(latest.values("overall")[:1]),
+        signed_screening=Exists(valid.filter(checkpoint=SCREENING)),
+        signed_pre_ld=Exists(valid.filter(checkpoint=PRE_LD)),
+        signature_invalidated=Exists(Signature.objects.filter(record=OuterRef("pk"), invalidated_at__isnull=False)),
+    )
+
+
 def record_list(request):
-    records = records_for(request.user).select_related("site")
+    records = with_status(records_for(request.user).select_related("site"))
     q = request.GET.get("q", "").strip()
     if q:
         records = records.filter(screening_number__icontains=q)
@@ -61,6 +74,7 @@ def record_create(request):
         record = form.save(commit=False)
         record.created_by = request.user
         save_with_audit(record, request.user, "Record created")
+        track_status(evaluate_record(record), request.user)
         messages.success(request, f"Screening record {record.screening_number} created.")
         return redirect(record)
     return render(request, "screening/record_create.html", {"form": form})
@@ -153,6 +167,8 @@ def _save_section(user, record, form, formsets, reason, had_data):
                     row = row_form.instance
                     row.record = record
                     save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
+        # Keep every change of the overall status with the snapshot behind it.
+        track_status(evaluate_record(record), user)
 
 
 def data_dictionary_csv(request):
@@ -165,6 +181,22 @@ def data_dictionary_csv(request):
 def review_queue(request):
     if role_of(request.user) == COORDINATOR:
         raise PermissionDenied
-    records = records_for(request.user).select_related("site").order_by("-screening_date")
-    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    records = awaiting_review(records_for(request.user)).select_related("site", "eligibility_state")
+    page = Paginator(records.order_by("-screening_date", "-pk"), 25).get_page(request.GET.get("page"))
     return render(request, "screening/review_queue.html", {"page": page})
+
+
+def awaiting_review(records):
+    """Complete records not yet signed for their checkpoint, and records whose signature was invalidated."""
+    valid = Signature.objects.filter(record=OuterRef("pk"), invalidated_at__isnull=True)
+    invalidated = Signature.objects.filter(record=OuterRef("pk"), invalidated_at__isnull=False)
+    complete = Q(eligibility_state__incomplete=0)
+    unsigned = ~Exists(valid.filter(checkpoint=SCREENING))
+    pre_ld_due = (
+        Q(actual_ld_date__isnull=False)
+        & Exists(valid.filter(checkpoint=SCREENING, meaning=MEANING_ELIGIBLE))
+        & ~Exists(valid.filter(checkpoint=PRE_LD))
+    )
+    return records.annotate(invalidated=Exists(invalidated)).filter(
+        (complete & (unsigned | pre_ld_due)) | (Q(invalidated=True) & unsigned)
+    )

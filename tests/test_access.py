@@ -16,8 +16,10 @@ EXPECTED_GET = {
     "section_edit": dict.fromkeys(ALL_ROLES, 200),
     "review_queue": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "data_dictionary_csv": dict.fromkeys(ALL_ROLES, 200),
+    "eligibility": dict.fromkeys(ALL_ROLES, 200),
+    "eligibility_json": dict.fromkeys(ALL_ROLES, 200),
 }
-RECORD_URLS = {"record_detail", "section_edit"}
+RECORD_URLS = {"record_detail", "section_edit", "eligibility", "eligibility_json"}
 
 
 def app_url_names():

@@ -1,3 +1,5 @@
+from .audit import EligibilityAccess, EligibilityStatusChange
+from .exports import AuditExport
 from .records import CrfModel, ScreeningRecord
 from .rows import BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest
 from .sections import (
@@ -11,11 +13,13 @@ from .sections import (
     SleSection,
     SscSection,
 )
+from .signatures import EligibilityState, Signature, SignatureAttempt
 from .sites import ROLES, Site, SiteMembership
 
 __all__ = [
-    "AavSection", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
+    "AuditExport",
+    "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
-    "Site", "SiteMembership", "SleSection", "SscSection",
+    "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
 ]

@@ -9,7 +9,7 @@ from django.db import models
 
 from screening.calculators.iim import IIM_2017_ITEMS
 from screening.calculators.mmt8 import MMT8_GROUPS
-from screening.calculators.sle_classification import SLE_2019_DOMAINS
+from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_LABELS
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
 
@@ -173,7 +173,7 @@ SleItems = abstract_fields(
     "SleItems",
     {
         **{
-            f"eular_{code}": answer(code.replace("_", " "), f"2019 EULAR/ACR, {domain}: {weight} points")
+            f"eular_{code}": answer(SLE_2019_LABELS[code], f"2019 EULAR/ACR, {domain}: {weight} points")
             for domain, items in SLE_2019_DOMAINS.items()
             for code, weight in items.items()
         },

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         rows = []
         for code, name, tz in SITES:
             site, _ = Site.objects.get_or_create(code=code, defaults={"name": name, "time_zone": tz})
+            users = {}
             for role, label in ROLES.items():
                 username = f"{role.replace('_', '')}{code[-1]}"
                 user, created = User.objects.get_or_create(
@@ -36,7 +37,8 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=role))
                 SiteMembership.objects.get_or_create(user=user, site=site)
                 rows.append((code, label, username))
-            seed_records(site)
+                users[role] = user
+            seed_records(site, users["coordinator"], users["investigator"])
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for code, label, username in rows:
             self.stdout.write(f"  {code}  {label:<20} {username}")

@@ -1,0 +1,591 @@
+"""The monitor's audit trail: the timeline of one record, or of every record of
+a site, read from django-simple-history rows of every CRF model and interleaved
+with the eligibility logs and the export log.
+
+How a page is built, in a number of queries that does not grow with history:
+
+1. *Keys, in the database.* Each source (one per CRF model's history table,
+   plus the eligibility access, status change and export logs) is a "stream".
+   The selected streams are combined with ``UNION ALL`` into one narrow list of
+   (time, stream, key), ordered by time and sliced with LIMIT/OFFSET in the
+   database: one query for the page, one ``COUNT`` for the paginator. Only the
+   keys of the page reach Python, never the whole history.
+2. *Rows and their predecessors, one query per stream on the page.* A change
+   is shown as old → new, so each history row on the page needs the previous
+   version of the same object. The query fetching the page's rows also fetches,
+   through a correlated sub-query, the id of each row's immediate predecessor;
+   so each model's history is loaded once, and neighbours are diffed in
+   Python (no ``prev_record``, which costs a query per row).
+3. *Users, roles and screening numbers,* once per page.
+
+A deep page costs an OFFSET over the narrow union (an index-backed sort of
+(time, id) pairs), never the loading of the rows skipped.
+
+The field history of one field (``field_history``) loads that one model's
+history for the record once, narrowed to the columns it needs, and diffs it in
+Python: a field can only be compared with its own previous value, which SQL
+cannot filter without window functions whose NULL semantics differ by database.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from itertools import groupby
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
+
+from .data_dictionary import _unit as measurement_unit
+from .models import (
+    AuditExport,
+    EligibilityAccess,
+    EligibilityStatusChange,
+    LabResult,
+    Medication,
+    ScreeningRecord,
+)
+from .models.sites import ROLES
+from .roles import role_of
+from .sections import SECTIONS, data_fields
+
+CREATED, CHANGED, DELETED = "created", "changed", "deleted"
+VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
+# Login events belong to the site log too; they will be one more stream.
+KINDS = {
+    CREATED: "Created",
+    CHANGED: "Changed",
+    DELETED: "Deleted",
+    VIEWED: "Eligibility viewed",
+    STATUS: "Eligibility status changed",
+    EXPORTED: "Audit trail exported",
+}
+HISTORY_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
+HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
+
+# Fields whose unit is another column of the same row (chosen per value).
+UNIT_COLUMNS = {
+    LabResult: {"value": "unit", "lln": "unit", "uln": "unit"},
+    Medication: {"dose": "dose_unit"},
+}
+# The record's status is not a CRF question but changing it is audited.
+EXTRA_TRACKED = {ScreeningRecord: ("status",)}
+
+UTC = datetime.timezone.utc
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+# --------------------------------------------------------------------------
+# What is shown
+
+
+@dataclass
+class Change:
+    name: str  # "model.field": the key of the field history page
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Event:
+    """One save, deletion or log row; several field changes for one save."""
+
+    at: datetime.datetime
+    kind: str
+    user_id: int | None
+    record_id: int
+    section: object = None  # a sections.Section
+    detail: str = ""  # which repeating row, or how the eligibility was opened
+    reason: str = ""
+    changes: list = field(default_factory=list)
+    stored_role: str = ""  # the role the log stored at the time, when it did
+    # Filled in per page by _decorate():
+    user: str = ""
+    role: str = ""
+    record: str = ""
+    tz_name: str = "UTC"
+    at_utc: str = ""
+    at_local: str = ""
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+    @property
+    def section_title(self):
+        return self.section.title if self.section else ""
+
+    @property
+    def entries(self):
+        """The rows of the table and of the CSV: one per field changed."""
+        return [Entry(self, c) for c in self.changes] or [Entry(self, None)]
+
+
+@dataclass
+class Entry:
+    event: Event
+    change: Change | None
+
+    def cells(self):
+        e, c = self.event, self.change
+        return [
+            e.at_utc, e.at_local, e.tz_name, e.user, e.role, e.record, e.kind_label,
+            e.section_title, e.detail, c.label if c else "", c.old if c else "", c.new if c else "",
+            e.reason,
+        ]
+
+
+COLUMNS = [
+    "Time (UTC)", "Time (site)", "Site time zone", "User", "Role", "Record", "Event",
+    "Section", "Row / detail", "Field", "Old value", "New value", "Reason",
+]
+
+
+# --------------------------------------------------------------------------
+# Values as a person reads them
+
+
+def display(model_field, value, unit=""):
+    """A stored value with its choice label and unit; blank stays blank."""
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        text = str(dict(model_field.flatchoices).get(value, value))
+    elif isinstance(model_field, models.BooleanField):
+        text = "Yes" if value else "No"
+    elif isinstance(value, Decimal):
+        text = format(value.normalize(), "f")  # 120.000 is shown as 120
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit else text
+
+
+def unit_of(model, model_field, row):
+    column = UNIT_COLUMNS.get(model, {}).get(model_field.name)
+    if column is None:
+        return measurement_unit(model_field)  # "kg; 20–300." in the help text
+    unit_field = model._meta.get_field(column)
+    return display(unit_field, getattr(row, column))
+
+
+def shown(model, model_field, row):
+    return display(model_field, getattr(row, model_field.attname), unit_of(model, model_field, row))
+
+
+@cache
+def tracked_fields(model):
+    extra = [model._meta.get_field(n) for n in EXTRA_TRACKED.get(model, ())]
+    return tuple(data_fields(model)) + tuple(extra)
+
+
+def field_key(model, model_field):
+    return f"{model._meta.model_name}.{model_field.name}"
+
+
+def field_label(model_field):
+    return str(model_field.verbose_name)
+
+
+def row_label(stream, row):
+    """Which repeating row: its first coded field and first date, and its id."""
+    if stream.rows is None:
+        return ""
+    fields = tracked_fields(stream.model)
+    parts = [
+        shown(stream.model, f, row)
+        for f in (next((f for f in fields if f.choices), None), next((f for f in fields if isinstance(f, models.DateField)), None))
+        if f is not None
+    ]
+    described = " ".join(p for p in parts if p)
+    return f"{stream.rows.title}: {described} (row {row.id})" if described else f"{stream.rows.title} (row {row.id})"
+
+
+def changes_between(model, previous, row, history_type):
+    """Field changes of one history row against its predecessor."""
+    changes = (field_change(model, f, previous, row, history_type) for f in tracked_fields(model))
+    return [c for c in changes if c is not None]
+
+
+def field_change(model, model_field, previous, row, history_type):
+    new = shown(model, model_field, row)
+    if history_type == "+":
+        old = ""
+    elif history_type == "-":
+        old, new = new, ""  # a deletion row holds the values the row had
+    else:
+        old = shown(model, model_field, previous) if previous is not None else ""
+    if old == new:
+        return None
+    return Change(field_key(model, model_field), field_label(model_field), old, new)
+
+
+# --------------------------------------------------------------------------
+# Where the events come from
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One record, or (record None) every record of a site."""
+
+    site: object
+    record: object = None
+
+    @property
+    def tz(self):
+        try:
+            return zoneinfo.ZoneInfo(self.site.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return UTC
+
+    def site_records(self):
+        return ScreeningRecord.objects.filter(site_id=self.site.pk).values("pk")
+
+
+@dataclass(frozen=True)
+class Filters:
+    section: str = ""
+    user: int | None = None
+    kind: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def as_json(self):
+        return {
+            "section": self.section, "user": self.user, "kind": self.kind,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+@dataclass(frozen=True)
+class Stream:
+    index: int
+    kind: str  # "history", or the one event kind of a log
+    model: type  # the CRF model (history) or the log model
+    section: object = None
+    rows: object = None  # the Rows declaration of a repeating group
+
+    @property
+    def is_history(self):
+        return self.kind == "history"
+
+    @property
+    def kinds(self):
+        return set(HISTORY_KINDS.values()) if self.is_history else {self.kind}
+
+    @property
+    def time_field(self):
+        return "history_date" if self.is_history else "at"
+
+    @property
+    def key_field(self):
+        return "history_id" if self.is_history else "id"
+
+    @property
+    def user_field(self):
+        return "history_user_id" if self.is_history else "user_id"
+
+    def base(self):
+        return self.model.history.all() if self.is_history else self.model.objects.all()
+
+    def in_scope(self, scope):
+        qs = self.base()
+        own_id = self.model is ScreeningRecord and self.is_history  # keyed by its own id
+        if scope.record is not None:
+            return qs.filter(**{"id" if own_id else "record_id": scope.record.pk})
+        if own_id or self.model is AuditExport:
+            return qs.filter(site_id=scope.site.pk)
+        return qs.filter(record_id__in=scope.site_records())
+
+    def queryset(self, scope, filters, until=None):
+        qs = self.in_scope(scope)
+        if filters.user:
+            qs = qs.filter(**{self.user_field: filters.user})
+        if self.is_history and filters.kind in HISTORY_TYPES:
+            qs = qs.filter(history_type=HISTORY_TYPES[filters.kind])
+        start, end = local_day_bounds(scope.tz, filters.date_from, filters.date_to)
+        if start:
+            qs = qs.filter(**{f"{self.time_field}__gte": start})
+        if end:
+            qs = qs.filter(**{f"{self.time_field}__lt": end})
+        if until:
+            qs = qs.filter(**{f"{self.time_field}__lte": until})
+        return qs
+
+    def keys(self, scope, filters, until=None):
+        return self.queryset(scope, filters, until).order_by().values(
+            event_at=F(self.time_field),
+            stream=Value(self.index, output_field=IntegerField()),
+            event_key=F(self.key_field),
+        )
+
+
+def _build_streams():
+    streams = []
+    for section in SECTIONS:
+        if section.model is not None:
+            streams.append(Stream(len(streams), "history", section.model, section))
+        for rows in section.rows:
+            streams.append(Stream(len(streams), "history", rows.model, section, rows))
+    for kind, model in ((VIEWED, EligibilityAccess), (STATUS, EligibilityStatusChange), (EXPORTED, AuditExport)):
+        streams.append(Stream(len(streams), kind, model))
+    return tuple(streams)
+
+
+STREAMS = _build_streams()
+
+
+def selected_streams(filters):
+    return [
+        s for s in STREAMS
+        if (not filters.section or (s.section is not None and s.section.key == filters.section))
+        and (not filters.kind or filters.kind in s.kinds)
+    ]
+
+
+def local_day_bounds(tz, date_from, date_to):
+    """Dates are the site's calendar days: [from 00:00, day after `to` 00:00)."""
+    start = datetime.datetime.combine(date_from, datetime.time.min, tz) if date_from else None
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz) if date_to else None
+    return start, end
+
+
+# --------------------------------------------------------------------------
+# The timeline: a lazy sequence Django's Paginator can slice
+
+
+class Timeline:
+    """Events of a scope, newest first. ``count()`` and slicing each run one
+    query over the union of the streams' keys; a slice then loads only its own
+    rows (see the module docstring)."""
+
+    def __init__(self, scope, filters=Filters(), until=None):
+        self.scope, self.filters, self.until = scope, filters, until
+        self.streams = selected_streams(filters)
+
+    def _union(self):
+        parts = [s.keys(self.scope, self.filters, self.until) for s in self.streams]
+        if not parts:
+            return None
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return union.order_by("-event_at", "-stream", "-event_key")
+
+    def count(self):
+        union = self._union()
+        return union.count() if union is not None else 0
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("A timeline is read a page (a slice) at a time.")
+        union = self._union()
+        keys = list(union[window]) if union is not None else []
+        return load_events(self.scope, keys)
+
+
+def load_events(scope, keys):
+    """The events of these (time, stream, key) rows, in the order given."""
+    loaded = {}
+    ordered = sorted(keys, key=lambda k: k["stream"])
+    for index, group in groupby(ordered, key=lambda k: k["stream"]):
+        stream = STREAMS[index]
+        wanted = [k["event_key"] for k in group]
+        loader = _load_history if stream.is_history else LOG_LOADERS[stream.kind]
+        loaded.update({(index, key): event for key, event in loader(stream, wanted).items()})
+    events = [loaded[(k["stream"], k["event_key"])] for k in keys if (k["stream"], k["event_key"]) in loaded]
+    decorate(scope, events)
+    return events
+
+
+def with_predecessors(model, history_ids):
+    """The history rows asked for, plus the immediate predecessor of each (the
+    previous version of the same object), in one query.
+
+    The predecessor is the newest version of the same object at or before this
+    one, other than this one and its same-instant successors: written as a range
+    on history_date, so the (id, history_date) index of migration 0007 seeks it
+    instead of reading the object's whole history.
+    """
+    history = model.history
+    previous = (
+        history.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date"))
+        .exclude(history_date=OuterRef("history_date"), history_id__gte=OuterRef("history_id"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    previous_ids = history.filter(history_id__in=history_ids).annotate(prev=Subquery(previous)).values("prev")
+    return list(history.filter(Q(history_id__in=history_ids) | Q(history_id__in=previous_ids)).order_by())
+
+
+def predecessors(rows):
+    """history_id -> the previous version of the same object (None for the first)."""
+    out = {}
+    rows = sorted(rows, key=lambda r: (r.id, r.history_date, r.history_id))
+    for _, versions in groupby(rows, key=lambda r: r.id):
+        before = None
+        for row in versions:
+            out[row.history_id] = before
+            before = row
+    return out
+
+
+def record_id_of(stream, row):
+    return row.id if stream.model is ScreeningRecord else row.record_id
+
+
+def _load_history(stream, history_ids):
+    rows = with_predecessors(stream.model, history_ids)
+    previous = predecessors(rows)
+    wanted = set(history_ids)
+    return {
+        row.history_id: Event(
+            at=row.history_date,
+            kind=HISTORY_KINDS[row.history_type],
+            user_id=row.history_user_id,
+            record_id=record_id_of(stream, row),
+            section=stream.section,
+            detail=row_label(stream, row),
+            reason=row.history_change_reason or "",
+            changes=changes_between(stream.model, previous[row.history_id], row, row.history_type),
+        )
+        for row in rows
+        if row.history_id in wanted
+    }
+
+
+def _load_accesses(stream, ids):
+    return {
+        a.id: Event(
+            at=a.at, kind=VIEWED, user_id=a.user_id, record_id=a.record_id, stored_role=a.role,
+            detail=a.get_channel_display(),
+            changes=[Change("", "Overall status shown", "", a.overall)],
+        )
+        for a in EligibilityAccess.objects.filter(id__in=ids)
+    }
+
+
+def _load_status_changes(stream, ids):
+    rows = EligibilityStatusChange.objects.filter(id__in=ids).defer("snapshot", "results")
+    return {
+        s.id: Event(
+            at=s.at, kind=STATUS, user_id=s.user_id, record_id=s.record_id,
+            detail=f"Snapshot {s.snapshot_hash[:12]}",
+            changes=[Change("", "Overall status", s.previous, s.overall)],
+        )
+        for s in rows
+    }
+
+
+def _load_exports(stream, ids):
+    return {
+        x.id: Event(
+            at=x.at, kind=EXPORTED, user_id=x.user_id, record_id=x.record_id, stored_role=x.role,
+            detail=f"{x.get_kind_display()}, {x.row_count} rows",
+            reason=describe_filters(x.filters),
+        )
+        for x in AuditExport.objects.filter(id__in=ids)
+    }
+
+
+LOG_LOADERS = {VIEWED: _load_accesses, STATUS: _load_status_changes, EXPORTED: _load_exports}
+
+
+def describe_filters(filters):
+    given = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    return "filters: " + ", ".join(f"{k}={v}" for k, v in sorted(given.items())) if given else "no filters"
+
+
+# --------------------------------------------------------------------------
+# Who, where, when: once per page
+
+
+def decorate(scope, events):
+    users = users_by_id({e.user_id for e in events})
+    numbers = screening_numbers(scope, {e.record_id for e in events if e.record_id})
+    tz = scope.tz
+    for e in events:
+        user = users.get(e.user_id)
+        e.user = user_name(user) if user else ("system" if e.user_id is None else f"user #{e.user_id}")
+        e.role = ROLES.get(e.stored_role or (role_of(user) if user else ""), "")
+        e.record = numbers.get(e.record_id, "")
+        e.tz_name = str(tz)
+        e.at_utc = e.at.astimezone(UTC).strftime(TIME_FORMAT)
+        e.at_local = e.at.astimezone(tz).strftime(TIME_FORMAT)
+
+
+def users_by_id(ids):
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    # Groups are prefetched so role_of() costs no query per user.
+    return {u.pk: u for u in get_user_model().objects.filter(pk__in=ids).prefetch_related("groups")}
+
+
+def user_name(user):
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
+def screening_numbers(scope, ids):
+    if scope.record is not None:
+        return {scope.record.pk: scope.record.screening_number}
+    if not ids:
+        return {}
+    return dict(ScreeningRecord.objects.filter(pk__in=ids).values_list("pk", "screening_number"))
+
+
+# --------------------------------------------------------------------------
+# All pages (CSV) and one field's history
+
+
+def all_events(timeline, chunk=500):
+    """Every event of the timeline, a chunk at a time (memory stays bounded)."""
+    total = timeline.count()
+    for start in range(0, total, chunk):
+        yield from timeline[start:start + chunk]
+
+
+def find_field(section, name):
+    """(model, field, stream) of "field" (the section's model) or "model.field" (a row)."""
+    model_name, _, field_name = name.rpartition(".")
+    for stream in STREAMS:
+        if stream.section is not section or not stream.is_history:
+            continue
+        if model_name not in ("", stream.model._meta.model_name) or (model_name == "" and stream.rows):
+            continue
+        for f in tracked_fields(stream.model):
+            if f.name == field_name:
+                return stream.model, f, stream
+    return None
+
+
+def field_history(scope, stream, model_field):
+    """Events where this field of this record changed, newest first."""
+    model = stream.model
+    columns = {"id", "history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
+    columns |= {f.attname for f in tracked_fields(model)} if stream.rows else {model_field.attname}
+    columns |= set(UNIT_COLUMNS.get(model, {}).values())
+    if model is not ScreeningRecord:
+        columns.add("record_id")
+    rows = list(stream.in_scope(scope).only(*columns).order_by("id", "history_date", "history_id"))
+    events = []
+    for _, versions in groupby(rows, key=lambda r: r.id):
+        before = None
+        for row in versions:
+            change = field_change(model, model_field, before, row, row.history_type)
+            if change is not None:
+                events.append(Event(
+                    at=row.history_date, kind=HISTORY_KINDS[row.history_type], user_id=row.history_user_id,
+                    record_id=record_id_of(stream, row), section=stream.section, detail=row_label(stream, row),
+                    reason=row.history_change_reason or "", changes=[change],
+                ))
+            before = row
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events

@@ -1,0 +1,230 @@
+"""Audit trail pages for investigators, monitors and site administrators: the
+trail of one record, the log of a site, the history of one field, and CSV
+exports of the first two (each export logged in AuditExport).
+
+Access: the record or site is fetched first through the helpers of
+permissions.py (another site's record is a 404 for every role, so its existence
+is not disclosed), then the audit permission is required (a coordinator of the
+site gets a 403).
+"""
+
+import csv
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import audit_trail as trail
+from .models import AuditExport
+from .models.sites import SiteMembership
+from .permissions import get_record_for_user, get_site_for_user, require_perm
+from .roles import role_of
+from .sections import BY_KEY, SECTIONS, sections_for
+
+AUDIT_PERMISSION = "screening.view_audit_trail"
+PER_PAGE = 50
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return trail.user_name(user)
+
+
+class TrailFilterForm(forms.Form):
+    section = forms.ChoiceField(required=False)
+    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
+    kind = forms.ChoiceField(
+        label="Event", required=False, choices=[("", "All events"), *trail.KINDS.items()]
+    )
+    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
+
+    def __init__(self, data, *, site, sections):
+        super().__init__(data)
+        self.fields["section"].choices = [("", "All sections"), *((s.key, s.title) for s in sections)]
+        # Everyone who is or was a member of the site: people who left stay searchable.
+        members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
+        self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
+        for name, f in self.fields.items():
+            f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def filters(self):
+        """The filters that are valid; an invalid one is shown with its error and not applied."""
+        if not self.is_bound:
+            return trail.Filters()
+        self.is_valid()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        data = getattr(self, "cleaned_data", {})
+        user = data.get("user")
+        return trail.Filters(
+            section=data.get("section") or "",
+            user=user.pk if user else None,
+            kind=data.get("kind") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+def _filter_form(request, site, sections):
+    data = request.GET if any(k in request.GET for k in TrailFilterForm.base_fields) else None
+    return TrailFilterForm(data, site=site, sections=sections)
+
+
+def _filter_query(request):
+    """The filters of the page, without its page number: what the export link carries."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _page(request, events):
+    return Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _audited_record(request, pk):
+    record = get_record_for_user(request, pk)
+    require_perm(request.user, AUDIT_PERMISSION)
+    return record
+
+
+def _audited_site(request, code):
+    site = get_site_for_user(request, code)
+    require_perm(request.user, AUDIT_PERMISSION)
+    return site
+
+
+@require_GET  # the trail is read, never written, through the application
+def record_audit(request, pk):
+    record = _audited_record(request, pk)
+    form = _filter_form(request, record.site, sections_for(record))
+    timeline = trail.Timeline(trail.Scope(record.site, record), form.filters())
+    return render(request, "screening/audit/record_audit.html", {
+        "record": record,
+        "form": form,
+        "page": _page(request, timeline),
+        "tz_name": str(trail.Scope(record.site).tz),
+        "filter_query": _filter_query(request),
+    })
+
+
+@require_GET
+def site_audit(request, code):
+    site = _audited_site(request, code)
+    form = _filter_form(request, site, SECTIONS)
+    timeline = trail.Timeline(trail.Scope(site), form.filters())
+    return render(request, "screening/audit/site_audit.html", {
+        "site": site,
+        "form": form,
+        "page": _page(request, timeline),
+        "tz_name": str(trail.Scope(site).tz),
+        "filter_query": _filter_query(request),
+    })
+
+
+@require_GET
+def field_history(request, pk, key, field):
+    record = _audited_record(request, pk)
+    section = BY_KEY.get(key)
+    if section is None or section not in sections_for(record):
+        raise Http404("No such section for this record.")
+    found = trail.find_field(section, field)
+    if found is None:
+        raise Http404("No such field in this section.")
+    model, model_field, stream = found
+    scope = trail.Scope(record.site, record)
+    page = _page(request, trail.field_history(scope, stream, model_field))
+    trail.decorate(scope, page.object_list)  # only the page's events need users and times
+    return render(request, "screening/audit/field_history.html", {
+        "record": record,
+        "section": section,
+        "field_label": trail.field_label(model_field),
+        "is_row": stream.rows is not None,
+        "page": page,
+        "tz_name": str(scope.tz),
+    })
+
+
+# --------------------------------------------------------------------------
+# CSV exports: the rows of the page, every page, and a log row per export
+
+
+def _csv_cell(value):
+    """Neutralise spreadsheet formulas (CSV injection) in free text."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_trail_csv(out, events):
+    writer = csv.writer(out)
+    writer.writerow(trail.COLUMNS)
+    count = 0
+    for event in events:
+        for entry in event.entries:
+            writer.writerow([_csv_cell(c) for c in entry.cells()])
+            count += 1
+    return count
+
+
+def _export(request, scope, form, kind, filename):
+    # Fixed at the start, so rows saved while the file is written neither
+    # appear in it nor shift its chunks.
+    as_of = timezone.now()
+    timeline = trail.Timeline(scope, form.filters(), until=as_of)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    count = write_trail_csv(response, trail.all_events(timeline))
+    AuditExport.objects.create(
+        user=request.user,
+        role=role_of(request.user) or "",
+        kind=kind,
+        record=scope.record,
+        site=scope.site,
+        filters={**timeline.filters.as_json(), "as_of": as_of.isoformat()},
+        row_count=count,
+    )
+    return response
+
+
+@require_GET
+def record_audit_csv(request, pk):
+    record = _audited_record(request, pk)
+    form = _filter_form(request, record.site, sections_for(record))
+    scope = trail.Scope(record.site, record)
+    return _export(request, scope, form, AuditExport.RECORD, f"audit-trail-{record.screening_number}.csv")
+
+
+@require_GET
+def site_audit_csv(request, code):
+    site = _audited_site(request, code)
+    form = _filter_form(request, site, SECTIONS)
+    return _export(request, trail.Scope(site), form, AuditExport.SITE, f"audit-log-{site.code}.csv")

@@ -1,0 +1,67 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from .evaluation import as_json, evaluate_and_log
+from .models import EligibilityAccess
+from .permissions import get_record_for_user
+from .sections import SNAPSHOT_KEYS
+from .signing import next_checkpoint
+
+GROUP_TITLES = {"general": "General inclusion", "exclusion": "Exclusion criteria"}
+
+
+def _section_links(record, result):
+    links = {}
+    for path in result.missing:
+        key = SNAPSHOT_KEYS.get(path.split(".")[0])
+        if key:
+            links.setdefault(key, reverse("section_edit", args=[record.pk, key]))
+    return links
+
+
+def eligibility(request, pk):
+    record = get_record_for_user(request, pk)
+    result = evaluate_and_log(record, request.user, EligibilityAccess.VIEW)
+    groups = {"general": [], "indication": [], "exclusion": [], "other": []}
+    for row in result.evaluation.results:
+        if row.group == "general":
+            groups["general"].append(row)
+        elif row.group == "exclusion":
+            groups["exclusion"].append(row)
+        elif row.group == record.indication:
+            groups["indication"].append(row)
+        else:
+            groups["other"].append(row)
+    rows = {
+        key: [(row, _section_links(record, row)) for row in group] for key, group in groups.items()
+    }
+    return render(request, "screening/eligibility.html", {
+        "record": record,
+        "result": result,
+        "evaluation": result.evaluation,
+        "groups": [
+            ("General inclusion", rows["general"]),
+            (f"Inclusion: {record.get_indication_display()}", rows["indication"]),
+            ("Exclusion criteria (PASS = not excluded)", rows["exclusion"]),
+        ],
+        "other_rows": rows["other"],
+        "signatures": record.signatures.select_related("signer"),
+        "can_sign": request.user.has_perm("screening.sign_eligibility") and next_checkpoint(record) is not None,
+        "can_judge": request.user.has_perm("screening.record_judgement"),
+    })
+
+
+def eligibility_print(request, pk):
+    record = get_record_for_user(request, pk)
+    result = evaluate_and_log(record, request.user, EligibilityAccess.PRINT)
+    return render(request, "screening/eligibility_print.html", {
+        "record": record, "result": result, "evaluation": result.evaluation,
+        "signatures": record.signatures.select_related("signer"),
+    })
+
+
+def eligibility_json(request, pk):
+    record = get_record_for_user(request, pk)
+    result = evaluate_and_log(record, request.user, EligibilityAccess.JSON)
+    return JsonResponse(as_json(result))

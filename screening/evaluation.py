@@ -1,0 +1,94 @@
+"""Evaluate a record's eligibility from the database, and log it.
+
+Always computed from the current data at request time; never cached.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from .eligibility.engine import evaluate
+from .models import EligibilityAccess, EligibilityState, EligibilityStatusChange
+from .roles import role_of
+from .snapshots import build_snapshot
+
+
+@dataclass
+class RecordEvaluation:
+    record: object
+    snapshot: object
+    evaluation: object
+    digest: str
+
+    @property
+    def overall(self):
+        return self.evaluation.overall
+
+
+def evaluate_record(record):
+    snapshot, record = build_snapshot(record)
+    return RecordEvaluation(record, snapshot, evaluate(snapshot), snapshot.digest())
+
+
+def _plain(data):
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def track_status(result, user):
+    """After any save or evaluation: refresh the record's eligibility state, mark
+    signatures whose hash no longer matches as invalidated, and keep a status
+    change row whenever the overall status differs from the last one kept."""
+    from .signing import describe_change, invalidate_stale
+
+    counts = result.evaluation.counts
+    EligibilityState.objects.update_or_create(record=result.record, defaults={
+        "overall": result.overall,
+        "incomplete": _count(counts, "INCOMPLETE"),
+        "awaiting": _count(counts, "AWAITING_INVESTIGATOR"),
+        "snapshot_hash": result.digest,
+    })
+    invalidate_stale(result.record, result.digest, describe_change)
+    last = EligibilityStatusChange.objects.filter(record=result.record).order_by("-at", "-id").first()
+    if last is not None and last.overall == result.overall:
+        return None
+    return EligibilityStatusChange.objects.create(
+        record=result.record,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        previous=last.overall if last else "",
+        overall=result.overall,
+        snapshot_hash=result.digest,
+        snapshot=_plain(result.snapshot.as_data()),
+        results=_plain(result.evaluation.to_dict()),
+    )
+
+
+def _count(counts, status):
+    return sum(n for key, n in counts.items() if getattr(key, "value", key) == status)
+
+
+def evaluate_and_log(record, user, channel=EligibilityAccess.VIEW):
+    """Evaluate for a person to see: writes the access row (and a status change)."""
+    result = evaluate_record(record)
+    with transaction.atomic():
+        EligibilityAccess.objects.create(
+            record=result.record,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            role=role_of(user) or "" if getattr(user, "is_authenticated", False) else "",
+            channel=channel,
+            overall=result.overall,
+            snapshot_hash=result.digest,
+        )
+        track_status(result, user)
+    return result
+
+
+def as_json(result):
+    return {
+        "screening_number": result.record.screening_number,
+        "site": result.record.site.code,
+        "indication": result.record.indication,
+        "snapshot_hash": result.digest,
+        **result.evaluation.to_dict(),
+    }

@@ -1,0 +1,81 @@
+"""Electronic signatures of eligibility (21 CFR Part 11 style) and every attempt."""
+
+from django.conf import settings
+from django.db import models
+
+from .records import ScreeningRecord
+
+SCREENING, PRE_LD = "screening", "pre_ld"
+CHECKPOINTS = [(SCREENING, "Screening eligibility"), (PRE_LD, "Pre-lymphodepletion confirmation")]
+
+MEANING_ELIGIBLE = "eligible"
+MEANING_SCREEN_FAILURE = "screen_failure"
+MEANINGS = [
+    (MEANING_ELIGIBLE, "I confirm the participant meets all eligibility criteria"),
+    (MEANING_SCREEN_FAILURE, "I confirm screen failure"),
+]
+
+
+class EligibilityState(models.Model):
+    """The latest evaluation of a record, refreshed on every save: lets the review
+    queue list records without evaluating each one. Pages never show it as the
+    eligibility itself; they evaluate afresh."""
+
+    record = models.OneToOneField(ScreeningRecord, on_delete=models.CASCADE, related_name="eligibility_state")
+    overall = models.CharField(max_length=16)
+    incomplete = models.PositiveIntegerField(default=0)
+    awaiting = models.PositiveIntegerField(default=0)
+    snapshot_hash = models.CharField(max_length=64)
+    evaluated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def reviewable(self):
+        """Complete but for the investigator's own judgement items."""
+        return self.incomplete == 0
+
+
+class Signature(models.Model):
+    record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="signatures")
+    checkpoint = models.CharField(max_length=12, choices=CHECKPOINTS)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=16)
+    signed_at = models.DateTimeField(help_text="UTC")
+    local_time = models.CharField(max_length=64, help_text="Site-local time with its zone, as shown to the signer.")
+    meaning = models.CharField(max_length=16, choices=MEANINGS)
+    overall = models.CharField(max_length=16)
+    snapshot_hash = models.CharField(max_length=64)
+    failing_criteria = models.JSONField(default=list, blank=True)
+    ld_date = models.DateField(null=True, blank=True, help_text="Lymphodepletion date evaluated against.")
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidated_by = models.CharField(
+        max_length=300, blank=True, help_text="The change that broke the binding to the data."
+    )
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.printed_name}, {self.get_meaning_display()} ({self.get_checkpoint_display()})"
+
+    @property
+    def valid(self):
+        return self.invalidated_at is None
+
+    def manifestation(self):
+        return f"Signed by {self.printed_name} ({self.role}) on {self.local_time} — {self.get_meaning_display()}"
+
+
+class SignatureAttempt(models.Model):
+    record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="signature_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    checkpoint = models.CharField(max_length=12, choices=CHECKPOINTS)
+    success = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {'signed' if self.success else 'failed'} {self.record}: {self.outcome}"
