@@ -2,10 +2,10 @@
 trail of one record, the log of a site, the history of one field, and CSV
 exports of the first two (each export logged in AuditExport).
 
-Access: the record or site is fetched first through the helpers of
-permissions.py (another site's record is a 404 for every role, so its existence
-is not disclosed), then the audit permission is required (a coordinator of the
-site gets a 403).
+Access, with the helpers of permissions.py only: a role without
+`view_audit_trail` (coordinators, the authors of the data) gets a 403 whatever
+the record, as everywhere in the app; the others reach only their sites'
+records and sites, anything else is a 404 (its existence is not disclosed).
 """
 
 import csv
@@ -19,21 +19,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
+from .forms import DateInput
 from .models import AuditExport
 from .models.sites import SiteMembership
-from .permissions import get_record_for_user, get_site_for_user, require_perm
+from .permissions import get_record_for_user, get_site_for_user, permission_required
 from .roles import role_of
 from .sections import BY_KEY, SECTIONS, sections_for
 
 AUDIT_PERMISSION = "screening.view_audit_trail"
 PER_PAGE = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
 
 
 class UserChoice(forms.ModelChoiceField):
@@ -56,7 +50,7 @@ class TrailFilterForm(forms.Form):
         # Everyone who is or was a member of the site: people who left stay searchable.
         members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
-        for name, f in self.fields.items():
+        for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
 
     def clean(self):
@@ -101,21 +95,10 @@ def _page(request, events):
     return Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _audited_record(request, pk):
-    record = get_record_for_user(request, pk)
-    require_perm(request.user, AUDIT_PERMISSION)
-    return record
-
-
-def _audited_site(request, code):
-    site = get_site_for_user(request, code)
-    require_perm(request.user, AUDIT_PERMISSION)
-    return site
-
-
+@permission_required(AUDIT_PERMISSION)
 @require_GET  # the trail is read, never written, through the application
 def record_audit(request, pk):
-    record = _audited_record(request, pk)
+    record = get_record_for_user(request, pk)
     form = _filter_form(request, record.site, sections_for(record))
     timeline = trail.Timeline(trail.Scope(record.site, record), form.filters())
     return render(request, "screening/audit/record_audit.html", {
@@ -127,9 +110,10 @@ def record_audit(request, pk):
     })
 
 
+@permission_required(AUDIT_PERMISSION)
 @require_GET
 def site_audit(request, code):
-    site = _audited_site(request, code)
+    site = get_site_for_user(request, code)
     form = _filter_form(request, site, SECTIONS)
     timeline = trail.Timeline(trail.Scope(site), form.filters())
     return render(request, "screening/audit/site_audit.html", {
@@ -141,16 +125,17 @@ def site_audit(request, code):
     })
 
 
+@permission_required(AUDIT_PERMISSION)
 @require_GET
 def field_history(request, pk, key, field):
-    record = _audited_record(request, pk)
+    record = get_record_for_user(request, pk)
     section = BY_KEY.get(key)
     if section is None or section not in sections_for(record):
         raise Http404("No such section for this record.")
     found = trail.find_field(section, field)
     if found is None:
         raise Http404("No such field in this section.")
-    model, model_field, stream = found
+    _, model_field, stream = found
     scope = trail.Scope(record.site, record)
     page = _page(request, trail.field_history(scope, stream, model_field))
     trail.decorate(scope, page.object_list)  # only the page's events need users and times
@@ -215,16 +200,18 @@ def _export(request, scope, form, kind, filename):
     return response
 
 
+@permission_required(AUDIT_PERMISSION)
 @require_GET
 def record_audit_csv(request, pk):
-    record = _audited_record(request, pk)
+    record = get_record_for_user(request, pk)
     form = _filter_form(request, record.site, sections_for(record))
     scope = trail.Scope(record.site, record)
     return _export(request, scope, form, AuditExport.RECORD, f"audit-trail-{record.screening_number}.csv")
 
 
+@permission_required(AUDIT_PERMISSION)
 @require_GET
 def site_audit_csv(request, code):
-    site = _audited_site(request, code)
+    site = get_site_for_user(request, code)
     form = _filter_form(request, site, SECTIONS)
     return _export(request, trail.Scope(site), form, AuditExport.SITE, f"audit-log-{site.code}.csv")

@@ -19,6 +19,8 @@ SCREENING_VISIT_DATES = {
     "echo_date", "ecg_date", "sample_date", "igra_date", "pregnancy_test_date",
     "sledai_date", "serology_date", "anca_date", "bvas_date", "assessment_date",
 }
+# The same field name on a history row: an earlier mRSS is dated before consent.
+HISTORICAL_DATES = {"mrssassessment.assessment_date", "pulmonaryfunctiontest.test_date"}
 # Planned dates may lie in the future.
 FUTURE_ALLOWED = {"planned_ld_date", "actual_ld_date"}
 
@@ -63,7 +65,7 @@ class CrfForm(forms.ModelForm):
                 self.add_error(name, ValidationError(f"{label} cannot be in the future.", code="future"))
             elif dob and name != "date_of_birth" and value < dob:
                 self.add_error(name, ValidationError(f"{label} is before the date of birth.", code="before_birth"))
-            elif name in SCREENING_VISIT_DATES:
+            elif name in SCREENING_VISIT_DATES and f"{self._meta.model._meta.model_name}.{name}" not in HISTORICAL_DATES:
                 if consent and value < consent:
                     self.add_error(name, ValidationError(
                         f"{label} is before the informed consent date ({consent:%d %b %Y}); "

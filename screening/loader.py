@@ -39,7 +39,7 @@ def form_value(field, value):
     """Plain value -> what a browser would post for that field."""
     if value is None:
         return ""
-    choices = {c for c, _ in field.choices} if getattr(field, "choices", None) else set()
+    choices = {c for c, _ in field.choices} if field is not None and field.choices else set()
     if choices == {answers.YES, answers.NO, answers.UNKNOWN} and isinstance(value, bool):
         return answers.YES if value else answers.NO
     if isinstance(value, bool):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import eligibility_views, signature_views, views
+from . import eligibility_views, import_views, signature_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<int:pk>/eligibility/print/", eligibility_views.eligibility_print, name="eligibility_print"),
     path("records/<int:pk>/sign/", signature_views.sign_record, name="sign_record"),
     path("review/", views.review_queue, name="review_queue"),
+    path("import/", import_views.import_upload, name="import_upload"),
     path("data-dictionary.csv", views.data_dictionary_csv, name="data_dictionary_csv"),
 ]
 

@@ -85,6 +85,7 @@ def record_detail(request, pk):
     return render(request, "screening/record_detail.html", {
         "record": record,
         "states": section_states(record),
+        "signatures": record.signatures.select_related("signer"),
     })
 
 

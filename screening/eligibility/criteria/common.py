@@ -1,0 +1,180 @@
+"""Small shared pieces: the criterion table entry, number/date wording, and reading
+yes/no answers so that "unknown" is always missing (never a "no")."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from ..results import CriterionResult, Evidence, Status
+from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
+
+GENERAL, EXCLUSION = "general", "exclusion"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One row of the checklist: `criterion(snapshot, context) -> CriterionResult`."""
+
+    id: str
+    group: str  # "general", an indication code, or "exclusion"
+    text: str
+    rule: Callable  # (snapshot, context) -> Verdict
+    ld_relative: bool = False  # counted back from lymphodepletion: provisional until the actual date
+    note: str = ""
+
+    def __call__(self, snapshot, ctx) -> CriterionResult:
+        from .applicability import run
+
+        return run(self, snapshot, ctx)
+
+
+def registrar(table: list, group: str):
+    """A decorator adding a rule to `table`, in order, under `group`."""
+
+    def criterion(cid, text, *, ld_relative=False, note=""):
+        def register(rule):
+            table.append(Criterion(cid, group, text, rule, ld_relative, note))
+            return rule
+
+        return register
+
+    return criterion
+
+
+# --- wording ------------------------------------------------------------------
+
+
+def fmt(value, places=3) -> str:
+    """A number as a monitor reads it: 79, 1.499, 58.6 (never 79.0 or 1e-3)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def num(value, places=3):
+    """A number for evidence: an int when whole, else rounded."""
+    value = round(float(value), places)
+    return int(value) if value == int(value) else value
+
+
+def on(day) -> str:
+    return f" on {day.isoformat()}" if isinstance(day, date) else ""
+
+
+def pct(fraction) -> str:
+    return f"{fmt(float(fraction) * 100, 1)} %"
+
+
+# --- answers --------------------------------------------------------------------
+
+
+def section(snapshot, key):
+    return snapshot.section(key)
+
+
+def answer(snapshot, key, field):
+    """True / False, or None when blank, 'unknown' or not a yes/no value."""
+    value = section(snapshot, key).get(field)
+    return value if isinstance(value, bool) else None
+
+
+def value(snapshot, key, field):
+    """A section value, with blank strings and 'not_done' / 'unknown' codes as None."""
+    raw = section(snapshot, key).get(field)
+    if raw in ("", "not_done", "unknown"):
+        return None
+    return raw
+
+
+def require(snapshot, key, field, what):
+    """A needed section value, or MissingData naming `key.field`."""
+    raw = value(snapshot, key, field)
+    if raw is None:
+        raise MissingData(f"{what} is not recorded.", f"{key}.{field}")
+    return raw
+
+
+def record_value(snapshot, field):
+    raw = (snapshot.record or {}).get(field)
+    return None if raw in ("", None) else raw
+
+
+def require_record(snapshot, field, what):
+    raw = record_value(snapshot, field)
+    if raw is None:
+        raise MissingData(f"{what} is not recorded.", f"record.{field}")
+    return raw
+
+
+def require_scr(ctx):
+    if ctx.scr is None:
+        raise MissingData("The screening date is not recorded.", "record.screening_date")
+    return ctx.scr
+
+
+def require_ld(ctx):
+    if ctx.ld is None:
+        raise MissingData(
+            "No screening or lymphodepletion date to count the window from.", "record.screening_date"
+        )
+    return ctx.ld
+
+
+def answer_evidence(label, flag):
+    return Evidence(label, "not answered" if flag is None else fmt(flag))
+
+
+def no_to(snapshot, key, field, label) -> Verdict:
+    """Exclusion-style question: "yes" excludes (FAIL), "no" passes, blank/unknown is missing."""
+    flag = answer(snapshot, key, field)
+    ev = answer_evidence(label, flag)
+    if flag is True:
+        return failed(f"{label}: yes.", ev)
+    if flag is False:
+        return passed(f"{label}: no.", ev)
+    return incomplete(f"{label}: not answered.", f"{key}.{field}", ev)
+
+
+def yes_to(snapshot, key, field, label) -> Verdict:
+    """Inclusion-style question: "yes" passes, "no" fails, blank/unknown is missing."""
+    flag = answer(snapshot, key, field)
+    ev = answer_evidence(label, flag)
+    if flag is True:
+        return passed(f"{label}: yes.", ev)
+    if flag is False:
+        return failed(f"{label}: no.", ev)
+    return incomplete(f"{label}: not answered.", f"{key}.{field}", ev)
+
+
+def judged(snapshot, field, label, *, good: bool, evidence=()) -> Verdict:
+    """An investigator judgement item: AWAITING_INVESTIGATOR until answered."""
+    flag = answer(snapshot, "judgement", field)
+    ev = (answer_evidence(f"Investigator: {label}", flag), *evidence)
+    if flag is None:
+        return awaiting(f"Awaiting the investigator's judgement: {label}.", f"judgement.{field}", *ev)
+    if flag is good:
+        return passed(f"Investigator: {label}: {fmt(flag)}.", *ev)
+    return failed(f"Investigator: {label}: {fmt(flag)}.", *ev)
+
+
+def positive(snapshot, key, field, label) -> Verdict:
+    """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
+    result = section(snapshot, key).get(field)
+    ev = Evidence(label, result or "not recorded")
+    if result == "positive":
+        return passed(f"{label} positive.", ev)
+    if result == "negative":
+        return failed(f"{label} negative.", ev)
+    if result in (None, "", "not_done"):
+        return incomplete(f"{label} {'not done' if result == 'not_done' else 'not recorded'}.", f"{key}.{field}", ev)
+    return incomplete(f"{label}: unexpected result {result!r}.", f"{key}.{field}", ev)
+
+
+__all__ = [
+    "Criterion", "registrar", "fmt", "num", "on", "pct", "section", "answer", "value", "require",
+    "record_value", "require_record", "require_scr", "require_ld", "answer_evidence", "no_to", "yes_to",
+    "judged", "positive", "Status", "GENERAL", "EXCLUSION",
+]

@@ -1,0 +1,167 @@
+"""Medication courses and prior events as date spans, and glucocorticoid doses.
+
+A course's drug class comes from `screening.vocabulary`. An ongoing course (or one
+without a stop date) ends at the reference date of the rule that reads it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from screening.calculators.dates import add_months, lasted_at_least_months, span_overlaps
+from screening.calculators.glucocorticoids import Course, max_daily_dose
+from screening.vocabulary import DRUGS, EVENT_KINDS, GLUCOCORTICOID, drug_classes
+
+from ..results import Evidence
+from .common import fmt
+from .verdicts import MissingData
+
+
+@dataclass(frozen=True)
+class Span:
+    row: dict
+    start: date
+    end: date  # stop date, or the reference date when ongoing (clipped to it)
+
+    @property
+    def drug(self):
+        return self.row.get("drug")
+
+    @property
+    def name(self):
+        return drug_name(self.row)
+
+    def evidence(self, label="Course", note=""):
+        return Evidence(label, f"{self.name} {fmt(self.start)} to {fmt(self.end)}", date=self.start, note=note)
+
+
+def drug_name(row):
+    code = row.get("drug")
+    if code in ("other", "other_biologic", "other_immunosuppressant") and row.get("drug_other"):
+        return row["drug_other"]
+    return DRUGS.get(code, (code or "unnamed drug",))[0]
+
+
+def drug_identity(row):
+    """Distinct drugs: the code, or the free-text name for the 'other' codes."""
+    return (row.get("drug"), (row.get("drug_other") or "").strip().lower())
+
+
+def rows_of_class(snapshot, *classes):
+    wanted = set(classes)
+    return [row for row in snapshot.medications if drug_classes(row.get("drug")) & wanted]
+
+
+def _stop(row):
+    stop = row.get("stop_date")
+    return None if row.get("ongoing") and stop is None else stop
+
+
+def course_span(row, ref: date) -> Span | None:
+    """The course up to `ref`: None when it starts after ref or has no start date."""
+    start = row.get("start_date")
+    if not isinstance(start, date) or start > ref:
+        return None
+    stop = _stop(row)
+    end = ref if stop is None else min(stop, ref)
+    return Span(row, start, max(end, start))
+
+
+def lasting_courses(snapshot, classes, months, ref):
+    """(qualifying, all) spans of the classes before ref; qualifying last ≥ months.
+    With nothing qualifying, an undated course makes the answer unknown, not "no"."""
+    rows = rows_of_class(snapshot, *classes)
+    spans = [s for s in (course_span(r, ref) for r in rows) if s]
+    qualifying = [s for s in spans if lasted_at_least_months(s.start, s.end, months)]
+    undated = [r for r in rows if not isinstance(r.get("start_date"), date)]
+    if undated and not qualifying:
+        raise MissingData(f"{drug_name(undated[0])}: a course has no start date.", "medications")
+    return qualifying, spans
+
+
+def longest(spans):
+    return max(spans, key=lambda s: (s.end - s.start, s.end), default=None)
+
+
+def overlapping_rows(rows, window_start, window_end, open_end):
+    """Rows whose span (ongoing: to open_end) has a day in the window."""
+    hits = []
+    for row in rows:
+        start = row.get("start_date")
+        if not isinstance(start, date):
+            continue
+        stop = _stop(row)
+        end = open_end if stop is None else stop
+        if end < start:
+            continue
+        if span_overlaps(start, end, window_start, window_end):
+            hits.append(row)
+    return hits
+
+
+# --- glucocorticoid doses --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseSummary:
+    highest: object  # Fraction, prednisone-equivalent mg/day
+    day: date | None
+    unconvertible: tuple  # rows in the window whose dose cannot be converted
+
+
+def to_course(row) -> Course:
+    """A glucocorticoid row as a calculator Course; ValueError when not convertible."""
+    stop = _stop(row)
+    return Course(
+        agent=row.get("drug"), dose=row.get("dose"), dose_unit=row.get("dose_unit"),
+        frequency=row.get("frequency"), start=row.get("start_date"), stop=stop, ongoing=stop is None,
+    )
+
+
+def glucocorticoid_doses(snapshot, window_start, window_end, open_end) -> DoseSummary:
+    """Highest total daily prednisone-eq dose in the window, from the courses that touch it."""
+    rows = overlapping_rows(rows_of_class(snapshot, GLUCOCORTICOID), window_start, window_end, open_end)
+    courses, bad = [], []
+    for row in rows:
+        try:
+            courses.append(to_course(row))
+        except (ValueError, TypeError):
+            bad.append(row)
+    highest, day = max_daily_dose(courses, window_start, window_end, open_end=open_end)
+    return DoseSummary(highest, day, tuple(bad))
+
+
+def unconvertible_evidence(rows):
+    return tuple(
+        Evidence(
+            "Dose not convertible", f"{drug_name(r)} {fmt(r['dose']) if r.get('dose') is not None else '(no dose)'}"
+            f" {r.get('dose_unit') or ''} {r.get('frequency') or '(no frequency)'}".strip(),
+            date=r.get("start_date"), note="needs a dose in mg or g and a daily or intermittent frequency",
+        )
+        for r in rows
+    )
+
+
+# --- prior events -----------------------------------------------------------------
+
+
+def event_label(row):
+    kind = row.get("kind")
+    label = EVENT_KINDS.get(kind, kind or "event")
+    return f"{label} ({row['description']})" if row.get("description") else label
+
+
+def events_in(snapshot, kinds, window_start, window_end):
+    """Events of the kinds with a day in the window (no end date: a one-day event)."""
+    hits = []
+    for row in snapshot.events:
+        start = row.get("start_date")
+        if row.get("kind") not in kinds or not isinstance(start, date):
+            continue
+        end = row.get("end_date") or start
+        if end >= start and span_overlaps(start, end, window_start, window_end):
+            hits.append(row)
+    return hits
+
+
+def months_before(ref, months):
+    return add_months(ref, -months)

@@ -1,0 +1,424 @@
+"""Exclusion criteria EXC-01 … EXC-15: PASS means the subject is not excluded."""
+
+from datetime import timedelta
+
+from screening.calculators.dates import add_months
+from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
+
+from .. import protocol as P
+from ..results import Evidence
+from .common import (
+    EXCLUSION, answer, answer_evidence, fmt, judged, no_to, num, registrar, require_ld, require_scr, value,
+)
+from .courses import (
+    drug_name, event_label, events_in, glucocorticoid_doses, overlapping_rows, rows_of_class, unconvertible_evidence,
+)
+from .labs import screening_window_evidence
+from .verdicts import all_of, failed, incomplete, not_applicable, passed
+
+CRITERIA: list = []
+criterion = registrar(CRITERIA, EXCLUSION)
+
+
+@criterion("EXC-01", "Severe pulmonary disease (PAP > 60 mmHg in the past year; ventilatory support)")
+def pulmonary(snapshot, ctx):
+    return all_of([
+        no_to(snapshot, "organ", "pap_over_60_past_year", "Pulmonary artery pressure > 60 mmHg in the past year"),
+        _echo_pap(snapshot, ctx),
+        no_to(snapshot, "organ", "ventilatory_support", "Oxygen by mask, non-invasive or invasive ventilation"),
+    ])
+
+
+def _echo_pap(snapshot, ctx):
+    """The recorded echo PAP: > 60 mmHg within the year before SCR excludes."""
+    pap = value(snapshot, "organ", "echo_pap")
+    if pap is None:
+        return passed("")  # optional: the yes/no question above covers the year
+    day = value(snapshot, "organ", "echo_date")
+    ev = Evidence("Echo pulmonary artery pressure", num(pap), "mmHg", day, note=f"excludes when > {P.PAP_MAX}")
+    if pap <= P.PAP_MAX:
+        return passed(f"Echo PAP {fmt(pap)} mmHg is not above {P.PAP_MAX} mmHg.", ev)
+    if day is None:
+        return incomplete(f"Echo PAP {fmt(pap)} mmHg has no date.", "organ.echo_date", ev)
+    scr = require_scr(ctx)
+    if add_months(scr, -P.PAP_LOOKBACK_MONTHS) <= day <= ctx.window_end:
+        return failed(f"Echo PAP {fmt(pap)} mmHg on {fmt(day)} is above {P.PAP_MAX} mmHg.", ev)
+    return passed(f"Echo PAP {fmt(pap)} mmHg on {fmt(day)} is outside the year before SCR.", ev)
+
+
+@criterion("EXC-02", "Primary CNS lymphoma")
+def cns_lymphoma(snapshot, ctx):
+    return no_to(snapshot, "history", "primary_cns_lymphoma", "Primary CNS lymphoma")
+
+
+SLE_SEVERE = (
+    ("lupus_crisis", "Lupus crisis within 3 months before SCR"),
+    ("active_cns_lupus", "Active CNS lupus"),
+    ("severe_haemolytic_anaemia", "Severe haemolytic anaemia"),
+    ("severe_thrombocytopenic_purpura", "Severe thrombocytopenic purpura"),
+    ("severe_neutropenia", "Severe neutropenia"),
+    ("severe_myocardial_involvement", "Severe myocardial involvement"),
+    ("severe_pneumonitis", "Severe lupus pneumonitis or pulmonary haemorrhage"),
+    ("severe_hepatitis", "Severe lupus hepatitis"),
+    ("severe_vasculitis", "Severe vasculitis"),
+)
+
+
+@criterion("EXC-03", "Severe SLE manifestations (SLE only)")
+def severe_sle(snapshot, ctx):
+    if ctx.indication not in INDICATIONS:
+        return incomplete("No target indication is selected.", "record.indication")
+    if ctx.indication != "SLE":
+        return not_applicable("Applies to SLE only.")
+    return all_of([no_to(snapshot, "sle", field, label) for field, label in SLE_SEVERE],
+                  pass_reason="None of the severe SLE manifestations is present.")
+
+
+@criterion("EXC-04", "Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)")
+def kidney(snapshot, ctx):
+    scr = require_scr(ctx)
+    return all_of([
+        no_to(snapshot, "history", "kidney_transplant", "Prior kidney transplant"),
+        _events_before(snapshot, P.KIDNEY_SUPPORT_EVENTS, add_months(scr, -P.KIDNEY_SUPPORT_MONTHS), scr,
+                       f"within {P.KIDNEY_SUPPORT_MONTHS} months before SCR"),
+        _pulse(snapshot, add_months(scr, -P.KIDNEY_PULSE_MONTHS), scr, scr, f"{P.KIDNEY_PULSE_MONTHS} month before SCR"),
+        no_to(snapshot, "history", "expected_renal_support",
+              "Expected to need dialysis, plasmapheresis, kidney transplant or prohibited medication"),
+    ], pass_reason="No kidney transplant, recent dialysis/plasmapheresis or pulse glucocorticoid, and none expected.")
+
+
+def _events_before(snapshot, kinds, start, end, window_text):
+    hits = events_in(snapshot, kinds, start, end)
+    ev = [Evidence(event_label(e), fmt(e["start_date"]), date=e["start_date"]) for e in hits]
+    if hits:
+        return failed(f"{event_label(hits[0])} on {fmt(hits[0]['start_date'])}, {window_text}.", *ev)
+    names = " or ".join(k.replace("_", " ") for k in kinds)
+    return passed(f"No {names} {window_text}.")
+
+
+def _pulse(snapshot, start, end, open_end, window_text):
+    """A day at ≥ 500 mg prednisone-equivalent in the window excludes."""
+    doses = glucocorticoid_doses(snapshot, start, end, open_end)
+    ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 1), "mg prednisone-eq", doses.day,
+                   note=f"{fmt(start)} to {fmt(end)}"),
+          Evidence("Pulse threshold", f"≥ {P.PULSE_MIN_MG}", "mg/day prednisone-eq")]
+    if doses.highest >= P.PULSE_MIN_MG:
+        return failed(f"Pulse glucocorticoid {fmt(doses.highest, 1)} mg prednisone-eq on {fmt(doses.day)}, "
+                      f"within {window_text}.", *ev)
+    if doses.unconvertible:
+        return incomplete("A glucocorticoid dose in the window cannot be converted to prednisone-equivalent mg.",
+                          "medications", *ev, *unconvertible_evidence(doses.unconvertible))
+    return passed(f"No pulse glucocorticoid (≥ {P.PULSE_MIN_MG} mg/day prednisone-eq) within {window_text}.", *ev)
+
+
+@criterion("EXC-05", "Severe cardiovascular disease")
+def cardiovascular(snapshot, ctx):
+    return all_of([
+        no_to(snapshot, "history", "heart_failure", "Symptomatic chronic heart failure needing intervention"),
+        _myocardial_infarction(snapshot, ctx),
+        no_to(snapshot, "history", "unstable_angina", "Unstable angina"),
+        no_to(snapshot, "history", "severe_arrhythmia", "History of severe arrhythmia"),
+        no_to(snapshot, "history", "stroke", "History of stroke"),
+        _nyha(snapshot),
+    ], pass_reason="No severe cardiovascular disease.")
+
+
+def _myocardial_infarction(snapshot, ctx):
+    verdict = no_to(snapshot, "history", "myocardial_infarction", "Acute myocardial infarction within 6 months")
+    day = value(snapshot, "history", "myocardial_infarction_date")
+    if day is None:
+        return verdict
+    scr = require_scr(ctx)
+    if add_months(scr, -P.MI_MONTHS) <= day <= scr:
+        return failed(f"Myocardial infarction on {fmt(day)}, within {P.MI_MONTHS} months before SCR.",
+                      Evidence("Most recent myocardial infarction", fmt(day), date=day))
+    return verdict
+
+
+def _nyha(snapshot):
+    nyha = value(snapshot, "history", "nyha_class")
+    if nyha is None:
+        return incomplete("NYHA class is not recorded.", "history.nyha_class")
+    ev = Evidence("NYHA class", nyha)
+    if nyha in P.NYHA_EXCLUDED:
+        return failed(f"NYHA class {nyha}.", ev)
+    return passed(f"NYHA class {nyha}.", ev)
+
+
+@criterion("EXC-06", "Another autoimmune disease")
+def other_autoimmune(snapshot, ctx):
+    verdict = no_to(snapshot, "history", "other_autoimmune", "Another autoimmune disease")
+    detail = (snapshot.section("history").get("other_autoimmune_detail") or "").strip()
+    if detail and verdict.status.value == "FAIL":
+        return failed(f"Another autoimmune disease: {detail}.", *verdict.evidence, Evidence("Which", detail))
+    return verdict
+
+
+@criterion("EXC-07", "Non-inflammatory (non-IIM) myopathy", note=P.EXC_07_NOTE)
+def myopathy(snapshot, ctx):
+    return no_to(snapshot, "history", "non_iim_myopathy", "Non-inflammatory myopathy")
+
+
+@criterion("EXC-08", "Malignancy (unless an allowed exception)")
+def malignancy(snapshot, ctx):
+    history = answer(snapshot, "history", "malignancy")
+    ev = [answer_evidence("History of malignancy", history)]
+    if history is False:
+        return passed("No history of malignancy.", *ev)
+    if history is None:
+        return incomplete("History of malignancy: not answered.", "history.malignancy", *ev)
+    exception = value(snapshot, "history", "malignancy_exception")
+    ev.append(Evidence("Exception category", exception or "not recorded"))
+    if exception in P.MALIGNANCY_EXCEPTIONS:
+        return passed(f"Malignancy of an allowed kind ({exception}).", *ev)
+    recovered = _recovered(snapshot, ctx, ev)
+    if recovered.status.value == "PASS" or exception is not None:
+        return recovered
+    return incomplete(recovered.reason + " The malignancy exception category is not recorded.",
+                      ("history.malignancy_exception",) + recovered.missing, *recovered.evidence)
+
+
+def _recovered(snapshot, ctx, ev):
+    """Recovered, no recurrence, no treatment needed, last treatment ≥ 2 years before SCR."""
+    recovered = answer(snapshot, "history", "malignancy_recovered")
+    last = value(snapshot, "history", "malignancy_last_treatment")
+    ev = ev + [answer_evidence("Recovered, no recurrence, no treatment needed", recovered)]
+    if recovered is False:
+        return failed("Malignancy not recovered (or recurred, or needs treatment).", *ev)
+    gaps = ([] if recovered is not None else ["history.malignancy_recovered"]) + (
+        [] if last is not None else ["history.malignancy_last_treatment"])
+    if last is not None:
+        cutoff = add_months(require_scr(ctx), -P.MALIGNANCY_FREE_MONTHS)
+        ev.append(Evidence("Last treatment", fmt(last), date=last, note=f"must be on or before {fmt(cutoff)}"))
+        if last > cutoff:
+            return failed(f"Last malignancy treatment on {fmt(last)}, less than 2 years before SCR.", *ev)
+    if gaps:
+        return incomplete("Malignancy: recovery or last treatment date not recorded.", gaps, *ev)
+    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least 2 years before SCR.", *ev)
+
+
+@criterion("EXC-09", "Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy")
+def allergy(snapshot, ctx):
+    return all_of([
+        no_to(snapshot, "history", "allergy_study_drugs",
+              "Allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab"),
+        no_to(snapshot, "history", "severe_allergic_reaction", "Previous severe allergic reaction"),
+    ])
+
+
+@criterion("EXC-10a", "Prior HSCT, CAR-T or other cell therapy")
+def cell_therapy(snapshot, ctx):
+    return no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
+
+
+@criterion("EXC-10b", "Pulse glucocorticoid within 2 months before LD", ld_relative=True)
+def pulse_before_ld(snapshot, ctx):
+    ld = require_ld(ctx)
+    return _pulse(snapshot, add_months(ld, -P.LD_PULSE_MONTHS), ld, ld, f"{P.LD_PULSE_MONTHS} months before LD")
+
+
+@criterion("EXC-10c", "Biologic within 1 month before LD", ld_relative=True)
+def biologic_before_ld(snapshot, ctx):
+    ld = require_ld(ctx)
+    start = add_months(ld, -P.LD_BIOLOGIC_MONTHS)
+    hits = overlapping_rows(rows_of_class(snapshot, BIOLOGIC), start, ld, ld)
+    window = Evidence("Window", f"{fmt(start)} to {fmt(ld)}")
+    if hits:
+        ev = [Evidence("Biologic", drug_name(r), date=r.get("start_date"),
+                       note=f"to {fmt(r['stop_date']) if r.get('stop_date') else 'ongoing'}") for r in hits]
+        return failed(f"{drug_name(hits[0])} given within {P.LD_BIOLOGIC_MONTHS} month before LD.", *ev, window)
+    return passed(f"No biologic within {P.LD_BIOLOGIC_MONTHS} month before LD.", window)
+
+
+@criterion("EXC-10d", "Major surgery, live vaccine or other study treatment within 1 month before LD",
+           ld_relative=True)
+def events_before_ld(snapshot, ctx):
+    ld = require_ld(ctx)
+    return _events_before(snapshot, P.LD_EVENTS, add_months(ld, -P.LD_EVENT_MONTHS), ld,
+                          f"within {P.LD_EVENT_MONTHS} month before LD")
+
+
+@criterion("EXC-10e", "Active infection treated with systemic anti-infectives within 14 days before LD",
+           ld_relative=True)
+def infection_before_ld(snapshot, ctx):
+    ld = require_ld(ctx)
+    start = ld - timedelta(days=P.LD_INFECTION_DAYS)
+    window = Evidence("Window", f"{fmt(start)} to {fmt(ld)}", note="prophylaxis does not count")
+    treating = [r for r in rows_of_class(snapshot, ANTI_INFECTIVE) if r.get("purpose") != "prophylaxis"]
+    hits = overlapping_rows(treating, start, ld, ld)
+    if hits:
+        r = hits[0]
+        return failed(f"{drug_name(r)} treatment from {fmt(r['start_date'])} within {P.LD_INFECTION_DAYS} days "
+                      "before LD.", Evidence("Anti-infective", drug_name(r), date=r.get("start_date")), window)
+    recent = events_in(snapshot, ("infection",), start, ld)
+    unknown = []
+    for event in snapshot.events:
+        if event.get("kind") != "infection" or event.get("start_date") is None:
+            continue
+        treated = event.get("systemic_treatment")
+        if treated is True:
+            # Treatment without an end date is ongoing: it runs to the LD reference.
+            end = event.get("treatment_end") or event.get("end_date")
+            if overlapping_rows([{"start_date": event["start_date"], "stop_date": end}], start, ld, ld):
+                return failed(f"{event_label(event)} from {fmt(event['start_date'])} treated with systemic "
+                              f"anti-infectives within {P.LD_INFECTION_DAYS} days before LD.",
+                              Evidence(event_label(event), fmt(event["start_date"]), date=event["start_date"]), window)
+        elif treated is None and event in recent:
+            unknown.append(event)
+    if unknown:
+        return incomplete("Whether a recent infection was treated with systemic anti-infectives is not answered.",
+                          "events", window)
+    return passed(f"No systemic anti-infective treatment within {P.LD_INFECTION_DAYS} days before LD.", window)
+
+
+@criterion("EXC-11", "Glucocorticoid ≤ 20 mg/day prednisone-eq on each of the 7 days before LD", ld_relative=True)
+def taper(snapshot, ctx):
+    ld = require_ld(ctx)
+    start, end = ld - timedelta(days=P.TAPER_DAYS), ld - timedelta(days=1)
+    doses = glucocorticoid_doses(snapshot, start, end, ld)
+    ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 2), "mg prednisone-eq", doses.day,
+                   note=f"{fmt(start)} to {fmt(end)}"),
+          Evidence("Limit", f"≤ {P.TAPER_MAX_MG}", "mg/day prednisone-eq")]
+    if doses.highest > P.TAPER_MAX_MG:
+        return failed(f"Glucocorticoid {fmt(doses.highest, 2)} mg prednisone-eq on {fmt(doses.day)} is above "
+                      f"{P.TAPER_MAX_MG} mg/day in the {P.TAPER_DAYS} days before LD.", *ev)
+    if doses.unconvertible:
+        return incomplete("A glucocorticoid dose in the 7 days before LD cannot be converted to prednisone-equivalent "
+                          "mg.", "medications", *ev, *unconvertible_evidence(doses.unconvertible))
+    return passed(f"At most {fmt(doses.highest, 2)} mg/day prednisone-eq on each of the {P.TAPER_DAYS} days "
+                  "before LD.", *ev)
+
+
+@criterion("EXC-12", "Active HBV, HCV, HIV or syphilis")
+def viral(snapshot, ctx):
+    return all_of([
+        _screening_serology(snapshot, ctx),
+        _result_not(snapshot, "hbsag", "HBsAg", "positive"),
+        _confirmed(snapshot, "anti_hbc", "anti-HBc", "hbv_dna", "HBV DNA"),
+        _confirmed(snapshot, "anti_hcv", "anti-HCV", "hcv_rna", "HCV RNA"),
+        _result_not(snapshot, "hiv", "HIV antibody/antigen", "positive"),
+        _syphilis(snapshot),
+    ], pass_reason="No active HBV, HCV, HIV or syphilis infection.")
+
+
+def _screening_serology(snapshot, ctx):
+    day = value(snapshot, "infection", "sample_date")
+    if day is None:
+        return incomplete("The serology sample date is not recorded.", "infection.sample_date")
+    ev = Evidence("Serology sample", fmt(day), date=day)
+    if ctx.in_screening_window(day):
+        return passed("", ev)
+    if ctx.consent is None or ctx.scr is None:
+        return incomplete("Screening samples cannot be identified without the consent and screening dates.",
+                          [p for p, d in (("record.consent_date", ctx.consent), ("record.screening_date", ctx.scr))
+                           if d is None], ev)
+    return incomplete(f"The serology sample of {fmt(day)} was not taken during screening.", "infection.sample_date",
+                      ev, screening_window_evidence(ctx))
+
+
+def _result_not(snapshot, field, label, bad):
+    result = value(snapshot, "infection", field)
+    ev = Evidence(label, result or "not recorded")
+    if result is None:
+        return incomplete(f"{label}: not recorded.", f"infection.{field}", ev)
+    if result == bad:
+        return failed(f"{label} {result}.", ev)
+    return passed(f"{label} {result}.", ev)
+
+
+def _confirmed(snapshot, antibody, label, nat, nat_label):
+    """Antibody positive: the nucleic-acid test decides (detected excludes)."""
+    screen = _result_not(snapshot, antibody, label, "positive")
+    if screen.status.value != "FAIL":
+        return screen
+    result = value(snapshot, "infection", nat)
+    ev = screen.evidence + (Evidence(nat_label, result or "not recorded"),)
+    if result is None:
+        return incomplete(f"{label} positive and {nat_label} not recorded.", f"infection.{nat}", *ev)
+    if result == "detected":
+        return failed(f"{label} positive with {nat_label} detected.", *ev)
+    return passed(f"{label} positive with {nat_label} not detected.", *ev)
+
+
+def _syphilis(snapshot):
+    treponemal = value(snapshot, "infection", "syphilis_treponemal")
+    other = value(snapshot, "infection", "syphilis_nontreponemal")
+    ev = (Evidence("Syphilis treponemal test", treponemal or "not recorded"),
+          Evidence("Syphilis non-treponemal test", other or "not recorded"))
+    if treponemal is None:
+        return incomplete("Syphilis treponemal test: not recorded.", "infection.syphilis_treponemal", *ev)
+    if treponemal != "positive":
+        return passed(f"Syphilis treponemal test {treponemal}.", *ev)
+    if other is None:
+        return incomplete("Syphilis treponemal test positive; non-treponemal test not recorded.",
+                          "infection.syphilis_nontreponemal", *ev)
+    if other == "positive":
+        return failed("Syphilis treponemal and non-treponemal tests both positive.", *ev)
+    return judged(snapshot, "syphilis_active", "active syphilis (only the treponemal test is positive)",
+                  good=False, evidence=ev)
+
+
+@criterion("EXC-13", "Tuberculosis (active signs, imaging, positive IGRA)")
+def tuberculosis(snapshot, ctx):
+    return all_of([_tb_signs(snapshot), _tb_imaging(snapshot, ctx), _igra(snapshot, ctx)],
+                  pass_reason="No sign of tuberculosis: no symptoms, clear chest imaging, negative IGRA.")
+
+
+def _tb_signs(snapshot):
+    symptoms = answer(snapshot, "infection", "tb_symptoms")
+    ev = answer_evidence("Signs or symptoms suggesting active TB (CRF)", symptoms)
+    judgement = judged(snapshot, "tb_active", "signs or symptoms of active tuberculosis", good=False, evidence=[ev])
+    if judgement.status.value == "FAIL" or symptoms is not None:
+        return judgement
+    return all_of([incomplete("TB symptoms: not answered.", "infection.tb_symptoms", ev), judgement])
+
+
+def _tb_imaging(snapshot, ctx):
+    day = value(snapshot, "infection", "chest_imaging_date")
+    active = answer(snapshot, "infection", "chest_imaging_active_tb")
+    ev = [answer_evidence("Chest imaging shows active TB", active)]
+    if day is None:
+        return incomplete("The chest imaging date is not recorded.", "infection.chest_imaging_date", *ev)
+    scr = require_scr(ctx)
+    start = add_months(scr, -P.TB_IMAGING_MONTHS)
+    ev.append(Evidence("Chest imaging", fmt(day), date=day, note=f"qualifies from {fmt(start)} to {fmt(ctx.window_end)}"))
+    if not start <= day <= ctx.window_end:
+        return incomplete(f"Chest imaging of {fmt(day)} is not at screening or within {P.TB_IMAGING_MONTHS} months "
+                          "before it.", "infection.chest_imaging_date", *ev)
+    if active is None:
+        return incomplete("Chest imaging: active TB not answered.", "infection.chest_imaging_active_tb", *ev)
+    if active:
+        return failed(f"Chest imaging on {fmt(day)} shows active tuberculosis.", *ev)
+    return passed(f"Chest imaging on {fmt(day)} shows no active tuberculosis.", *ev)
+
+
+def _igra(snapshot, ctx):
+    result = value(snapshot, "infection", "igra")
+    day = value(snapshot, "infection", "igra_date")
+    ev = Evidence("IGRA", result or "not recorded", date=day)
+    if result == "positive":
+        return failed(f"Interferon-γ release assay positive{' on ' + fmt(day) if day else ''}.", ev)
+    if result is None:
+        return incomplete("IGRA: not recorded.", "infection.igra", ev)
+    if result == "indeterminate":
+        return incomplete("IGRA indeterminate: repeat the test.", "infection.igra", ev)
+    if day is None:
+        return incomplete("The IGRA date is not recorded.", "infection.igra_date", ev)
+    if not ctx.in_screening_window(day):
+        return incomplete(f"The IGRA of {fmt(day)} was not taken during screening.", "infection.igra_date", ev)
+    return passed(f"IGRA {result} on {fmt(day)}.", ev)
+
+
+@criterion("EXC-14", "Protocol-prohibited medication during screening")
+def prohibited(snapshot, ctx):
+    return no_to(snapshot, "history", "prohibited_medication", "Protocol-prohibited medication during screening")
+
+
+@criterion("EXC-15", "Unsuitable for any other reason (investigator)")
+def unsuitable(snapshot, ctx):
+    reason = (snapshot.section("judgement").get("unsuitable_reason") or "").strip()
+    ev = [Evidence("Investigator's reason", reason)] if reason else []
+    verdict = judged(snapshot, "unsuitable", "unsuitable for any other reason", good=False, evidence=ev)
+    if verdict.status.value == "FAIL" and reason:
+        return failed(f"The investigator considers the subject unsuitable: {reason}.", *verdict.evidence)
+    return verdict

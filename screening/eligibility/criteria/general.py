@@ -1,0 +1,327 @@
+"""General inclusion criteria INC-01 … INC-11 (checklist: General inclusion)."""
+
+from datetime import timedelta
+
+from screening.calculators.dates import add_months, age_on
+from screening.calculators.renal import cockcroft_gault
+from screening.vocabulary import INDICATIONS
+
+from .. import protocol as P
+from ..results import Evidence, Status
+from .common import (
+    GENERAL, answer, answer_evidence, fmt, judged, no_to, num, on, record_value, registrar, require_record,
+    require_scr, value, yes_to,
+)
+from .courses import event_label, events_in
+from .labs import (
+    lab_at_least, lab_uln_at_most, require_screening_window, screening_lab, screening_rows,
+    screening_window_evidence,
+)
+from .verdicts import MissingData, all_of, failed, incomplete, not_applicable, passed, with_evidence
+
+CRITERIA: list = []
+criterion = registrar(CRITERIA, GENERAL)
+
+
+@criterion("INC-01", "Age 18–65")
+def age(snapshot, ctx):
+    dob = require_record(snapshot, "date_of_birth", "The date of birth")
+    scr = require_scr(ctx)
+    years = age_on(dob, scr)
+    ev = (Evidence("Age on SCR", years, "years", scr), Evidence("Date of birth", fmt(dob)),
+          Evidence("Allowed", f"{P.AGE_MIN}–{P.AGE_MAX}", "years"))
+    if P.AGE_MIN <= years <= P.AGE_MAX:
+        return passed(f"Age {years} on {fmt(scr)} is within {P.AGE_MIN}–{P.AGE_MAX}.", *ev)
+    return failed(f"Age {years} on {fmt(scr)} is outside {P.AGE_MIN}–{P.AGE_MAX}.", *ev)
+
+
+@criterion("INC-02", "One target indication")
+def indication(snapshot, ctx):
+    code = ctx.indication
+    if code is None:
+        return incomplete("No target indication is selected.", "record.indication")
+    if code not in INDICATIONS:
+        return incomplete(f"Unknown indication code {code!r}.", "record.indication")
+    return passed(f"Target indication: {INDICATIONS[code]}.", Evidence("Indication", code))
+
+
+@criterion("INC-03", "Expected survival > 6 months")
+def survival(snapshot, ctx):
+    return judged(snapshot, "survival_over_6_months", "expected survival > 6 months", good=True)
+
+
+@criterion("INC-04a", "Haemoglobin ≥ 80 g/L")
+def haemoglobin(snapshot, ctx):
+    return lab_at_least(snapshot, ctx, "hb", P.HB_MIN_G_L, "g/L")
+
+
+@criterion("INC-04b", "Neutrophils ≥ 1.5 × 10⁹/L")
+def neutrophils(snapshot, ctx):
+    return lab_at_least(snapshot, ctx, "anc", P.ANC_MIN, "×10⁹/L")
+
+
+@criterion("INC-04c", "Platelets ≥ 50 × 10⁹/L")
+def platelets(snapshot, ctx):
+    return lab_at_least(snapshot, ctx, "plt", P.PLT_MIN, "×10⁹/L")
+
+
+@criterion("INC-04d", "No transfusion or growth factor in the 7 days before the blood count")
+def no_marrow_support(snapshot, ctx):
+    require_screening_window(ctx)
+    samples, gaps = {}, []
+    for analyte in P.CBC_ANALYTES:
+        rows = screening_rows(snapshot, ctx, analyte)
+        if rows:
+            samples.setdefault(rows[-1]["sample_date"], []).append(analyte)
+        else:
+            gaps.append(f"labs.{analyte}")
+    ev = [Evidence("Blood count sample", ", ".join(a), date=d) for d, a in sorted(samples.items())]
+    for day in sorted(samples):
+        hits = events_in(snapshot, P.CBC_SUPPORT_EVENTS, day - timedelta(days=P.CBC_SUPPORT_WINDOW_DAYS), day)
+        if hits:
+            ev += [Evidence(event_label(e), fmt(e["start_date"]), date=e["start_date"]) for e in hits]
+            first = hits[0]
+            return failed(
+                f"{event_label(first)} on {fmt(first['start_date'])} is within {P.CBC_SUPPORT_WINDOW_DAYS} days "
+                f"before the blood count sample of {fmt(day)}.", *ev)
+    if gaps:
+        return incomplete("No screening blood count sample for " + ", ".join(gaps) + ".", gaps, *ev)
+    return passed(
+        f"No transfusion or growth factor on the blood count sample date or in the "
+        f"{P.CBC_SUPPORT_WINDOW_DAYS} days before it.", *ev)
+
+
+@criterion("INC-04e", "Adequate coagulation (investigator)", note=P.INC_04E_NOTE)
+def coagulation(snapshot, ctx):
+    require_screening_window(ctx)
+    labs, problems = {}, {}
+    for analyte in P.COAGULATION_ANALYTES:
+        try:
+            labs[analyte] = screening_lab(snapshot, ctx, analyte)
+        except MissingData as gap:
+            problems[analyte] = gap.reason
+    ev = [lab.evidence() for lab in labs.values()]
+    verdict = judged(snapshot, "coagulation_adequate", "coagulation function adequate", good=True, evidence=ev)
+    needed = [] if labs.keys() & {"pt", "inr"} else ["pt", "inr"]
+    needed += [] if "aptt" in labs else ["aptt"]
+    if needed and verdict.status != Status.FAIL:
+        # The investigator's confirmation rests on PT/INR and APTT: both must be on file.
+        extra = list(verdict.missing) if verdict.status == Status.AWAITING_INVESTIGATOR else []
+        reasons = " ".join(problems[a] for a in needed)
+        return incomplete(f"{reasons} PT or INR, and APTT, are needed as evidence.",
+                          [f"labs.{a}" for a in needed] + extra, *verdict.evidence)
+    return verdict
+
+
+@criterion("INC-05a", "Creatinine clearance ≥ 50 mL/min without hydration")
+def creatinine_clearance(snapshot, ctx):
+    require_scr(ctx)
+    hydration = answer(snapshot, "organ", "crcl_hydration")
+    measured = screening_rows(snapshot, ctx, "crcl_measured")
+    hydration_ev = answer_evidence("IV hydration before the clearance sample", hydration)
+    if measured and hydration is None:
+        return incomplete(
+            "A measured creatinine clearance is recorded but whether IV hydration preceded it is not answered.",
+            "organ.crcl_hydration", hydration_ev)
+    if measured and hydration is False:
+        lab = screening_lab(snapshot, ctx, "crcl_measured")
+        crcl, method, ev = lab.value, "measured (24-hour urine)", [lab.evidence()]
+    else:
+        crcl, ev = _cockcroft_gault(snapshot, ctx)
+        method = "Cockcroft–Gault"
+        if measured:
+            ev.append(Evidence("Measured clearance", "not used", note="taken after IV hydration"))
+    ev += [hydration_ev, Evidence("Threshold", f"≥ {P.CRCL_MIN}", "mL/min")]
+    text = f"Creatinine clearance ({method}) {fmt(crcl, 1)} mL/min"
+    if crcl >= P.CRCL_MIN:
+        return passed(f"{text} is at least {P.CRCL_MIN} mL/min.", *ev)
+    return failed(f"{text} is below {P.CRCL_MIN} mL/min.", *ev)
+
+
+def _cockcroft_gault(snapshot, ctx):
+    """CrCl from age on the creatinine sample date, sex, actual weight and creatinine."""
+    gaps, reasons = [], []
+    dob, sex = record_value(snapshot, "date_of_birth"), record_value(snapshot, "sex")
+    weight = value(snapshot, "organ", "weight_kg")
+    for path, datum in (("record.date_of_birth", dob), ("record.sex", sex), ("organ.weight_kg", weight)):
+        if datum is None:
+            gaps.append(path)
+    lab = None
+    try:
+        lab = screening_lab(snapshot, ctx, "creatinine")
+    except MissingData as gap:
+        gaps += list(gap.paths)
+        reasons.append(gap.reason)
+    if gaps:
+        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
+                          *gaps)
+    years = age_on(dob, lab.day)
+    crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
+    ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
+          Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
+          Evidence("Actual body weight", num(weight), "kg")]
+    return crcl, ev
+
+
+@criterion("INC-05b", "Serum creatinine ≤ 1.5 × ULN")
+def creatinine(snapshot, ctx):
+    return lab_uln_at_most(snapshot, ctx, "creatinine", P.CREATININE_MAX_ULN)
+
+
+@criterion("INC-06a", "ALT ≤ 2.5 × ULN")
+def alt(snapshot, ctx):
+    return lab_uln_at_most(snapshot, ctx, "alt", P.ALT_MAX_ULN)
+
+
+@criterion("INC-06b", "AST ≤ 2.5 × ULN")
+def ast(snapshot, ctx):
+    return lab_uln_at_most(snapshot, ctx, "ast", P.AST_MAX_ULN)
+
+
+@criterion("INC-06c", "Total bilirubin ≤ 1.5 × ULN")
+def bilirubin(snapshot, ctx):
+    return lab_uln_at_most(snapshot, ctx, "tbil", P.TBIL_MAX_ULN)
+
+
+@criterion("INC-07a", "SpO₂ ≥ 92 % on room air")
+def oxygen_saturation(snapshot, ctx):
+    if answer(snapshot, "organ", "spo2_not_done"):
+        return incomplete("SpO₂ on room air was not done.", "organ.spo2_room_air")
+    spo2 = value(snapshot, "organ", "spo2_room_air")
+    if spo2 is None:
+        return incomplete("SpO₂ on room air is not recorded.", "organ.spo2_room_air")
+    ev = (Evidence("SpO₂ on room air", num(spo2), "%"), Evidence("Threshold", f"≥ {P.SPO2_MIN}", "%"))
+    if spo2 >= P.SPO2_MIN:
+        return passed(f"SpO₂ {fmt(spo2)} % on room air is at least {P.SPO2_MIN} %.", *ev)
+    return failed(f"SpO₂ {fmt(spo2)} % on room air is below {P.SPO2_MIN} %.", *ev)
+
+
+@criterion("INC-07b", "No clinically significant pleural effusion")
+def pleural_effusion(snapshot, ctx):
+    return no_to(snapshot, "organ", "pleural_effusion", "Clinically significant pleural effusion")
+
+
+@criterion("INC-08a", "LVEF ≥ 40 %")
+def lvef(snapshot, ctx):
+    ef = value(snapshot, "organ", "lvef")
+    if ef is None:
+        return incomplete("LVEF is not recorded.", "organ.lvef")
+    echo = value(snapshot, "organ", "echo_date")
+    ev = (Evidence("LVEF", num(ef), "%", echo), Evidence("Threshold", f"≥ {P.LVEF_MIN}", "%"))
+    if ef >= P.LVEF_MIN:
+        return passed(f"LVEF {fmt(ef)} %{on(echo)} is at least {P.LVEF_MIN} %.", *ev)
+    return failed(f"LVEF {fmt(ef)} %{on(echo)} is below {P.LVEF_MIN} %.", *ev)
+
+
+@criterion("INC-08b", "No clinically significant pericardial effusion")
+def pericardial_effusion(snapshot, ctx):
+    return no_to(snapshot, "organ", "pericardial_effusion", "Clinically significant pericardial effusion")
+
+
+@criterion("INC-08c", "No clinically significant ECG abnormality")
+def ecg(snapshot, ctx):
+    return no_to(snapshot, "organ", "ecg_abnormality", "Clinically significant ECG abnormality")
+
+
+def childbearing_potential(snapshot, ctx):
+    """(True / False / None, why, evidence, missing) for a female subject."""
+    sterile = answer(snapshot, "reproductive", "surgically_sterile")
+    post = answer(snapshot, "reproductive", "postmenopausal")
+    lmp = value(snapshot, "reproductive", "last_menstrual_period")
+    ev = [answer_evidence("Surgically sterilised", sterile), answer_evidence("Postmenopausal", post)]
+    if lmp is not None:
+        ev.append(Evidence("Last menstrual period", fmt(lmp), date=lmp))
+    if sterile is True:
+        return False, "surgically sterilised", ev, ()
+    long_enough = None
+    if post is True and lmp is not None:
+        cutoff = add_months(require_scr(ctx), -P.POSTMENOPAUSE_MONTHS)
+        ev.append(Evidence("Postmenopausal counts from", f"LMP on or before {fmt(cutoff)}"))
+        long_enough = lmp <= cutoff
+        if long_enough:
+            return False, "postmenopausal for at least 2 years", ev, ()
+    gaps = []
+    if sterile is None:
+        gaps.append("reproductive.surgically_sterile")
+    if post is None:
+        gaps.append("reproductive.postmenopausal")
+    elif post is True and lmp is None:
+        gaps.append("reproductive.last_menstrual_period")
+    if gaps:
+        return None, "childbearing potential cannot be determined", ev, tuple(gaps)
+    why = "postmenopausal for less than 2 years" if long_enough is False else "not sterilised or postmenopausal"
+    return True, why, ev, ()
+
+
+def _reproductive_status(snapshot, ctx):
+    """(applies: bool, verdict_if_not) for INC-09/INC-10 women."""
+    potential, why, ev, gaps = childbearing_potential(snapshot, ctx)
+    if potential is None:
+        return None, incomplete("Childbearing potential cannot be determined.", gaps, *ev), ev
+    if potential is False:
+        return False, not_applicable(f"Not of childbearing potential ({why}).", *ev), ev
+    return True, None, ev + [Evidence("Childbearing potential", "yes", note=why)]
+
+
+@criterion("INC-09", "Negative serum pregnancy test (women of childbearing potential)")
+def pregnancy_test(snapshot, ctx):
+    sex = require_record(snapshot, "sex", "Sex")
+    if sex == "M":
+        return not_applicable("Male subject.")
+    applies, verdict, ev = _reproductive_status(snapshot, ctx)
+    if not applies:
+        return verdict
+    result = value(snapshot, "reproductive", "pregnancy_test")
+    day = value(snapshot, "reproductive", "pregnancy_test_date")
+    if day is not None:
+        ev.append(Evidence("Serum pregnancy test", result or "not recorded", date=day))
+    if result == "positive":
+        return failed(f"Serum pregnancy test{on(day)} is positive.", *ev)
+    if result is None:
+        return incomplete("The serum pregnancy test result is not recorded.", "reproductive.pregnancy_test", *ev)
+    if day is None:
+        return incomplete("The serum pregnancy test date is not recorded.", "reproductive.pregnancy_test_date", *ev)
+    require_screening_window(ctx)
+    if not ctx.in_screening_window(day):
+        return incomplete(f"The serum pregnancy test of {fmt(day)} was not taken during screening.",
+                          "reproductive.pregnancy_test_date", *ev, screening_window_evidence(ctx))
+    if result == "negative":
+        return passed(f"Serum pregnancy test on {fmt(day)} is negative.", *ev)
+    return incomplete(f"Unexpected pregnancy test result {result!r}.", "reproductive.pregnancy_test", *ev)
+
+
+@criterion("INC-10", "Contraception and no gamete donation for 1 year after treatment")
+def contraception(snapshot, ctx):
+    sex = require_record(snapshot, "sex", "Sex")
+    ev = [Evidence("Sex", sex)]
+    if sex != "M":
+        applies, verdict, extra = _reproductive_status(snapshot, ctx)
+        if not applies:
+            return verdict
+        ev += extra
+    verdict = all_of([
+        yes_to(snapshot, "reproductive", "contraception_agreed",
+               "Agrees to highly effective contraception until 1 year after the last study treatment"),
+        yes_to(snapshot, "reproductive", "gamete_donation_refrained",
+               "Agrees not to donate eggs or sperm for that year"),
+    ])
+    return with_evidence(verdict, *ev, first=True)
+
+
+@criterion("INC-11", "Signed informed consent on or before SCR")
+def consent(snapshot, ctx):
+    scr = require_scr(ctx)
+    gaps = []
+    if ctx.consent is None:
+        gaps.append("record.consent_date")
+    version = record_value(snapshot, "consent_version")
+    if version is None:
+        gaps.append("record.consent_version")
+    ev = (Evidence("Consent date", fmt(ctx.consent) if ctx.consent else "not recorded", date=ctx.consent),
+          Evidence("Consent form version", version or "not recorded"), Evidence("SCR", fmt(scr), date=scr))
+    if ctx.consent is not None and ctx.consent > scr:
+        return failed(f"Consent dated {fmt(ctx.consent)} is after the screening date {fmt(scr)}.", *ev)
+    if gaps:
+        return incomplete("Informed consent: " + " and ".join(p.split(".")[1].replace("_", " ") for p in gaps)
+                          + " not recorded.", gaps, *ev)
+    return passed(f"Consent {version} signed on {fmt(ctx.consent)}, on or before SCR {fmt(scr)}.", *ev)

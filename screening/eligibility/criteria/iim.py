@@ -1,0 +1,187 @@
+"""IIM inclusion criteria INC-IIM-01 … 04."""
+
+from screening.calculators.dates import age_on
+from screening.calculators.iim import AGE_AT_ONSET, IIM_2017_ITEMS, iim_score, suggested_subclass
+from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
+from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
+
+from .. import protocol as P
+from ..results import Evidence
+from .common import answer, fmt, num, pct, record_value, registrar, require_scr, value
+from .courses import drug_identity, lasting_courses, longest
+from .labs import dated_in_screening, screening_lab
+from .scoring import at_least_n, score_at_most
+from .verdicts import MissingData, all_of, attempt, failed, incomplete, passed
+
+CRITERIA: list = []
+criterion = registrar(CRITERIA, "IIM")
+BIOPSY_ITEMS = tuple(code for code, item in IIM_2017_ITEMS.items() if item[1] is None)
+
+
+def age_at_onset(snapshot):
+    """(age, missing paths): completed years on the date of the first symptom."""
+    onset = value(snapshot, "iim", "symptom_onset_date")
+    dob = record_value(snapshot, "date_of_birth")
+    gaps = [p for p, d in (("iim.symptom_onset_date", onset), ("record.date_of_birth", dob)) if d is None]
+    return (None, gaps) if gaps else (age_on(dob, onset), [])
+
+
+@criterion("INC-IIM-01", "2017 EULAR/ACR probability ≥ 55 %; subclass DM, PM or IMNM")
+def classification(snapshot, ctx):
+    return all_of([attempt(_probability, snapshot), _subclass(snapshot)])
+
+
+def _probability(snapshot):
+    biopsy = answer(snapshot, "iim", "biopsy_done")
+    if biopsy is None:
+        raise MissingData("Whether a muscle biopsy is available is not answered.", "iim.biopsy_done")
+    age, age_gaps = age_at_onset(snapshot)
+    # Without a biopsy the biopsy features do not score (the calculator rejects them).
+    items = {code: answer(snapshot, "iim", f"eular_{code}") for code in IIM_2017_ITEMS
+             if biopsy or code not in BIOPSY_ITEMS}
+    score = iim_score(age, items, biopsy)
+    missing = []
+    for code in score.unanswered:
+        missing += age_gaps if code == AGE_AT_ONSET else [f"iim.eular_{code}"]
+    return probability_verdict(score, missing)
+
+
+def probability_verdict(score, missing=()):
+    """PASS when the probability by the logistic formula reaches 55 %; FAIL when it
+    cannot even with every unanswered item present."""
+    threshold = P.IIM_PROBABILITY_MIN
+    ev = [Evidence("2017 EULAR/ACR score", num(score.score, 2), "points",
+                   note="with muscle biopsy" if score.biopsy else "without muscle biopsy"),
+          Evidence("Probability of IIM", pct(score.probability)),
+          Evidence("Threshold", f"≥ {pct(threshold)}", note="logistic formula, not the rounded score bands")]
+    if score.unanswered:
+        ev.insert(2, Evidence("Probability if every unanswered item were present", pct(score.max_probability)))
+    text = f"2017 EULAR/ACR score {fmt(score.score, 2)} gives an IIM probability of {pct(score.probability)}"
+    if score.probability >= threshold:
+        return passed(f"{text}, at least {pct(threshold)}.", *ev)
+    if score.max_probability < threshold:
+        return failed(f"{text}, below {pct(threshold)}.", *ev)
+    return incomplete(f"{text} so far; up to {pct(score.max_probability)} with the unanswered items.",
+                      list(missing), *ev)
+
+
+def _subclass(snapshot):
+    code = value(snapshot, "iim", "subclass")
+    ev = [Evidence("Subclass (investigator)", code or "not recorded")]
+    suggestion = _tree_suggestion(snapshot)
+    if suggestion:
+        ev.append(Evidence("2017 tree suggestion", suggestion, note="shown beside the investigator's subclass"))
+    if code is None:
+        return incomplete("The IIM subclass is not recorded.", "iim.subclass", *ev)
+    if code in P.IIM_SUBCLASSES:
+        return passed(f"Subclass {code}.", *ev)
+    return failed(f"Subclass {code} does not qualify (DM, PM or IMNM only).", *ev)
+
+
+def _tree_suggestion(snapshot):
+    try:
+        age, _gaps = age_at_onset(snapshot)
+        if age is None:
+            return None
+        items = {code: answer(snapshot, "iim", f"eular_{code}") for code in IIM_2017_ITEMS}
+        return suggested_subclass(age, items, answer(snapshot, "iim", "finger_flexor_weakness"),
+                                  answer(snapshot, "iim", "treatment_response"))
+    except ValueError:
+        return None
+
+
+def _assessed(snapshot, ctx):
+    return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", "core set assessment")
+
+
+@criterion("INC-IIM-02", "MMT-8 ≤ 141 of 150")
+def muscle_strength(snapshot, ctx):
+    grades = {}
+    for group in MMT8_GROUPS:
+        grade = snapshot.section("iim").get(f"mmt8_{group}")
+        grades[group] = int(grade) if isinstance(grade, float) and grade.is_integer() else grade
+    score = score_at_most(mmt8_total(grades), P.MMT8_MAX_TOTAL, "MMT-8", "iim.mmt8_")
+    return all_of([_assessed(snapshot, ctx), score])
+
+
+def _at_least(snapshot, field, minimum, label, unit=""):
+    measured = value(snapshot, "iim", field)
+    if measured is None:
+        return incomplete(f"{label} is not recorded.", f"iim.{field}")
+    ev = Evidence(label, num(measured), unit, note=f"abnormal when ≥ {fmt(minimum)}")
+    if measured >= minimum:
+        return passed(f"{label} {fmt(measured)} ≥ {fmt(minimum)}.", ev)
+    return failed(f"{label} {fmt(measured)} < {fmt(minimum)}.", ev)
+
+
+def _enzymes(snapshot, ctx):
+    """At least one muscle enzyme strictly above 1.5 × ULN."""
+    ev, gaps, reasons = [], [], []
+    for analyte in P.IIM_ENZYMES:
+        try:
+            lab = screening_lab(snapshot, ctx, analyte)
+            ratio = lab.times_uln()
+        except MissingData as gap:
+            gaps += list(gap.paths)
+            reasons.append(gap.reason)
+            continue
+        ev.append(lab.evidence(f"{fmt(ratio, 2)} × ULN"))
+        if ratio > P.IIM_ENZYME_ABOVE_ULN:
+            return passed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
+    if gaps:
+        return incomplete("No muscle enzyme above 1.5 × ULN so far. " + " ".join(reasons), gaps, *ev)
+    return failed(f"No muscle enzyme is above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
+
+
+@criterion("INC-IIM-03", "≥ 2 of: patient, physician, extramuscular VAS ≥ 2; HAQ-DI ≥ 0.25; enzyme > 1.5 × ULN")
+def core_set(snapshot, ctx):
+    measures = [
+        _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, "Patient global activity VAS", "cm"),
+        _at_least(snapshot, "physician_global", P.IIM_VAS_MIN, "Physician global activity VAS", "cm"),
+        _at_least(snapshot, "extramuscular_global", P.IIM_VAS_MIN, "Extramuscular global activity VAS", "cm"),
+        _at_least(snapshot, "haq_di", P.IIM_HAQ_MIN, "HAQ-DI"),
+        attempt(_enzymes, snapshot, ctx),
+    ]
+    return all_of([_assessed(snapshot, ctx), at_least_n(measures, P.IIM_CSM_MIN, "core set measures")])
+
+
+@criterion("INC-IIM-04", "Inadequate response to glucocorticoid + ≥ 2 immunosuppressants, each ≥ 3 months",
+           note=P.IIM_04_NOTE)
+def prior_therapy(snapshot, ctx):
+    scr = require_scr(ctx)
+    if not snapshot.medications:
+        return incomplete("No medication history is recorded.", "medications")
+    months = P.IIM_THERAPY_MONTHS
+    gc, _all = lasting_courses(snapshot, {GLUCOCORTICOID}, months, scr)
+    if gc:
+        best = longest(gc)
+        gc_part = passed(f"{best.name} for ≥ {months} months ({fmt(best.start)} to {fmt(best.end)}).",
+                         best.evidence("Glucocorticoid course"))
+    else:
+        gc_part = failed(f"No glucocorticoid course lasted {months} months before SCR.")
+    return all_of([gc_part, _immunosuppressants(snapshot, scr)])
+
+
+def _immunosuppressants(snapshot, scr):
+    months, needed = P.IIM_THERAPY_MONTHS, P.IIM_MIN_IMMUNOSUPPRESSANTS
+    courses, _all = lasting_courses(snapshot, {IMMUNOSUPPRESSANT}, months, scr)
+    failed_drugs, open_drugs, ev = {}, {}, []
+    for span in courses:
+        outcome = span.row.get("outcome") or None
+        ev.append(span.evidence("Immunosuppressant course", note=f"outcome: {outcome or 'not recorded'}"))
+        if outcome in P.IIM_FAILED_OUTCOMES:
+            failed_drugs.setdefault(drug_identity(span.row), span.name)
+        elif outcome in (None, "ongoing"):
+            open_drugs.setdefault(drug_identity(span.row), span.name)
+    for key in failed_drugs:
+        open_drugs.pop(key, None)
+    ev.append(Evidence("Threshold", f"≥ {needed} immunosuppressants, each ≥ {months} months, "
+                                    "ending in inadequate response or intolerance"))
+    names = ", ".join(failed_drugs.values()) or "none"
+    if len(failed_drugs) >= needed:
+        return passed(f"Inadequate response or intolerance to {names} after ≥ {months} months each.", *ev)
+    if len(failed_drugs) + len(open_drugs) >= needed:
+        return incomplete(f"The outcome of {', '.join(open_drugs.values())} is not recorded "
+                          f"(qualifying so far: {names}).", "medications", *ev)
+    return failed(f"{len(failed_drugs)} immunosuppressant(s) with inadequate response or intolerance after "
+                  f"≥ {months} months ({names}); {needed} are needed.", *ev)

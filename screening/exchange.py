@@ -1,0 +1,90 @@
+"""The JSON exchange format of screening records (documented in docs/exchange-format.md).
+
+One record:
+    {"screening_number": "S01-0007",
+     "record": {"initials": ..., "sex": ..., ...},
+     "sections": {"organ": {"lvef": {"value": 60, "unit": "%"}, "ecg_abnormality": "no", ...}, ...},
+     "labs": [{"analyte": "hb", "value": 118, "unit": "g/L", ...}], "medications": [...], ...}
+
+Field names are the data dictionary's; yes/no questions carry their codes
+("yes", "no", "unknown"), so "unknown" survives a round trip; measurements with a
+fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from .sections import data_fields
+from .snapshots import RECORD_FIELDS, ROW_MODELS, SECTION_RELATIONS
+
+FORMAT = "trialsite-screening/1"
+RECORD_VALUE_FIELDS = [f for f in RECORD_FIELDS if f != "screening_number"] + ["comment"]
+
+
+def fixed_unit(field):
+    """The unit of a measurement field (from its help text 'unit; low–high.'), or ''."""
+    text = str(field.help_text or "")
+    if field.get_internal_type() == "DecimalField" and ";" in text:
+        return text.split("(")[-1].split(";")[0].strip()
+    return ""
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _values(instance, fields):
+    out = {}
+    for field in fields:
+        value = getattr(instance, field.name)
+        if value in (None, ""):
+            continue
+        unit = fixed_unit(field)
+        out[field.name] = {"value": _plain(value), "unit": unit} if unit else _plain(value)
+    return out
+
+
+def record_data(record):
+    """Everything entered for a record, in the exchange format."""
+    data = {
+        "screening_number": record.screening_number,
+        "site": record.site.code,
+        "record": {name: _plain(getattr(record, name)) for name in RECORD_VALUE_FIELDS},
+        "sections": {},
+    }
+    for key, relation in SECTION_RELATIONS.items():
+        instance = getattr(record, relation, None)
+        if instance is not None:
+            data["sections"][key] = _values(instance, data_fields(type(instance)))
+    for key, model in ROW_MODELS.items():
+        fields = data_fields(model)
+        data[key] = [_values(row, fields) for row in getattr(record, f"{model._meta.model_name}_rows").all()]
+    return data
+
+
+class UnitMismatch(ValueError):
+    pass
+
+
+def unwrap_units(model, values):
+    """{"value": v, "unit": u} -> v, checking u is the field's unit. Returns (values, errors)."""
+    plain, errors = {}, []
+    for name, value in values.items():
+        if isinstance(value, dict) and set(value) <= {"value", "unit"}:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                plain[name] = value
+                continue
+            unit = fixed_unit(field)
+            if value.get("unit") not in (None, unit):
+                errors.append((name, f"unit {value.get('unit')!r} not accepted; this field is recorded in {unit or 'no unit'}"))
+                continue
+            plain[name] = value.get("value")
+        else:
+            plain[name] = value
+    return plain, errors

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from screening.importing import ImportRefused, import_records
+from screening.models import Site, SiteMembership
+
+
+class Command(BaseCommand):
+    help = "Import screening records from a JSON file (docs/exchange-format.md), validated like the browser forms."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--site", required=True, help="Site code, e.g. S01.")
+        parser.add_argument("--user", required=True, help="User name the changes are attributed to.")
+        parser.add_argument("--update", action="store_true", help="Update records whose screening number exists.")
+
+    def handle(self, *args, file, site, user, update, **options):
+        try:
+            site_obj = Site.objects.get(code=site)
+        except Site.DoesNotExist:
+            raise CommandError(f"No site {site}.")
+        try:
+            user_obj = get_user_model().objects.get(username=user, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"No active user {user}.")
+        if not SiteMembership.objects.filter(user=user_obj, site=site_obj).exists():
+            raise CommandError(f"{user} is not a member of site {site}.")
+        path = Path(file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {file}: {error}")
+        try:
+            reports = import_records(text, site_obj, user_obj, path.name, update=update)
+        except ImportRefused as refused:
+            raise CommandError(f"{file}: {refused}")
+        for report in reports:
+            for line in report.lines():
+                self.stdout.write(line)
+        refused = sum(r.outcome == "refused" for r in reports)
+        self.stdout.write(f"{len(reports) - refused} imported, {refused} refused.")
+        if refused:
+            raise CommandError(f"{refused} record(s) refused.", returncode=1)
