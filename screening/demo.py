@@ -195,13 +195,14 @@ def create_record(site, user, record_values, data, reason="Demo data", judged_by
     load_sections(record, data, user, reason)
     if judgement and judged_by is not None:
         load_sections(record, {"sections": {"judgement": judgement}}, judged_by, reason)
+    from .evaluation import evaluate_record, track_status
+
+    track_status(evaluate_record(record), user)
     return record
 
 
 def seed_records(site, coordinator, investigator):
     """Idempotent: a site that has records already is left alone."""
-    from .evaluation import evaluate_record, track_status
-
     if ScreeningRecord.objects.filter(site=site).exists():
         return []
     created = []
@@ -217,6 +218,4 @@ def seed_records(site, coordinator, investigator):
     values, data = complete_record_data("SLE")
     data["labs"][0]["value"] = 72
     created.append(create_record(site, coordinator, dict(values, initials="HB"), data, judged_by=investigator))
-    for record in created:
-        track_status(evaluate_record(record), coordinator)
     return created

@@ -15,10 +15,17 @@ from datetime import date
 from decimal import Decimal
 
 from .sections import data_fields
-from .snapshots import RECORD_FIELDS, ROW_MODELS, SECTION_RELATIONS
+from .snapshots import ROW_MODELS, SECTION_RELATIONS
 
 FORMAT = "trialsite-screening/1"
-RECORD_VALUE_FIELDS = [f for f in RECORD_FIELDS if f != "screening_number"] + ["comment"]
+def _record_value_fields():
+    from .models import ScreeningRecord
+
+    # The link to an earlier record is a database id: it does not travel between systems.
+    return [f.name for f in data_fields(ScreeningRecord) if f.name != "rescreen_of"]
+
+
+RECORD_VALUE_FIELDS = _record_value_fields()
 
 
 def fixed_unit(field):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from .calculators.dates import add_months
 from .models import ScreeningRecord
 from .sections import data_fields, fieldset_of
 
@@ -113,6 +114,9 @@ class RecordForm(CrfForm):
                 "The indication cannot change once recorded: data of the first indication would be orphaned. "
                 "Screen the patient again in a new record.",
             )
+        dob = data.get("date_of_birth")
+        if dob and dob < add_months(timezone.localdate(), -12 * 120):
+            self.add_error("date_of_birth", "A date of birth more than 120 years ago is not plausible.")
         initials = data.get("initials", "")
         if initials and not (initials.isalpha() and 2 <= len(initials) <= 4):
             self.add_error("initials", "Use 2 to 4 letters.")

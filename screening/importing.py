@@ -159,8 +159,12 @@ def _section_data(item, report):
         plain, unit_errors = unwrap_units(model, values)
         errors += [LoadError(key, name, message) for name, message in unit_errors]
         data["sections"][key] = plain
-    for key in ROW_MODELS:
-        data[key] = item.get(key, [])
+    for key, model in ROW_MODELS.items():
+        data[key] = []
+        for i, values in enumerate(item.get(key, [])):
+            plain, unit_errors = unwrap_units(model, values)
+            errors += [LoadError(f"{key}[{i}]", name, message) for name, message in unit_errors]
+            data[key].append(plain)
     if errors:
         raise LoadFailed(errors)
     return data

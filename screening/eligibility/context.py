@@ -1,6 +1,7 @@
 """Reference dates every rule counts from (checklist: Conventions, Two checkpoints)."""
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from . import protocol
@@ -45,7 +46,7 @@ def _date(value):
 
 
 def build_context(snapshot) -> Context:
-    record = snapshot.record or {}
+    record = snapshot.record if isinstance(snapshot.record, Mapping) else {}
     scr = _date(record.get("screening_date"))
     actual, planned = _date(record.get("actual_ld_date")), _date(record.get("planned_ld_date"))
     if actual:

@@ -203,6 +203,7 @@ def test_inc_09_pregnancy_test(changes, expected):
     ({"pregnancy_test": None}, "reproductive.pregnancy_test"),
     ({"pregnancy_test": "not_done"}, "reproductive.pregnancy_test"),
     ({"pregnancy_test_date": days(-10)}, "reproductive.pregnancy_test_date"),  # before consent
+    ({"pregnancy_test": "positive", "pregnancy_test_date": days(-400)}, "reproductive.pregnancy_test_date"),
     ({"surgically_sterile": None}, "reproductive.surgically_sterile"),
     ({**POSTMENOPAUSAL, "last_menstrual_period": None}, "reproductive.last_menstrual_period"),
 ])

@@ -5,7 +5,7 @@ Each entry is a `Criterion(id, group, text, rule)`; calling it with
 """
 
 from . import aav, exclusions, general, iim, sle, ssc
-from .common import Criterion
+from .table import Criterion
 
 CRITERIA: tuple[Criterion, ...] = tuple(
     general.CRITERIA + sle.CRITERIA + aav.CRITERIA + iim.CRITERIA + ssc.CRITERIA + exclusions.CRITERIA

@@ -9,9 +9,10 @@ from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
 from ..results import Evidence
-from .common import answer, answer_evidence, fmt, positive, registrar, require_scr, value
+from .common import answer, answer_evidence, fmt, positive, require_scr, value
 from .courses import course_span, rows_of_class
 from .labs import dated_in_screening
+from .table import registrar
 from .verdicts import BadData, all_of, any_of, attempt, failed, incomplete, passed
 
 CRITERIA: list = []
@@ -42,7 +43,7 @@ def _bvas_flags(snapshot):
     return flags
 
 
-@criterion("INC-AAV-02", "BVAS v3: ≥ 1 major or ≥ 3 other items", note=P.AAV_02_NOTE)
+@criterion("INC-AAV-02", f"BVAS v3: ≥ {P.AAV_MAJOR_MIN} major or ≥ {P.AAV_OTHER_MIN} other items", note=P.AAV_02_NOTE)
 def activity(snapshot, ctx):
     if not snapshot.bvas_items and snapshot.section("aav").get("bvas_date") is None:
         return incomplete("No screening BVAS v3 assessment is recorded.", ["aav.bvas_date", "bvas_items"])
@@ -76,11 +77,12 @@ def anca(snapshot, ctx):
     ])
 
 
-@criterion("INC-AAV-04", "Relapsed or refractory after ≥ 3 months of glucocorticoid + immunosuppressant")
+@criterion("INC-AAV-04", f"Relapsed or refractory after ≥ {P.AAV_THERAPY_MONTHS} months of glucocorticoid + immunosuppressant")
 def relapsed_or_refractory(snapshot, ctx):
     scr = require_scr(ctx)
     remission = answer(snapshot, "aav", "remission_reached")
-    remission_ev = answer_evidence("Remission reached (BVAS 0, GC ≤ 7.5 mg/day)", remission)
+    remission_ev = answer_evidence(f"Remission reached (BVAS {P.AAV_REMISSION_BVAS}, GC ≤ {fmt(P.AAV_REMISSION_GC_MAX_MG)} mg/day)",
+                                   remission)
     if remission is None:
         refractory = incomplete("Whether remission was reached is not answered.", "aav.remission_reached", remission_ev)
     elif remission:
@@ -129,8 +131,8 @@ def _relapsed(snapshot, scr):
         parts.append(incomplete("The BVAS at remission is not recorded.", "aav.remission_bvas"))
     else:
         ev = Evidence("BVAS at remission", bvas)
-        parts.append(passed("BVAS 0 at remission.", ev) if bvas == P.AAV_REMISSION_BVAS
-                     else failed(f"BVAS at remission was {bvas}, not 0.", ev))
+        parts.append(passed(f"BVAS {bvas} at remission.", ev) if bvas == P.AAV_REMISSION_BVAS
+                     else failed(f"BVAS at remission was {bvas}, not {P.AAV_REMISSION_BVAS}.", ev))
     if dose is None:
         parts.append(incomplete("The glucocorticoid dose at remission is not recorded.", "aav.remission_gc_dose"))
     else:

@@ -1,44 +1,10 @@
-"""Small shared pieces: the criterion table entry, number/date wording, and reading
+"""Small shared pieces: number/date wording, and reading
 yes/no answers so that "unknown" is always missing (never a "no")."""
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
-from ..results import CriterionResult, Evidence, Status
+from ..results import Evidence
 from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
-
-GENERAL, EXCLUSION = "general", "exclusion"
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One row of the checklist: `criterion(snapshot, context) -> CriterionResult`."""
-
-    id: str
-    group: str  # "general", an indication code, or "exclusion"
-    text: str
-    rule: Callable  # (snapshot, context) -> Verdict
-    ld_relative: bool = False  # counted back from lymphodepletion: provisional until the actual date
-    note: str = ""
-
-    def __call__(self, snapshot, ctx) -> CriterionResult:
-        from .applicability import run
-
-        return run(self, snapshot, ctx)
-
-
-def registrar(table: list, group: str):
-    """A decorator adding a rule to `table`, in order, under `group`."""
-
-    def criterion(cid, text, *, ld_relative=False, note=""):
-        def register(rule):
-            table.append(Criterion(cid, group, text, rule, ld_relative, note))
-            return rule
-
-        return register
-
-    return criterion
 
 
 # --- wording ------------------------------------------------------------------
@@ -174,7 +140,7 @@ def positive(snapshot, key, field, label) -> Verdict:
 
 
 __all__ = [
-    "Criterion", "registrar", "fmt", "num", "on", "pct", "section", "answer", "value", "require",
+    "fmt", "num", "on", "pct", "section", "answer", "value", "require",
     "record_value", "require_record", "require_scr", "require_ld", "answer_evidence", "no_to", "yes_to",
-    "judged", "positive", "Status", "GENERAL", "EXCLUSION",
+    "judged", "positive",
 ]

@@ -8,8 +8,9 @@ from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 from .. import protocol as P
 from ..results import Evidence
 from .common import (
-    EXCLUSION, answer, answer_evidence, fmt, judged, no_to, num, registrar, require_ld, require_scr, value,
+    answer, answer_evidence, fmt, judged, no_to, num, require_ld, require_scr, value,
 )
+from .table import EXCLUSION, registrar
 from .courses import (
     drug_name, event_label, events_in, glucocorticoid_doses, overlapping_rows, rows_of_class, unconvertible_evidence,
 )
@@ -20,7 +21,7 @@ CRITERIA: list = []
 criterion = registrar(CRITERIA, EXCLUSION)
 
 
-@criterion("EXC-01", "Severe pulmonary disease (PAP > 60 mmHg in the past year; ventilatory support)")
+@criterion("EXC-01", f"Severe pulmonary disease (PAP > {P.PAP_MAX} mmHg in the past year; ventilatory support)")
 def pulmonary(snapshot, ctx):
     return all_of([
         no_to(snapshot, "organ", "pap_over_60_past_year", "Pulmonary artery pressure > 60 mmHg in the past year"),
@@ -191,10 +192,10 @@ def _recovered(snapshot, ctx, ev):
         cutoff = add_months(require_scr(ctx), -P.MALIGNANCY_FREE_MONTHS)
         ev.append(Evidence("Last treatment", fmt(last), date=last, note=f"must be on or before {fmt(cutoff)}"))
         if last > cutoff:
-            return failed(f"Last malignancy treatment on {fmt(last)}, less than 2 years before SCR.", *ev)
+            return failed(f"Last malignancy treatment on {fmt(last)}, less than {P.MALIGNANCY_FREE_MONTHS} months before SCR.", *ev)
     if gaps:
         return incomplete("Malignancy: recovery or last treatment date not recorded.", gaps, *ev)
-    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least 2 years before SCR.", *ev)
+    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least {P.MALIGNANCY_FREE_MONTHS} months before SCR.", *ev)
 
 
 @criterion("EXC-09", "Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy")
@@ -211,13 +212,13 @@ def cell_therapy(snapshot, ctx):
     return no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
 
 
-@criterion("EXC-10b", "Pulse glucocorticoid within 2 months before LD", ld_relative=True)
+@criterion("EXC-10b", f"Pulse glucocorticoid within {P.LD_PULSE_MONTHS} months before LD", ld_relative=True)
 def pulse_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     return _pulse(snapshot, add_months(ld, -P.LD_PULSE_MONTHS), ld, ld, f"{P.LD_PULSE_MONTHS} months before LD")
 
 
-@criterion("EXC-10c", "Biologic within 1 month before LD", ld_relative=True)
+@criterion("EXC-10c", f"Biologic within {P.LD_BIOLOGIC_MONTHS} month before LD", ld_relative=True)
 def biologic_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     start = add_months(ld, -P.LD_BIOLOGIC_MONTHS)
@@ -230,7 +231,7 @@ def biologic_before_ld(snapshot, ctx):
     return passed(f"No biologic within {P.LD_BIOLOGIC_MONTHS} month before LD.", window)
 
 
-@criterion("EXC-10d", "Major surgery, live vaccine or other study treatment within 1 month before LD",
+@criterion("EXC-10d", f"Major surgery, live vaccine or other study treatment within {P.LD_EVENT_MONTHS} month before LD",
            ld_relative=True)
 def events_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
@@ -238,7 +239,7 @@ def events_before_ld(snapshot, ctx):
                           f"within {P.LD_EVENT_MONTHS} month before LD")
 
 
-@criterion("EXC-10e", "Active infection treated with systemic anti-infectives within 14 days before LD",
+@criterion("EXC-10e", f"Active infection treated with systemic anti-infectives within {P.LD_INFECTION_DAYS} days before LD",
            ld_relative=True)
 def infection_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
@@ -271,7 +272,8 @@ def infection_before_ld(snapshot, ctx):
     return passed(f"No systemic anti-infective treatment within {P.LD_INFECTION_DAYS} days before LD.", window)
 
 
-@criterion("EXC-11", "Glucocorticoid ≤ 20 mg/day prednisone-eq on each of the 7 days before LD", ld_relative=True)
+@criterion("EXC-11", f"Glucocorticoid ≤ {P.TAPER_MAX_MG} mg/day prednisone-eq on each of the {P.TAPER_DAYS} days before LD",
+           ld_relative=True)
 def taper(snapshot, ctx):
     ld = require_ld(ctx)
     start, end = ld - timedelta(days=P.TAPER_DAYS), ld - timedelta(days=1)
@@ -283,8 +285,8 @@ def taper(snapshot, ctx):
         return failed(f"Glucocorticoid {fmt(doses.highest, 2)} mg prednisone-eq on {fmt(doses.day)} is above "
                       f"{P.TAPER_MAX_MG} mg/day in the {P.TAPER_DAYS} days before LD.", *ev)
     if doses.unconvertible:
-        return incomplete("A glucocorticoid dose in the 7 days before LD cannot be converted to prednisone-equivalent "
-                          "mg.", "medications", *ev, *unconvertible_evidence(doses.unconvertible))
+        return incomplete(f"A glucocorticoid dose in the {P.TAPER_DAYS} days before LD cannot be converted to "
+                          "prednisone-equivalent mg.", "medications", *ev, *unconvertible_evidence(doses.unconvertible))
     return passed(f"At most {fmt(doses.highest, 2)} mg/day prednisone-eq on each of the {P.TAPER_DAYS} days "
                   "before LD.", *ev)
 

@@ -9,9 +9,9 @@ from screening.vocabulary import INDICATIONS
 from .. import protocol as P
 from ..results import Evidence, Status
 from .common import (
-    GENERAL, answer, answer_evidence, fmt, judged, no_to, num, on, record_value, registrar, require_record,
-    require_scr, value, yes_to,
+    answer, answer_evidence, fmt, judged, no_to, num, on, record_value, require_record, require_scr, value, yes_to,
 )
+from .table import GENERAL, registrar
 from .courses import event_label, events_in
 from .labs import (
     lab_at_least, lab_uln_at_most, require_screening_window, screening_lab, screening_rows,
@@ -23,7 +23,7 @@ CRITERIA: list = []
 criterion = registrar(CRITERIA, GENERAL)
 
 
-@criterion("INC-01", "Age 18–65")
+@criterion("INC-01", f"Age {P.AGE_MIN}–{P.AGE_MAX}")
 def age(snapshot, ctx):
     dob = require_record(snapshot, "date_of_birth", "The date of birth")
     scr = require_scr(ctx)
@@ -50,22 +50,22 @@ def survival(snapshot, ctx):
     return judged(snapshot, "survival_over_6_months", "expected survival > 6 months", good=True)
 
 
-@criterion("INC-04a", "Haemoglobin ≥ 80 g/L")
+@criterion("INC-04a", f"Haemoglobin ≥ {P.HB_MIN_G_L} g/L")
 def haemoglobin(snapshot, ctx):
     return lab_at_least(snapshot, ctx, "hb", P.HB_MIN_G_L, "g/L")
 
 
-@criterion("INC-04b", "Neutrophils ≥ 1.5 × 10⁹/L")
+@criterion("INC-04b", f"Neutrophils ≥ {P.ANC_MIN} × 10⁹/L")
 def neutrophils(snapshot, ctx):
     return lab_at_least(snapshot, ctx, "anc", P.ANC_MIN, "×10⁹/L")
 
 
-@criterion("INC-04c", "Platelets ≥ 50 × 10⁹/L")
+@criterion("INC-04c", f"Platelets ≥ {P.PLT_MIN} × 10⁹/L")
 def platelets(snapshot, ctx):
     return lab_at_least(snapshot, ctx, "plt", P.PLT_MIN, "×10⁹/L")
 
 
-@criterion("INC-04d", "No transfusion or growth factor in the 7 days before the blood count")
+@criterion("INC-04d", f"No transfusion or growth factor in the {P.CBC_SUPPORT_WINDOW_DAYS} days before the blood count")
 def no_marrow_support(snapshot, ctx):
     require_screening_window(ctx)
     samples, gaps = {}, []
@@ -113,7 +113,7 @@ def coagulation(snapshot, ctx):
     return verdict
 
 
-@criterion("INC-05a", "Creatinine clearance ≥ 50 mL/min without hydration")
+@criterion("INC-05a", f"Creatinine clearance ≥ {P.CRCL_MIN} mL/min without hydration")
 def creatinine_clearance(snapshot, ctx):
     require_scr(ctx)
     hydration = answer(snapshot, "organ", "crcl_hydration")
@@ -163,27 +163,27 @@ def _cockcroft_gault(snapshot, ctx):
     return crcl, ev
 
 
-@criterion("INC-05b", "Serum creatinine ≤ 1.5 × ULN")
+@criterion("INC-05b", f"Serum creatinine ≤ {P.CREATININE_MAX_ULN} × ULN")
 def creatinine(snapshot, ctx):
     return lab_uln_at_most(snapshot, ctx, "creatinine", P.CREATININE_MAX_ULN)
 
 
-@criterion("INC-06a", "ALT ≤ 2.5 × ULN")
+@criterion("INC-06a", f"ALT ≤ {P.ALT_MAX_ULN} × ULN")
 def alt(snapshot, ctx):
     return lab_uln_at_most(snapshot, ctx, "alt", P.ALT_MAX_ULN)
 
 
-@criterion("INC-06b", "AST ≤ 2.5 × ULN")
+@criterion("INC-06b", f"AST ≤ {P.AST_MAX_ULN} × ULN")
 def ast(snapshot, ctx):
     return lab_uln_at_most(snapshot, ctx, "ast", P.AST_MAX_ULN)
 
 
-@criterion("INC-06c", "Total bilirubin ≤ 1.5 × ULN")
+@criterion("INC-06c", f"Total bilirubin ≤ {P.TBIL_MAX_ULN} × ULN")
 def bilirubin(snapshot, ctx):
     return lab_uln_at_most(snapshot, ctx, "tbil", P.TBIL_MAX_ULN)
 
 
-@criterion("INC-07a", "SpO₂ ≥ 92 % on room air")
+@criterion("INC-07a", f"SpO₂ ≥ {P.SPO2_MIN} % on room air")
 def oxygen_saturation(snapshot, ctx):
     if answer(snapshot, "organ", "spo2_not_done"):
         return incomplete("SpO₂ on room air was not done.", "organ.spo2_room_air")
@@ -201,7 +201,7 @@ def pleural_effusion(snapshot, ctx):
     return no_to(snapshot, "organ", "pleural_effusion", "Clinically significant pleural effusion")
 
 
-@criterion("INC-08a", "LVEF ≥ 40 %")
+@criterion("INC-08a", f"LVEF ≥ {P.LVEF_MIN} %")
 def lvef(snapshot, ctx):
     ef = value(snapshot, "organ", "lvef")
     if ef is None:
@@ -239,7 +239,7 @@ def childbearing_potential(snapshot, ctx):
         ev.append(Evidence("Postmenopausal counts from", f"LMP on or before {fmt(cutoff)}"))
         long_enough = lmp <= cutoff
         if long_enough:
-            return False, "postmenopausal for at least 2 years", ev, ()
+            return False, f"postmenopausal for at least {P.POSTMENOPAUSE_MONTHS} months", ev, ()
     gaps = []
     if sterile is None:
         gaps.append("reproductive.surgically_sterile")
@@ -249,7 +249,7 @@ def childbearing_potential(snapshot, ctx):
         gaps.append("reproductive.last_menstrual_period")
     if gaps:
         return None, "childbearing potential cannot be determined", ev, tuple(gaps)
-    why = "postmenopausal for less than 2 years" if long_enough is False else "not sterilised or postmenopausal"
+    why = f"postmenopausal for less than {P.POSTMENOPAUSE_MONTHS} months" if long_enough is False else "not sterilised or postmenopausal"
     return True, why, ev, ()
 
 
@@ -275,16 +275,17 @@ def pregnancy_test(snapshot, ctx):
     day = value(snapshot, "reproductive", "pregnancy_test_date")
     if day is not None:
         ev.append(Evidence("Serum pregnancy test", result or "not recorded", date=day))
-    if result == "positive":
-        return failed(f"Serum pregnancy test{on(day)} is positive.", *ev)
     if result is None:
         return incomplete("The serum pregnancy test result is not recorded.", "reproductive.pregnancy_test", *ev)
     if day is None:
         return incomplete("The serum pregnancy test date is not recorded.", "reproductive.pregnancy_test_date", *ev)
     require_screening_window(ctx)
     if not ctx.in_screening_window(day):
+        # Only a test taken during screening counts, either way.
         return incomplete(f"The serum pregnancy test of {fmt(day)} was not taken during screening.",
                           "reproductive.pregnancy_test_date", *ev, screening_window_evidence(ctx))
+    if result == "positive":
+        return failed(f"Serum pregnancy test on {fmt(day)} is positive.", *ev)
     if result == "negative":
         return passed(f"Serum pregnancy test on {fmt(day)} is negative.", *ev)
     return incomplete(f"Unexpected pregnancy test result {result!r}.", "reproductive.pregnancy_test", *ev)

@@ -7,9 +7,10 @@ from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
 from ..results import Evidence
-from .common import answer, fmt, num, pct, record_value, registrar, require_scr, value
+from .common import answer, fmt, num, pct, record_value, require_scr, value
 from .courses import drug_identity, lasting_courses, longest
 from .labs import dated_in_screening, screening_lab
+from .table import registrar
 from .scoring import at_least_n, score_at_most
 from .verdicts import MissingData, all_of, attempt, failed, incomplete, passed
 
@@ -26,7 +27,7 @@ def age_at_onset(snapshot):
     return (None, gaps) if gaps else (age_on(dob, onset), [])
 
 
-@criterion("INC-IIM-01", "2017 EULAR/ACR probability ≥ 55 %; subclass DM, PM or IMNM")
+@criterion("INC-IIM-01", f"2017 EULAR/ACR probability ≥ {pct(P.IIM_PROBABILITY_MIN)}; subclass DM, PM or IMNM")
 def classification(snapshot, ctx):
     return all_of([attempt(_probability, snapshot), _subclass(snapshot)])
 
@@ -94,7 +95,7 @@ def _assessed(snapshot, ctx):
     return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", "core set assessment")
 
 
-@criterion("INC-IIM-02", "MMT-8 ≤ 141 of 150")
+@criterion("INC-IIM-02", f"MMT-8 ≤ {P.MMT8_MAX_TOTAL} of 150")
 def muscle_strength(snapshot, ctx):
     grades = {}
     for group in MMT8_GROUPS:
@@ -129,11 +130,12 @@ def _enzymes(snapshot, ctx):
         if ratio > P.IIM_ENZYME_ABOVE_ULN:
             return passed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
     if gaps:
-        return incomplete("No muscle enzyme above 1.5 × ULN so far. " + " ".join(reasons), gaps, *ev)
+        return incomplete(f"No muscle enzyme above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN so far. " + " ".join(reasons), gaps, *ev)
     return failed(f"No muscle enzyme is above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
 
 
-@criterion("INC-IIM-03", "≥ 2 of: patient, physician, extramuscular VAS ≥ 2; HAQ-DI ≥ 0.25; enzyme > 1.5 × ULN")
+@criterion("INC-IIM-03", f"≥ {P.IIM_CSM_MIN} of: patient, physician, extramuscular VAS ≥ {P.IIM_VAS_MIN}; "
+                      f"HAQ-DI ≥ {P.IIM_HAQ_MIN}; enzyme > {P.IIM_ENZYME_ABOVE_ULN} × ULN")
 def core_set(snapshot, ctx):
     measures = [
         _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, "Patient global activity VAS", "cm"),
@@ -145,7 +147,8 @@ def core_set(snapshot, ctx):
     return all_of([_assessed(snapshot, ctx), at_least_n(measures, P.IIM_CSM_MIN, "core set measures")])
 
 
-@criterion("INC-IIM-04", "Inadequate response to glucocorticoid + ≥ 2 immunosuppressants, each ≥ 3 months",
+@criterion("INC-IIM-04", f"Inadequate response to glucocorticoid + ≥ {P.IIM_MIN_IMMUNOSUPPRESSANTS} "
+                      f"immunosuppressants, each ≥ {P.IIM_THERAPY_MONTHS} months",
            note=P.IIM_04_NOTE)
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)

@@ -6,9 +6,10 @@ from screening.calculators.sledai import SLEDAI_2K, sledai_2k
 
 from .. import protocol as P
 from ..results import Evidence
-from .common import answer, fmt, positive, registrar, require_scr, value
+from .common import answer, fmt, positive, require_scr, value
 from .courses import lasting_courses, longest
 from .labs import dated_in_screening
+from .table import registrar
 from .scoring import score_at_least
 from .verdicts import all_of, any_of, attempt, failed, incomplete, passed
 
@@ -17,7 +18,7 @@ criterion = registrar(CRITERIA, "SLE")
 SLE_ITEM_CODES = [code for items in SLE_2019_DOMAINS.values() for code in items]
 
 
-@criterion("INC-SLE-01", "2019 EULAR/ACR SLE classification, diagnosed ≥ 6 months before SCR")
+@criterion("INC-SLE-01", f"2019 EULAR/ACR SLE classification, diagnosed ≥ {P.SLE_DURATION_MONTHS} months before SCR")
 def classification(snapshot, ctx):
     return all_of([_classified(snapshot), attempt(_duration, snapshot, ctx)])
 
@@ -76,7 +77,7 @@ def serology(snapshot, ctx):
     ])
 
 
-@criterion("INC-SLE-03", "SLEDAI-2K ≥ 8 at screening")
+@criterion("INC-SLE-03", f"SLEDAI-2K ≥ {P.SLEDAI_MIN} at screening")
 def activity(snapshot, ctx):
     score = sledai_2k({code: answer(snapshot, "sle", f"sledai_{code}") for code in SLEDAI_2K})
     labels = {code: label for code, (label, _weight) in SLEDAI_2K.items()}
@@ -86,7 +87,7 @@ def activity(snapshot, ctx):
     ])
 
 
-@criterion("INC-SLE-04", "≥ 2 months of standard SLE therapy before SCR")
+@criterion("INC-SLE-04", f"≥ {P.SLE_THERAPY_MONTHS} months of standard SLE therapy before SCR")
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)
     if not snapshot.medications:

@@ -7,9 +7,10 @@ from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
 from ..results import Evidence
-from .common import answer, fmt, num, pct, registrar, require_scr, value, yes_to
+from .common import answer, fmt, num, pct, require_scr, value, yes_to
 from .courses import lasting_courses, longest
 from .labs import require_screening_window
+from .table import registrar
 from .scoring import score_at_least
 from .verdicts import all_of, any_of, attempt, failed, incomplete, passed, with_evidence
 
@@ -18,7 +19,7 @@ criterion = registrar(CRITERIA, "DCSSC")
 CYCLOPHOSPHAMIDE = "cyclophosphamide"
 
 
-@criterion("INC-SSC-01", "2013 ACR/EULAR SSc classification ≥ 9")
+@criterion("INC-SSC-01", f"2013 ACR/EULAR SSc classification ≥ {P.SSC_CLASSIFICATION_MIN}")
 def classification(snapshot, ctx):
     score = ssc_2013_score({code: answer(snapshot, "ssc", f"acr_{code}") for code in SSC_2013_ITEMS})
     labels = {code: item[0] for code, item in SSC_2013_ITEMS.items()}
@@ -68,7 +69,7 @@ def _lung_function(snapshot, ctx):
     return with_evidence(verdict, day, first=True)
 
 
-@criterion("INC-SSC-03", "ILD with FVC 45–70 % or DLCO 40–70 % predicted")
+@criterion("INC-SSC-03", f"ILD with FVC {P.FVC_MIN}–{P.FVC_MAX} % or DLCO {P.DLCO_MIN}–{P.DLCO_MAX} % predicted")
 def lung(snapshot, ctx):
     return all_of([
         yes_to(snapshot, "ssc", "ild_present", "ILD at screening"),
@@ -76,7 +77,8 @@ def lung(snapshot, ctx):
     ])
 
 
-@criterion("INC-SSC-04", "Failed glucocorticoid, cyclophosphamide and another immunosuppressant, each ≥ 6 months")
+@criterion("INC-SSC-04", "Failed glucocorticoid, cyclophosphamide and another immunosuppressant, "
+                      f"each ≥ {P.SSC_THERAPY_MONTHS} months")
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)
     months = P.SSC_THERAPY_MONTHS
@@ -219,7 +221,8 @@ def _pct(fraction):
     return "n/a" if fraction is None else pct(fraction)
 
 
-@criterion("INC-SSC-05", "Active disease: mRSS +10 %, new ILD, or FVC/DLCO fall within 6 months",
+@criterion("INC-SSC-05", f"Active disease: mRSS +{pct(P.MRSS_INCREASE_MIN)}, new ILD, or FVC/DLCO fall "
+                      f"within {P.SSC_ACTIVITY_MONTHS} months",
            note=P.SSC_CHANGE_NOTE)
 def active(snapshot, ctx):
     scr = require_scr(ctx)

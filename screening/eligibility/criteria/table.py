@@ -1,0 +1,68 @@
+"""The checklist table entry and how one entry is run: which indication it applies to,
+the LD provisional flag, and the guarantee that a rule never raises (bad data becomes
+INCOMPLETE, never PASS)."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from screening.vocabulary import INDICATIONS
+
+from ..results import CriterionResult, Evidence, Status
+from .verdicts import MissingData, Verdict, incomplete, not_applicable
+
+GENERAL, EXCLUSION = "general", "exclusion"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One row of the checklist: `criterion(snapshot, context) -> CriterionResult`."""
+
+    id: str
+    group: str  # "general", an indication code, or "exclusion"
+    text: str
+    rule: Callable  # (snapshot, context) -> Verdict
+    ld_relative: bool = False  # counted back from lymphodepletion: provisional until the actual date
+    note: str = ""
+
+    def __call__(self, snapshot, ctx) -> CriterionResult:
+        verdict = self._applicability(ctx) or self._safe(snapshot, ctx)
+        evidence, provisional = verdict.evidence, False
+        if self.ld_relative and verdict.status != Status.NOT_APPLICABLE:
+            provisional = ctx.ld_provisional
+            if ctx.ld is not None:
+                label = f"Lymphodepletion reference ({ctx.ld_source})"
+                evidence += (Evidence(label, ctx.ld.isoformat(), date=ctx.ld, note=ctx.ld_note),)
+        return CriterionResult(
+            id=self.id, group=self.group, text=self.text, status=verdict.status, reason=verdict.reason,
+            evidence=evidence, missing=verdict.missing, provisional=provisional, note=verdict.note or self.note,
+        )
+
+    def _applicability(self, ctx) -> Verdict | None:
+        if self.group in (GENERAL, EXCLUSION):
+            return None
+        if ctx.indication not in INDICATIONS:
+            return incomplete("No target indication is selected.", "record.indication")
+        if self.group != ctx.indication:
+            return not_applicable(f"Applies to {self.group} only; this subject's indication is {ctx.indication}.")
+        return None
+
+    def _safe(self, snapshot, ctx) -> Verdict:
+        try:
+            return self.rule(snapshot, ctx)
+        except MissingData as gap:
+            return incomplete(gap.reason, gap.paths, *gap.evidence)
+        except Exception as error:  # noqa: BLE001 — a malformed datum must never crash or pass
+            return incomplete(f"Could not be evaluated from the data entered ({error}).", ())
+
+
+def registrar(table: list, group: str):
+    """A decorator adding a rule to `table`, in order, under `group`."""
+
+    def criterion(cid, text, *, ld_relative=False, note=""):
+        def register(rule):
+            table.append(Criterion(cid, group, text, rule, ld_relative, note))
+            return rule
+
+        return register
+
+    return criterion

@@ -1,0 +1,108 @@
+"""The eligibility page, its JSON twin and command, and their audit."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from screening.demo import complete_record_data, create_record
+from screening.evaluation import evaluate_record
+from screening.models import EligibilityAccess, EligibilityStatusChange, LabResult, Medication
+
+from .factories import RecordFactory
+
+
+@pytest.fixture
+def eligible(site_a, coordinator, investigator):
+    values, data = complete_record_data("IIM")
+    return create_record(site_a, coordinator, values, data, judged_by=investigator)
+
+
+def test_page_shows_overall_counts_and_rows(client, monitor, eligible):
+    client.force_login(monitor)
+    response = client.get(reverse("eligibility", args=[eligible.pk]))
+    body = response.content.decode()
+    assert 'data-testid="overall">ELIGIBLE<' in body
+    for criterion in ("INC-01", "INC-IIM-02", "EXC-15"):
+        assert f'data-criterion="{criterion}"' in body
+    assert "General inclusion" in body and "Inclusion: Idiopathic inflammatory myopathy" in body
+    assert "The stricter" in body or "IIM-04" in body  # the IIM-04 interpretation note is shown
+
+
+def test_each_opening_is_logged_with_user_role_status_and_hash(client, monitor, eligible):
+    client.force_login(monitor)
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    client.get(reverse("eligibility_json", args=[eligible.pk]))
+    accesses = list(EligibilityAccess.objects.order_by("at"))
+    assert [a.channel for a in accesses] == ["view", "json"]
+    digest = evaluate_record(eligible).digest
+    for access in accesses:
+        assert (access.user, access.role, access.overall, access.snapshot_hash) == (monitor, "monitor", "ELIGIBLE", digest)
+
+
+def test_status_changes_are_kept_with_their_snapshot(client, coordinator, eligible):
+    first = EligibilityStatusChange.objects.filter(record=eligible).count()
+    hb = LabResult.objects.get(record=eligible, analyte="hb")
+    hb.value = 70
+    hb.save()
+    client.force_login(coordinator)
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    change = EligibilityStatusChange.objects.filter(record=eligible).order_by("-at", "-id").first()
+    assert EligibilityStatusChange.objects.filter(record=eligible).count() == first + 1
+    assert (change.previous, change.overall) == ("ELIGIBLE", "NOT_ELIGIBLE")
+    hb_rows = [lab for lab in change.snapshot["labs"] if lab["analyte"] == "hb"]
+    assert hb_rows[0]["value"] == 70
+    assert {"id": "INC-04a", "status": "FAIL"}.items() <= next(
+        r for r in change.results["results"] if r["id"] == "INC-04a").items()
+
+
+def test_incomplete_rows_link_to_the_section_holding_the_missing_field(client, coordinator, site_a):
+    record = RecordFactory(site=site_a)
+    client.force_login(coordinator)
+    body = client.get(reverse("eligibility", args=[record.pk])).content.decode()
+    assert reverse("section_edit", args=[record.pk, "labs"]) in body
+    assert reverse("section_edit", args=[record.pk, "organ"]) in body
+
+
+def test_json_endpoint_and_command_return_the_same_structure(client, monitor, eligible):
+    client.force_login(monitor)
+    from_api = client.get(reverse("eligibility_json", args=[eligible.pk])).json()
+    out = StringIO()
+    call_command("eligibility", eligible.screening_number, "--json", stdout=out)
+    from_command = json.loads(out.getvalue())
+    assert from_api == from_command
+    assert from_api["overall"] == "ELIGIBLE"
+    ids = [r["id"] for r in from_api["results"]]
+    assert "INC-01" in ids and "EXC-15" in ids and len(ids) == len(set(ids))
+    assert EligibilityAccess.objects.filter(channel="command", user=None).count() == 1
+
+
+def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible, django_assert_max_num_queries):
+    client.force_login(monitor)
+    url = reverse("eligibility", args=[eligible.pk])
+    client.get(url)  # settle the status rows
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    for i in range(60):
+        LabResult.objects.create(record=eligible, analyte="alt", sample_date=eligible.screening_date,
+                                 value=20 + i % 5, unit="U/L", uln=40)
+        Medication.objects.create(record=eligible, drug="hydroxychloroquine", dose=200, dose_unit="mg",
+                                  frequency="once_daily", start_date=datetime.date(2020, 1, 1),
+                                  stop_date=datetime.date(2020, 6, 1))
+    organ = eligible.organfunction
+    for i in range(40):
+        organ.lvef = 55 + i % 5
+        organ.save()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator, eligible):
+    client.force_login(coordinator)
+    url = reverse("eligibility", args=[eligible.pk])
+    assert 'data-testid="overall">ELIGIBLE<' in client.get(url).content.decode()
+    LabResult.objects.filter(record=eligible, analyte="plt").update(value=20)
+    assert 'data-testid="overall">NOT_ELIGIBLE<' in client.get(url).content.decode()

@@ -1,0 +1,198 @@
+"""Import and export of screening records (JSON), sharing the form validation."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from screening.demo import complete_record_data, create_record
+from screening.evaluation import evaluate_record
+from screening.exchange import record_data
+from screening.models import LabResult, OrganFunction, ScreeningRecord
+from screening.models.sites import INVESTIGATOR, SITE_ADMIN
+
+
+def empty_database():
+    """Records are protected by their logs; clear those first, as a fresh database would be."""
+    from screening.models import EligibilityAccess, EligibilityState, EligibilityStatusChange
+
+    for model in (EligibilityAccess, EligibilityStatusChange, EligibilityState):
+        model.objects.all().delete()
+    ScreeningRecord.objects.all().delete()
+    for model in {m for m in __import__("django.apps").apps.apps.get_models() if m.__name__.startswith("Historical")}:
+        model.objects.all().delete()
+
+
+def export(site_code, fmt="json"):
+    out = StringIO()
+    call_command("export_screenings", "--site", site_code, "--format", fmt, stdout=out)
+    return out.getvalue()
+
+
+def run_import(tmp_path, payload, *args, text=None):
+    path = tmp_path / "records.json"
+    path.write_text(text if text is not None else json.dumps(payload, default=str))
+    out = StringIO()
+    try:
+        call_command("import_screenings", str(path), *args, stdout=out)
+    except CommandError as error:
+        return out.getvalue(), error
+    return out.getvalue(), None
+
+
+def export_payload(record):
+    data = record_data(record)
+    return {"format": "trialsite-screening/1", "records": [data]}
+
+
+@pytest.fixture
+def importer(make_user, site_a):
+    return make_user(INVESTIGATOR, site_a, username="imp")
+
+
+@pytest.mark.parametrize("indication", ["SLE", "AAV", "IIM", "DCSSC"])
+def test_round_trip_gives_the_same_eligibility(tmp_path, site_a, coordinator, investigator, importer, indication):
+    values, data = complete_record_data(indication)
+    record = create_record(site_a, coordinator, values, data, judged_by=investigator)
+    before = {r.id: r.status for r in evaluate_record(record).evaluation.results}
+    text = export("A01")
+    number = record.screening_number
+    empty_database()
+    out, error = run_import(tmp_path, None, "--site", "A01", "--user", "imp", text=text)
+    assert error is None, out
+    imported = ScreeningRecord.objects.get(screening_number=number)
+    after = {r.id: r.status for r in evaluate_record(imported).evaluation.results}
+    assert after == before and evaluate_record(imported).overall == "ELIGIBLE"
+    entry = imported.organfunction.history.get()
+    assert entry.history_change_reason == "imported from records.json"
+    assert entry.history_user.username == "imp"
+
+
+def test_export_lists_eligibility_and_signature_state(site_a, coordinator, investigator):
+    values, data = complete_record_data("SLE")
+    create_record(site_a, coordinator, values, data, judged_by=investigator)
+    exported = json.loads(export("A01"))["records"][0]
+    assert exported["eligibility"]["overall"] == "ELIGIBLE"
+    assert {"id": "INC-01", "status": "PASS"}.items() <= exported["eligibility"]["criteria"][0].items()
+    assert exported["signatures"] == []
+    assert exported["sections"]["organ"]["lvef"] == {"value": 60, "unit": "%"}
+    csv_text = export("A01", "csv")
+    assert "INC-SLE-03" in csv_text.splitlines()[0] and "ELIGIBLE" in csv_text
+
+
+def minimal(number=None, **record):
+    item = {"record": {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
+                       "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2", **record}}
+    if number:
+        item["screening_number"] = number
+    return item
+
+
+def test_malformed_json_is_a_clear_error(tmp_path, importer):
+    out, error = run_import(tmp_path, None, "--site", "A01", "--user", "imp", text="{not json")
+    assert "not valid JSON" in str(error)
+    assert not ScreeningRecord.objects.exists()
+
+
+@pytest.mark.parametrize("item,where", [
+    ({**minimal(), "colour": "blue"}, "record / colour / unknown field"),
+    ({**minimal(), "sections": {"organ": {"lvef_percent": 50}}}, "organ / lvef_percent / unknown field"),
+    ({**minimal(), "sections": {"organ": {"lvef": "sixty"}}}, "organ / lvef / Enter a number."),
+    ({**minimal(), "sections": {"organ": "lvef=60"}}, "organ / - / expected an object of fields"),
+    ({**minimal(), "labs": {"analyte": "hb"}}, "labs / - / expected a list of objects"),
+    ({**minimal(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": 12, "unit": "umol/L"}]},
+     "labs[0] / unit / This analyte is reported in g/L, g/dL."),
+    ({**minimal(), "sections": {"organ": {"spo2_room_air": 1e9}}}, "organ / spo2_room_air /"),
+    ({**minimal(), "sections": {"organ": {"weight_kg": {"value": 70, "unit": "lb"}}}}, "organ / weight_kg / unit 'lb' not accepted"),
+    ({**minimal(), "sections": {"sle": {"ana_entry": "yes"}}}, "sle / - / section not offered for indication AAV"),
+    (minimal(date_of_birth="1870-01-01"), None),
+    ({**minimal(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": -5, "unit": "g/L"}]},
+     "labs[0] / value /"),
+])
+def test_bad_input_is_refused_with_the_place_and_nothing_saved(tmp_path, importer, item, where):
+    out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp")
+    assert error is not None and "refused" in str(error)
+    assert "refused" in out
+    if where:
+        assert where in out, out
+    assert not ScreeningRecord.objects.exists() and not OrganFunction.objects.exists()
+
+
+def test_a_bad_record_does_not_stop_the_good_ones(tmp_path, importer):
+    out, error = run_import(tmp_path, {"records": [minimal(), {**minimal(), "colour": 1}]}, "--site", "A01", "--user", "imp")
+    assert "1 imported, 1 refused." in out and error is not None
+    assert ScreeningRecord.objects.count() == 1
+
+
+def test_reimport_is_refused_without_update_and_audited_with_it(tmp_path, importer):
+    item = {**minimal("A01-0042"), "sections": {"organ": {"lvef": 50}}}
+    run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp")
+    item["sections"]["organ"]["lvef"] = 45
+    out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp")
+    assert "already exists" in out and error is not None
+    out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp", "--update")
+    assert error is None, out
+    organ = OrganFunction.objects.get()
+    assert organ.lvef == 45
+    assert organ.history.first().history_change_reason == "imported from records.json"
+
+
+def test_judgement_answers_need_an_investigator(tmp_path, make_user, site_a):
+    make_user(SITE_ADMIN, site_a, username="admin")
+    item = {**minimal(), "sections": {"judgement": {"survival_over_6_months": "yes"}}}
+    out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "admin")
+    assert "investigator role" in out and error is not None
+    assert not ScreeningRecord.objects.exists()
+
+
+def test_a_thousand_records_import_in_one_command(tmp_path, importer):
+    records = [minimal(f"A01-{i:04d}") for i in range(1, 1001)]
+    out, error = run_import(tmp_path, {"records": records}, "--site", "A01", "--user", "imp")
+    assert error is None
+    assert "1000 imported, 0 refused." in out
+    assert ScreeningRecord.objects.count() == 1000
+
+
+# One table of invalid values, run through the browser form and through the import.
+SHARED_CASES = [
+    ("organ", {"spo2_room_air": "101"}, "spo2_room_air"),
+    ("organ", {"lvef": "-3"}, "lvef"),
+    ("organ", {"echo_date": "2099-01-01"}, "echo_date"),
+    ("organ", {"ecg_abnormality": "maybe"}, "ecg_abnormality"),
+    ("reproductive", {"pregnancy_test_date": "2026-11-01"}, "pregnancy_test_date"),
+    ("history", {"nyha_class": "V"}, "nyha_class"),
+]
+
+
+@pytest.mark.parametrize("section,values,field", SHARED_CASES)
+def test_form_and_import_reject_the_same_values(client, tmp_path, coordinator, importer, site_a, section, values, field):
+    client.force_login(coordinator)
+    record = ScreeningRecord.objects.create(site=site_a, initials="AB", sex="F", date_of_birth="1980-01-01",
+                                            indication="AAV", screening_date="2026-11-20",
+                                            consent_date="2026-11-19", consent_version="v2")
+    response = client.post(reverse("section_edit", args=[record.pk, section]), values)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    out, error = run_import(tmp_path, {"records": [{**minimal(), "sections": {section: values}}]}, "--site", "A01", "--user", "imp")
+    assert f"{section} / {field} /" in out and error is not None
+
+
+def test_json_schema_lists_every_section_and_field(site_a):
+    out = StringIO()
+    call_command("export_json_schema", stdout=out)
+    schema = json.loads(out.getvalue())
+    record = schema["properties"]["records"]["items"]["properties"]
+    assert "lvef" in record["sections"]["properties"]["organ"]["properties"]
+    assert record["labs"]["items"]["properties"]["unit"]["enum"]
+
+
+def test_site_admin_uploads_a_file_and_sees_the_report(client, make_user, site_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(SITE_ADMIN, site_a))
+    upload = SimpleUploadedFile("batch.json", json.dumps({"records": [minimal(), {"record": 5}]}).encode())
+    response = client.post(reverse("import_upload"), {"site": site_a.pk, "file": upload})
+    body = response.content.decode()
+    assert "created" in body and "refused" in body and "expected an object of record fields" in body
+    assert ScreeningRecord.objects.count() == 1
