@@ -20,9 +20,18 @@ EXPECTED_GET = {
     "eligibility_json": dict.fromkeys(ALL_ROLES, 200),
     "eligibility_print": dict.fromkeys(ALL_ROLES, 200),
     "import_upload": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "record_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
+    "record_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
+    "field_history": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
+    "site_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
+    "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
 }
-RECORD_URLS = {"record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record"}
+RECORD_URLS = {
+    "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
+    "record_audit", "record_audit_csv", "field_history",
+}
+SITE_URLS = {"site_audit", "site_audit_csv"}
 
 
 def app_url_names():
@@ -36,6 +45,10 @@ def app_url_names():
 def url_for(name, record):
     if name == "section_edit":
         return reverse(name, args=[record.pk, "organ"])
+    if name == "field_history":
+        return reverse(name, args=[record.pk, "organ", "organfunction.lvef"])
+    if name in SITE_URLS:
+        return reverse(name, args=[record.site.code])
     if name in RECORD_URLS:
         return reverse(name, args=[record.pk])
     return reverse(name)
@@ -53,7 +66,7 @@ def test_role_at_own_site(client, make_user, site_a, record_a, name, role):
     assert response.status_code == EXPECTED_GET[name][role]
 
 
-@pytest.mark.parametrize("name", sorted(RECORD_URLS))
+@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS))
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_at_other_site_gets_404(client, make_user, site_a, record_b, name, role):
     # A role refused the page anyway gets the same 403 whatever the record.

@@ -126,6 +126,12 @@ def test_exc_10b_pulse_within_2_months_before_ld(day, expected):
     assert any(e.note == protocol.LD_PLANNED_NOTE for e in r.evidence)
 
 
+def test_exc_10b_unconvertible_dose_in_the_window():
+    bad = course("methylprednisolone", 15, "mg/kg", "single_dose", days(-20, LD), days(-20, LD))
+    r = result("EXC-10b", extra_medications=[bad])
+    assert r.status == "INCOMPLETE" and r.missing == ("medications",) and r.provisional
+
+
 def test_ld_relative_rows_are_final_only_on_the_actual_ld_date():
     assert not result("EXC-10b", record={"actual_ld_date": LD}).provisional
     r = result("EXC-11", record={"planned_ld_date": None})

@@ -82,12 +82,13 @@ NORMAL_ENZYMES = {"ck": {"value": 100}, "ldh": {"value": 100}, "aldolase": {"val
 
 @pytest.mark.parametrize("iim, labs, expected", [
     ({}, {}, "FAIL"),
+    ({"patient_global": 1.9, "haq_di": 0.25}, {}, "FAIL"), ({"patient_global": 2.0, "haq_di": 0.25}, {}, "PASS"),
     ({"physician_global": 1.9}, {}, "FAIL"), ({"physician_global": 2.0}, {}, "PASS"),
     ({"extramuscular_global": 1.9}, {}, "FAIL"), ({"extramuscular_global": 2.0}, {}, "PASS"),
     ({"haq_di": 0.24}, {}, "FAIL"), ({"haq_di": 0.25}, {}, "PASS"),
     ({}, {"ck": {"value": 300}}, "FAIL"),  # exactly 1.5 × ULN is not above it
     ({}, {"ck": {"value": 301}}, "PASS"),
-    ({"patient_global": 1.9, "physician_global": 2.0}, {"ast": {"value": 60.1}}, "PASS"),
+    ({"patient_global": 1.9, "physician_global": 2.0}, {"ast": {"value": 60.1}}, "PASS"),  # AST > 1.5 × 40
     ({"physician_global": None}, {}, "INCOMPLETE"),
 ])
 def test_iim_03_core_set_measures(iim, labs, expected):

@@ -77,12 +77,14 @@ def anca(snapshot, ctx):
     ])
 
 
-@criterion("INC-AAV-04", f"Relapsed or refractory after ≥ {P.AAV_THERAPY_MONTHS} months of glucocorticoid + immunosuppressant")
+@criterion("INC-AAV-04", f"Relapsed or refractory after ≥ {P.AAV_THERAPY_MONTHS} months of glucocorticoid "
+                         "+ immunosuppressant")
 def relapsed_or_refractory(snapshot, ctx):
     scr = require_scr(ctx)
     remission = answer(snapshot, "aav", "remission_reached")
-    remission_ev = answer_evidence(f"Remission reached (BVAS {P.AAV_REMISSION_BVAS}, GC ≤ {fmt(P.AAV_REMISSION_GC_MAX_MG)} mg/day)",
-                                   remission)
+    remission_label = (f"Remission reached (BVAS {P.AAV_REMISSION_BVAS}, "
+                       f"GC ≤ {fmt(P.AAV_REMISSION_GC_MAX_MG)} mg/day)")
+    remission_ev = answer_evidence(remission_label, remission)
     if remission is None:
         refractory = incomplete("Whether remission was reached is not answered.", "aav.remission_reached", remission_ev)
     elif remission:

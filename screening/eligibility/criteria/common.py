@@ -6,7 +6,6 @@ from datetime import date
 from ..results import Evidence
 from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
 
-
 # --- wording ------------------------------------------------------------------
 
 

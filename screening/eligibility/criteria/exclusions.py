@@ -7,14 +7,12 @@ from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 
 from .. import protocol as P
 from ..results import Evidence
-from .common import (
-    answer, answer_evidence, fmt, judged, no_to, num, require_ld, require_scr, value,
-)
-from .table import EXCLUSION, registrar
+from . import infections
+from .common import answer, answer_evidence, fmt, judged, no_to, num, require_ld, require_scr, value
 from .courses import (
     drug_name, event_label, events_in, glucocorticoid_doses, overlapping_rows, rows_of_class, unconvertible_evidence,
 )
-from .labs import screening_window_evidence
+from .table import EXCLUSION, registrar
 from .verdicts import all_of, failed, incomplete, not_applicable, passed
 
 CRITERIA: list = []
@@ -192,10 +190,12 @@ def _recovered(snapshot, ctx, ev):
         cutoff = add_months(require_scr(ctx), -P.MALIGNANCY_FREE_MONTHS)
         ev.append(Evidence("Last treatment", fmt(last), date=last, note=f"must be on or before {fmt(cutoff)}"))
         if last > cutoff:
-            return failed(f"Last malignancy treatment on {fmt(last)}, less than {P.MALIGNANCY_FREE_MONTHS} months before SCR.", *ev)
+            return failed(f"Last malignancy treatment on {fmt(last)}, less than {P.MALIGNANCY_FREE_MONTHS} months "
+                          "before SCR.", *ev)
     if gaps:
         return incomplete("Malignancy: recovery or last treatment date not recorded.", gaps, *ev)
-    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least {P.MALIGNANCY_FREE_MONTHS} months before SCR.", *ev)
+    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least {P.MALIGNANCY_FREE_MONTHS} months "
+                  "before SCR.", *ev)
 
 
 @criterion("EXC-09", "Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy")
@@ -294,121 +294,19 @@ def taper(snapshot, ctx):
 @criterion("EXC-12", "Active HBV, HCV, HIV or syphilis")
 def viral(snapshot, ctx):
     return all_of([
-        _screening_serology(snapshot, ctx),
-        _result_not(snapshot, "hbsag", "HBsAg", "positive"),
-        _confirmed(snapshot, "anti_hbc", "anti-HBc", "hbv_dna", "HBV DNA"),
-        _confirmed(snapshot, "anti_hcv", "anti-HCV", "hcv_rna", "HCV RNA"),
-        _result_not(snapshot, "hiv", "HIV antibody/antigen", "positive"),
-        _syphilis(snapshot),
+        infections.screening_serology(snapshot, ctx),
+        infections.result_not(snapshot, "hbsag", "HBsAg", "positive"),
+        infections.confirmed_by_nat(snapshot, "anti_hbc", "anti-HBc", "hbv_dna", "HBV DNA"),
+        infections.confirmed_by_nat(snapshot, "anti_hcv", "anti-HCV", "hcv_rna", "HCV RNA"),
+        infections.result_not(snapshot, "hiv", "HIV antibody/antigen", "positive"),
+        infections.syphilis(snapshot),
     ], pass_reason="No active HBV, HCV, HIV or syphilis infection.")
-
-
-def _screening_serology(snapshot, ctx):
-    day = value(snapshot, "infection", "sample_date")
-    if day is None:
-        return incomplete("The serology sample date is not recorded.", "infection.sample_date")
-    ev = Evidence("Serology sample", fmt(day), date=day)
-    if ctx.in_screening_window(day):
-        return passed("", ev)
-    if ctx.consent is None or ctx.scr is None:
-        return incomplete("Screening samples cannot be identified without the consent and screening dates.",
-                          [p for p, d in (("record.consent_date", ctx.consent), ("record.screening_date", ctx.scr))
-                           if d is None], ev)
-    return incomplete(f"The serology sample of {fmt(day)} was not taken during screening.", "infection.sample_date",
-                      ev, screening_window_evidence(ctx))
-
-
-def _result_not(snapshot, field, label, bad):
-    result = value(snapshot, "infection", field)
-    ev = Evidence(label, result or "not recorded")
-    if result is None:
-        return incomplete(f"{label}: not recorded.", f"infection.{field}", ev)
-    if result == bad:
-        return failed(f"{label} {result}.", ev)
-    return passed(f"{label} {result}.", ev)
-
-
-def _confirmed(snapshot, antibody, label, nat, nat_label):
-    """Antibody positive: the nucleic-acid test decides (detected excludes)."""
-    screen = _result_not(snapshot, antibody, label, "positive")
-    if screen.status.value != "FAIL":
-        return screen
-    result = value(snapshot, "infection", nat)
-    ev = screen.evidence + (Evidence(nat_label, result or "not recorded"),)
-    if result is None:
-        return incomplete(f"{label} positive and {nat_label} not recorded.", f"infection.{nat}", *ev)
-    if result == "detected":
-        return failed(f"{label} positive with {nat_label} detected.", *ev)
-    return passed(f"{label} positive with {nat_label} not detected.", *ev)
-
-
-def _syphilis(snapshot):
-    treponemal = value(snapshot, "infection", "syphilis_treponemal")
-    other = value(snapshot, "infection", "syphilis_nontreponemal")
-    ev = (Evidence("Syphilis treponemal test", treponemal or "not recorded"),
-          Evidence("Syphilis non-treponemal test", other or "not recorded"))
-    if treponemal is None:
-        return incomplete("Syphilis treponemal test: not recorded.", "infection.syphilis_treponemal", *ev)
-    if treponemal != "positive":
-        return passed(f"Syphilis treponemal test {treponemal}.", *ev)
-    if other is None:
-        return incomplete("Syphilis treponemal test positive; non-treponemal test not recorded.",
-                          "infection.syphilis_nontreponemal", *ev)
-    if other == "positive":
-        return failed("Syphilis treponemal and non-treponemal tests both positive.", *ev)
-    return judged(snapshot, "syphilis_active", "active syphilis (only the treponemal test is positive)",
-                  good=False, evidence=ev)
 
 
 @criterion("EXC-13", "Tuberculosis (active signs, imaging, positive IGRA)")
 def tuberculosis(snapshot, ctx):
-    return all_of([_tb_signs(snapshot), _tb_imaging(snapshot, ctx), _igra(snapshot, ctx)],
+    return all_of([infections.tb_signs(snapshot), infections.tb_imaging(snapshot, ctx), infections.igra(snapshot, ctx)],
                   pass_reason="No sign of tuberculosis: no symptoms, clear chest imaging, negative IGRA.")
-
-
-def _tb_signs(snapshot):
-    symptoms = answer(snapshot, "infection", "tb_symptoms")
-    ev = answer_evidence("Signs or symptoms suggesting active TB (CRF)", symptoms)
-    judgement = judged(snapshot, "tb_active", "signs or symptoms of active tuberculosis", good=False, evidence=[ev])
-    if judgement.status.value == "FAIL" or symptoms is not None:
-        return judgement
-    return all_of([incomplete("TB symptoms: not answered.", "infection.tb_symptoms", ev), judgement])
-
-
-def _tb_imaging(snapshot, ctx):
-    day = value(snapshot, "infection", "chest_imaging_date")
-    active = answer(snapshot, "infection", "chest_imaging_active_tb")
-    ev = [answer_evidence("Chest imaging shows active TB", active)]
-    if day is None:
-        return incomplete("The chest imaging date is not recorded.", "infection.chest_imaging_date", *ev)
-    scr = require_scr(ctx)
-    start = add_months(scr, -P.TB_IMAGING_MONTHS)
-    ev.append(Evidence("Chest imaging", fmt(day), date=day, note=f"qualifies from {fmt(start)} to {fmt(ctx.window_end)}"))
-    if not start <= day <= ctx.window_end:
-        return incomplete(f"Chest imaging of {fmt(day)} is not at screening or within {P.TB_IMAGING_MONTHS} months "
-                          "before it.", "infection.chest_imaging_date", *ev)
-    if active is None:
-        return incomplete("Chest imaging: active TB not answered.", "infection.chest_imaging_active_tb", *ev)
-    if active:
-        return failed(f"Chest imaging on {fmt(day)} shows active tuberculosis.", *ev)
-    return passed(f"Chest imaging on {fmt(day)} shows no active tuberculosis.", *ev)
-
-
-def _igra(snapshot, ctx):
-    result = value(snapshot, "infection", "igra")
-    day = value(snapshot, "infection", "igra_date")
-    ev = Evidence("IGRA", result or "not recorded", date=day)
-    if result == "positive":
-        return failed(f"Interferon-γ release assay positive{' on ' + fmt(day) if day else ''}.", ev)
-    if result is None:
-        return incomplete("IGRA: not recorded.", "infection.igra", ev)
-    if result == "indeterminate":
-        return incomplete("IGRA indeterminate: repeat the test.", "infection.igra", ev)
-    if day is None:
-        return incomplete("The IGRA date is not recorded.", "infection.igra_date", ev)
-    if not ctx.in_screening_window(day):
-        return incomplete(f"The IGRA of {fmt(day)} was not taken during screening.", "infection.igra_date", ev)
-    return passed(f"IGRA {result} on {fmt(day)}.", ev)
 
 
 @criterion("EXC-14", "Protocol-prohibited medication during screening")

@@ -11,12 +11,12 @@ from ..results import Evidence, Status
 from .common import (
     answer, answer_evidence, fmt, judged, no_to, num, on, record_value, require_record, require_scr, value, yes_to,
 )
-from .table import GENERAL, registrar
 from .courses import event_label, events_in
 from .labs import (
     lab_at_least, lab_uln_at_most, require_screening_window, screening_lab, screening_rows,
     screening_window_evidence,
 )
+from .table import GENERAL, registrar
 from .verdicts import MissingData, all_of, failed, incomplete, not_applicable, passed, with_evidence
 
 CRITERIA: list = []
@@ -249,7 +249,10 @@ def childbearing_potential(snapshot, ctx):
         gaps.append("reproductive.last_menstrual_period")
     if gaps:
         return None, "childbearing potential cannot be determined", ev, tuple(gaps)
-    why = f"postmenopausal for less than {P.POSTMENOPAUSE_MONTHS} months" if long_enough is False else "not sterilised or postmenopausal"
+    if long_enough is False:
+        why = f"postmenopausal for less than {P.POSTMENOPAUSE_MONTHS} months"
+    else:
+        why = "not sterilised or postmenopausal"
     return True, why, ev, ()
 
 

@@ -10,8 +10,8 @@ from ..results import Evidence
 from .common import answer, fmt, num, pct, record_value, require_scr, value
 from .courses import drug_identity, lasting_courses, longest
 from .labs import dated_in_screening, screening_lab
-from .table import registrar
 from .scoring import at_least_n, score_at_most
+from .table import registrar
 from .verdicts import MissingData, all_of, attempt, failed, incomplete, passed
 
 CRITERIA: list = []
@@ -130,7 +130,8 @@ def _enzymes(snapshot, ctx):
         if ratio > P.IIM_ENZYME_ABOVE_ULN:
             return passed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
     if gaps:
-        return incomplete(f"No muscle enzyme above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN so far. " + " ".join(reasons), gaps, *ev)
+        reason = f"No muscle enzyme above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN so far. " + " ".join(reasons)
+        return incomplete(reason, gaps, *ev)
     return failed(f"No muscle enzyme is above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
 
 

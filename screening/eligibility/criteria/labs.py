@@ -143,4 +143,5 @@ def screening_dated(snapshot, ctx, key, field, what):
 def dated_in_screening(snapshot, ctx, key, field, what):
     """The same as a verdict, so a missing date and missing values are named together."""
     day = screening_dated(snapshot, ctx, key, field, what)
-    return passed(f"The {what} is dated {fmt(day)}, during screening.", Evidence(what.capitalize(), fmt(day), date=day))
+    # Evidence only: the reason line is left to the values assessed on that date.
+    return passed("", Evidence(what[0].upper() + what[1:], fmt(day), date=day))

@@ -9,8 +9,8 @@ from ..results import Evidence
 from .common import answer, fmt, positive, require_scr, value
 from .courses import lasting_courses, longest
 from .labs import dated_in_screening
-from .table import registrar
 from .scoring import score_at_least
+from .table import registrar
 from .verdicts import all_of, any_of, attempt, failed, incomplete, passed
 
 CRITERIA: list = []

@@ -10,8 +10,8 @@ from ..results import Evidence
 from .common import answer, fmt, num, pct, require_scr, value, yes_to
 from .courses import lasting_courses, longest
 from .labs import require_screening_window
-from .table import registrar
 from .scoring import score_at_least
+from .table import registrar
 from .verdicts import all_of, any_of, attempt, failed, incomplete, passed, with_evidence
 
 CRITERIA: list = []
@@ -31,13 +31,23 @@ def diffuse(snapshot, ctx):
     proximal = yes_to(snapshot, "ssc", "skin_proximal_elbows_knees", "Skin thickening proximal to the elbows or knees")
     trunk = yes_to(snapshot, "ssc", "skin_trunk", "Skin thickening of the trunk")
     verdict = any_of([proximal, trunk], fail_reason="No skin thickening proximal to the elbows or knees or on the trunk.")
-    latest = _mrss_assessments(snapshot)[-1:] if snapshot.mrss else []
-    if latest:
-        day, _score, row = latest[0]
-        sites = [s for s in DIFFUSE_SITES if (row.get(s) or 0) > 0]
-        hint = Evidence("mRSS diffuse-type sites > 0", ", ".join(sites) or "none", date=day, note="suggestion only")
+    hint = _diffuse_sites_hint(snapshot)
+    if hint:
         verdict = with_evidence(verdict, hint)
     return verdict
+
+
+def _diffuse_sites_hint(snapshot):
+    """The latest mRSS's diffuse-type sites above 0: a suggestion beside the CRF answer."""
+    try:
+        latest = _mrss_assessments(snapshot)[-1:]
+    except (ValueError, TypeError):  # a malformed mRSS row must not block this criterion
+        return None
+    if not latest:
+        return None
+    day, _score, row = latest[0]
+    sites = [s for s in DIFFUSE_SITES if isinstance(row.get(s), int) and row[s] > 0]
+    return Evidence("mRSS diffuse-type sites > 0", ", ".join(sites) or "none", date=day, note="suggestion only")
 
 
 def _screening_pft(snapshot, ctx):

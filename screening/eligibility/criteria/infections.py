@@ -1,0 +1,114 @@
+"""Blood-borne infection and tuberculosis checks behind EXC-12 and EXC-13.
+
+A positive result excludes whatever its date; a clear result must come from screening.
+"""
+
+from screening.calculators.dates import add_months
+
+from .. import protocol as P
+from ..results import Evidence
+from .common import answer, answer_evidence, fmt, judged, require_scr, value
+from .labs import screening_window_evidence
+from .verdicts import all_of, failed, incomplete, passed
+
+
+def screening_serology(snapshot, ctx):
+    day = value(snapshot, "infection", "sample_date")
+    if day is None:
+        return incomplete("The serology sample date is not recorded.", "infection.sample_date")
+    ev = Evidence("Serology sample", fmt(day), date=day)
+    if ctx.in_screening_window(day):
+        return passed("", ev)
+    if ctx.consent is None or ctx.scr is None:
+        return incomplete("Screening samples cannot be identified without the consent and screening dates.",
+                          [p for p, d in (("record.consent_date", ctx.consent), ("record.screening_date", ctx.scr))
+                           if d is None], ev)
+    return incomplete(f"The serology sample of {fmt(day)} was not taken during screening.", "infection.sample_date",
+                      ev, screening_window_evidence(ctx))
+
+
+def result_not(snapshot, field, label, bad):
+    result = value(snapshot, "infection", field)
+    ev = Evidence(label, result or "not recorded")
+    if result is None:
+        return incomplete(f"{label}: not recorded.", f"infection.{field}", ev)
+    if result == bad:
+        return failed(f"{label} {result}.", ev)
+    return passed(f"{label} {result}.", ev)
+
+
+def confirmed_by_nat(snapshot, antibody, label, nat, nat_label):
+    """Antibody positive: the nucleic-acid test decides (detected excludes)."""
+    screen = result_not(snapshot, antibody, label, "positive")
+    if screen.status.value != "FAIL":
+        return screen
+    result = value(snapshot, "infection", nat)
+    ev = screen.evidence + (Evidence(nat_label, result or "not recorded"),)
+    if result is None:
+        return incomplete(f"{label} positive and {nat_label} not recorded.", f"infection.{nat}", *ev)
+    if result == "detected":
+        return failed(f"{label} positive with {nat_label} detected.", *ev)
+    return passed(f"{label} positive with {nat_label} not detected.", *ev)
+
+
+def syphilis(snapshot):
+    treponemal = value(snapshot, "infection", "syphilis_treponemal")
+    other = value(snapshot, "infection", "syphilis_nontreponemal")
+    ev = (Evidence("Syphilis treponemal test", treponemal or "not recorded"),
+          Evidence("Syphilis non-treponemal test", other or "not recorded"))
+    if treponemal is None:
+        return incomplete("Syphilis treponemal test: not recorded.", "infection.syphilis_treponemal", *ev)
+    if treponemal != "positive":
+        return passed(f"Syphilis treponemal test {treponemal}.", *ev)
+    if other is None:
+        return incomplete("Syphilis treponemal test positive; non-treponemal test not recorded.",
+                          "infection.syphilis_nontreponemal", *ev)
+    if other == "positive":
+        return failed("Syphilis treponemal and non-treponemal tests both positive.", *ev)
+    return judged(snapshot, "syphilis_active", "active syphilis (only the treponemal test is positive)",
+                  good=False, evidence=ev)
+
+
+def tb_signs(snapshot):
+    symptoms = answer(snapshot, "infection", "tb_symptoms")
+    ev = answer_evidence("Signs or symptoms suggesting active TB (CRF)", symptoms)
+    judgement = judged(snapshot, "tb_active", "signs or symptoms of active tuberculosis", good=False, evidence=[ev])
+    if judgement.status.value == "FAIL" or symptoms is not None:
+        return judgement
+    return all_of([incomplete("TB symptoms: not answered.", "infection.tb_symptoms", ev), judgement])
+
+
+def tb_imaging(snapshot, ctx):
+    day = value(snapshot, "infection", "chest_imaging_date")
+    active = answer(snapshot, "infection", "chest_imaging_active_tb")
+    ev = [answer_evidence("Chest imaging shows active TB", active)]
+    if day is None:
+        return incomplete("The chest imaging date is not recorded.", "infection.chest_imaging_date", *ev)
+    scr = require_scr(ctx)
+    start = add_months(scr, -P.TB_IMAGING_MONTHS)
+    ev.append(Evidence("Chest imaging", fmt(day), date=day, note=f"qualifies from {fmt(start)} to {fmt(ctx.window_end)}"))
+    if not start <= day <= ctx.window_end:
+        return incomplete(f"Chest imaging of {fmt(day)} is not at screening or within {P.TB_IMAGING_MONTHS} months "
+                          "before it.", "infection.chest_imaging_date", *ev)
+    if active is None:
+        return incomplete("Chest imaging: active TB not answered.", "infection.chest_imaging_active_tb", *ev)
+    if active:
+        return failed(f"Chest imaging on {fmt(day)} shows active tuberculosis.", *ev)
+    return passed(f"Chest imaging on {fmt(day)} shows no active tuberculosis.", *ev)
+
+
+def igra(snapshot, ctx):
+    result = value(snapshot, "infection", "igra")
+    day = value(snapshot, "infection", "igra_date")
+    ev = Evidence("IGRA", result or "not recorded", date=day)
+    if result == "positive":
+        return failed(f"Interferon-γ release assay positive{' on ' + fmt(day) if day else ''}.", ev)
+    if result is None:
+        return incomplete("IGRA: not recorded.", "infection.igra", ev)
+    if result == "indeterminate":
+        return incomplete("IGRA indeterminate: repeat the test.", "infection.igra", ev)
+    if day is None:
+        return incomplete("The IGRA date is not recorded.", "infection.igra_date", ev)
+    if not ctx.in_screening_window(day):
+        return incomplete(f"The IGRA of {fmt(day)} was not taken during screening.", "infection.igra_date", ev)
+    return passed(f"IGRA {result} on {fmt(day)}.", ev)
