@@ -151,6 +151,7 @@ def section_edit(request, pk, key):
         "reason": reason,
         "reason_required": had_data,
         "editable": editable,
+        "form_model": form._meta.model._meta.model_name if form is not None else "",
     })
 
 

@@ -203,3 +203,13 @@ def test_judgement_section_is_answered_by_the_investigator(client, investigator,
     assert response.status_code == 302
     entry = record_a.judgement.history.get()
     assert entry.history_user.username == "ivan"
+
+
+def test_section_page_links_each_field_to_its_history(client, monitor, record_a):
+    client.force_login(monitor)
+    body = client.get(section_url(record_a, "organ")).content.decode()
+    url = reverse("field_history", args=[record_a.pk, "organ", "organfunction.lvef"])
+    assert url in body
+    assert client.get(url).status_code == 200
+    body = client.get(section_url(record_a, "labs")).content.decode()
+    assert reverse("field_history", args=[record_a.pk, "labs", "labresult.value"]) in body
