@@ -43,7 +43,51 @@ def _unit(field):
     return ""
 
 
+def criteria_by_field():
+    """Which criteria name each field when it is missing: read off the engine itself,
+    by evaluating an empty record of each indication, so the column cannot drift."""
+    import datetime
+
+    from .eligibility.engine import evaluate
+    from .eligibility.snapshot import Snapshot
+    from .snapshots import SECTION_RELATIONS
+
+    day = datetime.date(2026, 1, 1)
+    uses = {}
+    for indication in INDICATIONS:
+        for sex in ("F", "M"):
+            record = {"indication": indication, "sex": sex, "screening_date": day, "consent_date": day,
+                      "date_of_birth": datetime.date(1980, 1, 1), "consent_version": "v1"}
+            for snapshot in (Snapshot(record=record), Snapshot(record={"indication": indication})):
+                for result in evaluate(snapshot).results:
+                    for path in result.missing:
+                        uses.setdefault(path, set()).add(result.id)
+    by_model = {}
+    relations = {**{k: k for k in SECTION_RELATIONS}, "record": "record"}
+    for path, ids in uses.items():
+        head, _, name = path.partition(".")
+        by_model.setdefault((relations.get(head, head), name), set()).update(ids)
+    return by_model
+
+
+def _criteria(uses, section_key, repeating, field_name, model):
+    from .snapshots import ROW_MODELS, SECTION_RELATIONS
+
+    if model._meta.model_name == "screeningrecord":
+        key = "record"
+    elif repeating:
+        key = next((k for k, m in ROW_MODELS.items() if m is model), section_key)
+    else:
+        key = next((k for k, rel in SECTION_RELATIONS.items() if rel == model._meta.model_name), section_key)
+    if repeating:  # rows are missed as a whole ("labs.hb", "medications")
+        ids = set().union(*[v for (head, _), v in uses.items() if head == key])
+    else:
+        ids = uses.get((key, field_name), set())
+    return " ".join(sorted(ids))
+
+
 def rows():
+    uses = criteria_by_field()
     seen = set()
     for section in SECTIONS:
         parts = [(section.model, False)] if section.model else []
@@ -71,7 +115,7 @@ def rows():
                     "Unit": _unit(field),
                     "Indication": INDICATIONS.get(section.indication, "All") if section.indication else "All",
                     "Repeating": "yes" if repeating else "no",
-                    "Criteria": "",
+                    "Criteria": _criteria(uses, section.key, repeating, field.name, model),
                 }
 
 
