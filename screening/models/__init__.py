@@ -1,3 +1,4 @@
+from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
 from .exports import AuditExport
 from .records import CrfModel, ScreeningRecord
@@ -17,6 +18,7 @@ from .signatures import EligibilityState, Signature, SignatureAttempt
 from .sites import ROLES, Site, SiteMembership
 
 __all__ = [
+    "AccessEvent",
     "AuditExport",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",

@@ -1,0 +1,48 @@
+"""Append-only user access log (ICH E6(R3) 4.2.2(a)(i)): logins, logouts,
+failed logins, lockouts, and each change of a user's roles, site memberships
+and active state, with who did it. Written only by screening/access_log.py."""
+
+from django.conf import settings
+from django.db import models
+
+from .sites import Site
+
+
+class AccessEvent(models.Model):
+    LOGIN, LOGOUT, LOGIN_FAILED, LOCKED_OUT = "login", "logout", "login_failed", "locked_out"
+    ROLE_GRANTED, ROLE_REVOKED = "role_granted", "role_revoked"
+    SITE_GRANTED, SITE_REVOKED = "site_granted", "site_revoked"
+    ACTIVATED, DEACTIVATED = "activated", "deactivated"
+    KINDS = [
+        (LOGIN, "Logged in"),
+        (LOGOUT, "Logged out"),
+        (LOGIN_FAILED, "Failed login"),
+        (LOCKED_OUT, "Locked out"),
+        (ROLE_GRANTED, "Role granted"),
+        (ROLE_REVOKED, "Role revoked"),
+        (SITE_GRANTED, "Site access granted"),
+        (SITE_REVOKED, "Site access revoked"),
+        (ACTIVATED, "Account activated"),
+        (DEACTIVATED, "Account deactivated"),
+    ]
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=16, choices=KINDS)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The subject: whose access it is (none for an unknown user name).",
+    )
+    username = models.CharField(max_length=150, help_text="The user name as given, kept even when no user has it.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who did it (none from a management command or an anonymous request).",
+    )
+    detail = models.CharField(max_length=200, blank=True, help_text="The role or site concerned.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username}: {self.get_kind_display()}"
