@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = "Screening"
+
+    def ready(self):
+        # The only signals of the project: the user access log records events
+        # that come from Django (logins, logouts, group, membership and
+        # is_active changes made through the admin or the ORM) and from
+        # django-axes (lockouts), not from our code, so there is no call site
+        # of ours to log them from. See screening/access_log.py.
+        from . import access_log
+
+        access_log.connect()

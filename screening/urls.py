@@ -27,3 +27,10 @@ urlpatterns += [
     path("sites/<str:code>/audit/", audit_views.site_audit, name="site_audit"),
     path("sites/<str:code>/audit.csv", audit_views.site_audit_csv, name="site_audit_csv"),
 ]
+
+# --- User access log (screening/access_log_views.py); block appended separately, to be merged by the lead ---
+from . import access_log_views  # noqa: E402
+
+urlpatterns += [
+    path("sites/<str:code>/access-log/", access_log_views.access_log, name="access_log"),
+]

@@ -26,12 +26,13 @@ EXPECTED_GET = {
     "site_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
+    "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
 }
 RECORD_URLS = {
     "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
     "record_audit", "record_audit_csv", "field_history",
 }
-SITE_URLS = {"site_audit", "site_audit_csv"}
+SITE_URLS = {"site_audit", "site_audit_csv", "access_log"}
 
 
 def app_url_names():

@@ -1,0 +1,88 @@
+"""The user access log of a site, for monitors and site administrators.
+
+Access, with the helpers of permissions.py: `view_audit_trail` (so coordinators
+get a 403), and investigators are refused too (403, whatever the site); the
+others reach only their own sites, another site is a 404.
+
+A site's log holds the events naming the site (its memberships granted and
+revoked) and the site-less events (logins, roles, active state) of everyone who
+is or was a member of it. A failed login under a user name nobody has belongs
+to no site: it is in the admin only.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import audit_trail as trail
+from .audit_views import PER_PAGE, UserChoice
+from .forms import DateInput
+from .models import AccessEvent, SiteMembership
+from .models.sites import INVESTIGATOR
+from .permissions import get_site_for_user, permission_required
+from .roles import role_of
+
+
+class AccessFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Event", required=False, choices=[("", "All events"), *AccessEvent.KINDS])
+    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
+    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
+
+    def __init__(self, data, *, members):
+        super().__init__(data)
+        self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def apply(self, events, tz):
+        """The valid filters; an invalid one is shown with its error and not applied."""
+        if not self.is_bound:
+            return events
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            events = events.filter(kind=data["kind"])
+        if data.get("user"):
+            events = events.filter(user=data["user"])
+        start, end = trail.local_day_bounds(tz, data.get("date_from"), data.get("date_to"))
+        if start:
+            events = events.filter(at__gte=start)
+        if end:
+            events = events.filter(at__lt=end)
+        return events
+
+
+def site_events(site, members):
+    return AccessEvent.objects.filter(Q(site=site) | Q(site__isnull=True, user_id__in=members))
+
+
+@permission_required("screening.view_audit_trail")
+@require_GET
+def access_log(request, code):
+    if role_of(request.user) == INVESTIGATOR:
+        raise PermissionDenied
+    site = get_site_for_user(request, code)
+    tz = trail.Scope(site).tz
+    # Everyone who is or was a member of the site: people who left stay in the log.
+    members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
+    data = request.GET if any(k in request.GET for k in AccessFilterForm.base_fields) else None
+    form = AccessFilterForm(data, members=members)
+    events = form.apply(site_events(site, members), tz).select_related("user", "actor")
+    return render(request, "screening/audit/access_log.html", {
+        "site": site,
+        "form": form,
+        "page": Paginator(events, PER_PAGE).get_page(request.GET.get("page")),
+        "tz_name": str(tz),
+    })
