@@ -11,6 +11,10 @@ class ScreeningConfig(AppConfig):
         # is_active changes made through the admin or the ORM) and from
         # django-axes (lockouts), not from our code, so there is no call site
         # of ours to log them from. See screening/access_log.py.
+        from django.db.models.signals import post_migrate
+
         from . import access_log
+        from .history_indexes import ensure_history_indexes
 
         access_log.connect()
+        post_migrate.connect(ensure_history_indexes, sender=self)

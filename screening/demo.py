@@ -67,6 +67,7 @@ def complete_record_data(indication, today=None):
             "stroke": no, "nyha_class": "none", "other_autoimmune": no, "non_iim_myopathy": no,
             "malignancy": no, "allergy_study_drugs": no, "severe_allergic_reaction": no,
             "prior_cell_therapy": no, "prohibited_medication": no,
+            "medications_complete": True, "events_complete": True,
         },
     }
 

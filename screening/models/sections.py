@@ -163,6 +163,17 @@ class MedicalHistory(Section):
     severe_allergic_reaction = answer("previous severe allergic reaction")
     prior_cell_therapy = answer("ever received HSCT, CAR-T or other cell therapy")
     prohibited_medication = answer("protocol-prohibited medication during screening")
+    # An empty list of rows proves nothing: these say the lists are complete, so that
+    # "no transfusion", "no biologic in the last month" etc. can pass.
+    medications_complete = answer(
+        "medication history complete",
+        "Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course of the last 12 months is entered.",
+    )
+    events_complete = answer(
+        "prior events complete",
+        "Every transfusion, growth factor, major surgery, live vaccine, other study treatment, infection, "
+        "dialysis and plasmapheresis of the last 12 months is entered.",
+    )
 
     class Meta:
         verbose_name = "medical history"

@@ -112,6 +112,7 @@ def _common_sections():
             "malignancy": False, "malignancy_exception": None, "malignancy_recovered": None,
             "malignancy_last_treatment": None, "allergy_study_drugs": False, "severe_allergic_reaction": False,
             "prior_cell_therapy": False, "prohibited_medication": False,
+            "medications_complete": True, "events_complete": True,
         },
         "judgement": {
             "survival_over_6_months": True, "coagulation_adequate": True, "syphilis_active": None,

@@ -12,7 +12,7 @@ from .common import answer, answer_evidence, fmt, judged, no_to, num, require_ld
 from .courses import (
     drug_name, event_label, events_in, glucocorticoid_doses, overlapping_rows, rows_of_class, unconvertible_evidence,
 )
-from .table import EXCLUSION, registrar
+from .table import EVENTS_COMPLETE, EXCLUSION, MEDICATIONS_COMPLETE, registrar
 from .verdicts import all_of, failed, incomplete, not_applicable, passed
 
 CRITERIA: list = []
@@ -73,7 +73,8 @@ def severe_sle(snapshot, ctx):
                   pass_reason="None of the severe SLE manifestations is present.")
 
 
-@criterion("EXC-04", "Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)")
+@criterion("EXC-04", "Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)",
+           complete=[MEDICATIONS_COMPLETE, EVENTS_COMPLETE])
 def kidney(snapshot, ctx):
     scr = require_scr(ctx)
     return all_of([
@@ -212,13 +213,15 @@ def cell_therapy(snapshot, ctx):
     return no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
 
 
-@criterion("EXC-10b", f"Pulse glucocorticoid within {P.LD_PULSE_MONTHS} months before LD", ld_relative=True)
+@criterion("EXC-10b", f"Pulse glucocorticoid within {P.LD_PULSE_MONTHS} months before LD", ld_relative=True,
+           complete=[MEDICATIONS_COMPLETE])
 def pulse_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     return _pulse(snapshot, add_months(ld, -P.LD_PULSE_MONTHS), ld, ld, f"{P.LD_PULSE_MONTHS} months before LD")
 
 
-@criterion("EXC-10c", f"Biologic within {P.LD_BIOLOGIC_MONTHS} month before LD", ld_relative=True)
+@criterion("EXC-10c", f"Biologic within {P.LD_BIOLOGIC_MONTHS} month before LD", ld_relative=True,
+           complete=[MEDICATIONS_COMPLETE])
 def biologic_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     start = add_months(ld, -P.LD_BIOLOGIC_MONTHS)
@@ -232,7 +235,7 @@ def biologic_before_ld(snapshot, ctx):
 
 
 @criterion("EXC-10d", f"Major surgery, live vaccine or other study treatment within {P.LD_EVENT_MONTHS} month before LD",
-           ld_relative=True)
+           ld_relative=True, complete=[EVENTS_COMPLETE])
 def events_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     return _events_before(snapshot, P.LD_EVENTS, add_months(ld, -P.LD_EVENT_MONTHS), ld,
@@ -240,7 +243,7 @@ def events_before_ld(snapshot, ctx):
 
 
 @criterion("EXC-10e", f"Active infection treated with systemic anti-infectives within {P.LD_INFECTION_DAYS} days before LD",
-           ld_relative=True)
+           ld_relative=True, complete=[MEDICATIONS_COMPLETE, EVENTS_COMPLETE])
 def infection_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     start = ld - timedelta(days=P.LD_INFECTION_DAYS)
@@ -273,7 +276,7 @@ def infection_before_ld(snapshot, ctx):
 
 
 @criterion("EXC-11", f"Glucocorticoid ≤ {P.TAPER_MAX_MG} mg/day prednisone-eq on each of the {P.TAPER_DAYS} days before LD",
-           ld_relative=True)
+           ld_relative=True, complete=[MEDICATIONS_COMPLETE])
 def taper(snapshot, ctx):
     ld = require_ld(ctx)
     start, end = ld - timedelta(days=P.TAPER_DAYS), ld - timedelta(days=1)

@@ -16,7 +16,7 @@ from .labs import (
     lab_at_least, lab_uln_at_most, require_screening_window, screening_lab, screening_rows,
     screening_window_evidence,
 )
-from .table import GENERAL, registrar
+from .table import EVENTS_COMPLETE, GENERAL, registrar
 from .verdicts import MissingData, all_of, failed, incomplete, not_applicable, passed, with_evidence
 
 CRITERIA: list = []
@@ -65,7 +65,8 @@ def platelets(snapshot, ctx):
     return lab_at_least(snapshot, ctx, "plt", P.PLT_MIN, "×10⁹/L")
 
 
-@criterion("INC-04d", f"No transfusion or growth factor in the {P.CBC_SUPPORT_WINDOW_DAYS} days before the blood count")
+@criterion("INC-04d", f"No transfusion or growth factor in the {P.CBC_SUPPORT_WINDOW_DAYS} days before the blood count",
+           complete=[EVENTS_COMPLETE])
 def no_marrow_support(snapshot, ctx):
     require_screening_window(ctx)
     samples, gaps = {}, []

@@ -23,9 +23,13 @@ class Criterion:
     rule: Callable  # (snapshot, context) -> Verdict
     ld_relative: bool = False  # counted back from lymphodepletion: provisional until the actual date
     note: str = ""
+    # Confirmations ("history.events_complete") a PASS needs: a PASS resting on the
+    # absence of rows is only as good as the coordinator's word that the list is complete.
+    complete: tuple = ()
 
     def __call__(self, snapshot, ctx) -> CriterionResult:
         verdict = self._applicability(ctx) or self._safe(snapshot, ctx)
+        verdict = self._confirmed(snapshot, verdict)
         evidence, provisional = verdict.evidence, False
         if self.ld_relative and verdict.status != Status.NOT_APPLICABLE:
             provisional = ctx.ld_provisional
@@ -35,6 +39,17 @@ class Criterion:
         return CriterionResult(
             id=self.id, group=self.group, text=self.text, status=verdict.status, reason=verdict.reason,
             evidence=evidence, missing=verdict.missing, provisional=provisional, note=verdict.note or self.note,
+        )
+
+    def _confirmed(self, snapshot, verdict) -> Verdict:
+        if verdict.status != Status.PASS:
+            return verdict
+        unconfirmed = [path for path in self.complete if _answer(snapshot, path) is not True]
+        if not unconfirmed:
+            return verdict
+        lists = " and ".join(COMPLETENESS_LABELS[p] for p in unconfirmed)
+        return incomplete(
+            f"Nothing found, but the {lists} is not confirmed complete.", unconfirmed, *verdict.evidence
         )
 
     def _applicability(self, ctx) -> Verdict | None:
@@ -55,12 +70,22 @@ class Criterion:
             return incomplete(f"Could not be evaluated from the data entered ({error}).", ())
 
 
+MEDICATIONS_COMPLETE = "history.medications_complete"
+EVENTS_COMPLETE = "history.events_complete"
+COMPLETENESS_LABELS = {MEDICATIONS_COMPLETE: "medication history", EVENTS_COMPLETE: "list of prior events"}
+
+
+def _answer(snapshot, path):
+    section, _, name = path.partition(".")
+    return snapshot.section(section).get(name)
+
+
 def registrar(table: list, group: str):
     """A decorator adding a rule to `table`, in order, under `group`."""
 
-    def criterion(cid, text, *, ld_relative=False, note=""):
+    def criterion(cid, text, *, ld_relative=False, note="", complete=()):
         def register(rule):
-            table.append(Criterion(cid, group, text, rule, ld_relative, note))
+            table.append(Criterion(cid, group, text, rule, ld_relative, note, tuple(complete)))
             return rule
 
         return register

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `bench/eligibility.py` and `bench/load`. See docs/performance.md."""
