@@ -23,7 +23,7 @@ run: $(STAMP)
 # The whole suite: unit, integration and browser tests (PostgreSQL when DATABASE_URL is set).
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(or $(JOBS),2) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
