@@ -7,7 +7,7 @@ others reach only their own sites, another site is a 404.
 A site's log holds the events naming the site (its memberships granted and
 revoked) and the site-less events (logins, roles, active state) of everyone who
 is or was a member of it. A failed login under a user name nobody has belongs
-to no site: it is in the admin only.
+to no site and is not shown here.
 """
 
 from django import forms

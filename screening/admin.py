@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-from .models import AuditExport, EligibilityAccess, EligibilityStatusChange
+from .models import AccessEvent, AuditExport, EligibilityAccess, EligibilityStatusChange, Signature, SignatureAttempt
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,6 +48,21 @@ class EligibilityStatusChangeAdmin(LogAdmin):
 @admin.register(AuditExport)
 class AuditExportAdmin(LogAdmin):
     list_display = ("at", "user", "role", "kind", "site", "record", "row_count")
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(LogAdmin):
+    list_display = ("at", "kind", "username", "actor", "site", "ip_address")
+
+
+@admin.register(Signature)
+class SignatureAdmin(LogAdmin):
+    list_display = ("signed_at", "record", "printed_name", "checkpoint", "meaning", "invalidated_at")
+
+
+@admin.register(SignatureAttempt)
+class SignatureAttemptAdmin(LogAdmin):
+    list_display = ("at", "record", "user", "checkpoint", "success", "outcome")
 
 
 # Every history table of the app (CRF models, site memberships, and any model

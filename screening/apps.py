@@ -6,15 +6,16 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
-        # The only signals of the project: the user access log records events
-        # that come from Django (logins, logouts, group, membership and
-        # is_active changes made through the admin or the ORM) and from
-        # django-axes (lockouts), not from our code, so there is no call site
-        # of ours to log them from. See screening/access_log.py.
         from django.db.models.signals import post_migrate
 
         from . import access_log
         from .history_indexes import ensure_history_indexes
 
+        # The user access log is written by signal receivers (the only ones of
+        # the project, besides the post_migrate below): its events come from
+        # Django (logins, logouts, group, membership and is_active changes made
+        # through the admin or the ORM) and from django-axes (lockouts), not
+        # from our code, so there is no call site of ours to log them from.
+        # See screening/access_log.py.
         access_log.connect()
         post_migrate.connect(ensure_history_indexes, sender=self)

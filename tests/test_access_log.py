@@ -273,3 +273,10 @@ def test_postgresql_refuses_rewriting_the_access_log(coordinator, statement):
         with connection.cursor() as cursor:
             cursor.execute(statement.format(table=AccessEvent._meta.db_table))
     assert not AccessEvent.objects.filter(detail="rewritten").exists()
+
+
+def test_the_site_audit_log_links_to_it_for_those_who_may_see_it(client, make_user, monitor, site_a):
+    client.force_login(monitor)
+    assert log_url(site_a) in client.get(reverse("site_audit", args=[site_a.code])).content.decode()
+    client.force_login(make_user(INVESTIGATOR, site_a))
+    assert log_url(site_a) not in client.get(reverse("site_audit", args=[site_a.code])).content.decode()
