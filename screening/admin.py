@@ -58,6 +58,7 @@ class AccessEventAdmin(LogAdmin):
 @admin.register(Signature)
 class SignatureAdmin(LogAdmin):
     list_display = ("signed_at", "record", "printed_name", "checkpoint", "meaning", "invalidated_at")
+    date_hierarchy = "signed_at"
 
 
 @admin.register(SignatureAttempt)
