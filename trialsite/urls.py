@@ -14,3 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("screening.urls")),
 ]
+
+handler403 = "screening.errors.permission_denied"

@@ -13,6 +13,7 @@ class AccessEvent(models.Model):
     ROLE_GRANTED, ROLE_REVOKED = "role_granted", "role_revoked"
     SITE_GRANTED, SITE_REVOKED = "site_granted", "site_revoked"
     ACTIVATED, DEACTIVATED = "activated", "deactivated"
+    WRITE_REFUSED = "write_refused"
     KINDS = [
         (LOGIN, "Logged in"),
         (LOGOUT, "Logged out"),
@@ -24,6 +25,7 @@ class AccessEvent(models.Model):
         (SITE_REVOKED, "Site access revoked"),
         (ACTIVATED, "Account activated"),
         (DEACTIVATED, "Account deactivated"),
+        (WRITE_REFUSED, "Change refused (403)"),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

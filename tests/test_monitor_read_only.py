@@ -1,0 +1,34 @@
+"""A monitor can change nothing: every URL of the app, posted to, is refused and logged."""
+
+import pytest
+from django.urls import get_resolver
+
+from screening.models import AccessEvent, ScreeningRecord
+from screening.models.sites import MONITOR
+
+from .test_access import app_url_names, url_for
+
+
+@pytest.mark.parametrize("name", sorted(app_url_names()))
+def test_a_monitor_post_to_any_url_is_refused(client, make_user, site_a, record_a, name):
+    monitor = make_user(MONITOR, site_a)
+    client.force_login(monitor)
+    before = ScreeningRecord.history.count()
+    response = client.post(url_for(name, record_a), {"lvef": "10", "reason-reason_choice": "Data entry error"})
+    # GET-only pages answer 405; every page that accepts a POST refuses the monitor.
+    assert response.status_code in (403, 405)
+    if response.status_code == 403:
+        event = AccessEvent.objects.get(kind=AccessEvent.WRITE_REFUSED)
+        assert event.user == monitor and "monitor" in event.detail
+    assert ScreeningRecord.history.count() == before
+
+
+def test_the_state_changing_urls_are_among_those_refused(client, make_user, site_a, record_a):
+    client.force_login(make_user(MONITOR, site_a))
+    refused = {name for name in app_url_names() if client.post(url_for(name, record_a)).status_code == 403}
+    assert {"record_create", "section_edit", "sign_record", "import_upload"} <= refused
+
+
+def test_every_url_pattern_is_enumerated():
+    names = {p.name for p in get_resolver("screening.urls").url_patterns if getattr(p, "name", None)}
+    assert names == app_url_names()
