@@ -19,32 +19,22 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
-from .audit_views import PER_PAGE, UserChoice
-from .forms import DateInput
+from .audit_views import PER_PAGE, DateRangeFilterForm, UserChoice
 from .models import AccessEvent, SiteMembership
 from .models.sites import INVESTIGATOR
 from .permissions import get_site_for_user, permission_required
 from .roles import role_of
 
 
-class AccessFilterForm(forms.Form):
+class AccessFilterForm(DateRangeFilterForm):
     kind = forms.ChoiceField(label="Event", required=False, choices=[("", "All events"), *AccessEvent.KINDS])
     user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
-    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
+    field_order = ["kind", "user", "date_from", "date_to"]
 
     def __init__(self, data, *, members):
         super().__init__(data)
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
-        for f in self.fields.values():
-            f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
-        return data
+        self.style()
 
     def apply(self, events, tz):
         """The valid filters; an invalid one is shown with its error and not applied."""

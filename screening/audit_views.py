@@ -35,21 +35,13 @@ class UserChoice(forms.ModelChoiceField):
         return trail.user_name(user)
 
 
-class TrailFilterForm(forms.Form):
-    section = forms.ChoiceField(required=False)
-    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
-    kind = forms.ChoiceField(
-        label="Event", required=False, choices=[("", "All events"), *trail.KINDS.items()]
-    )
+class DateRangeFilterForm(forms.Form):
+    """Filters of an audit page: a date range in the site's calendar, Bootstrap-styled."""
+
     date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
     date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
 
-    def __init__(self, data, *, site, sections):
-        super().__init__(data)
-        self.fields["section"].choices = [("", "All sections"), *((s.key, s.title) for s in sections)]
-        # Everyone who is or was a member of the site: people who left stay searchable.
-        members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
-        self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
+    def style(self):
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
 
@@ -59,6 +51,23 @@ class TrailFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return data
+
+
+class TrailFilterForm(DateRangeFilterForm):
+    section = forms.ChoiceField(required=False)
+    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
+    kind = forms.ChoiceField(
+        label="Event", required=False, choices=[("", "All events"), *trail.KINDS.items()]
+    )
+    field_order = ["section", "user", "kind", "date_from", "date_to"]
+
+    def __init__(self, data, *, site, sections):
+        super().__init__(data)
+        self.fields["section"].choices = [("", "All sections"), *((s.key, s.title) for s in sections)]
+        # Everyone who is or was a member of the site: people who left stay searchable.
+        members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
+        self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
+        self.style()
 
     def filters(self):
         """The filters that are valid; an invalid one is shown with its error and not applied."""
