@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from screening.models import LabResult, OrganFunction, ScreeningRecord
-from screening.models.sites import COORDINATOR
 
 from .factories import RecordFactory
 

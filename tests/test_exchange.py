@@ -10,7 +10,7 @@ from django.urls import reverse
 from screening.demo import complete_record_data, create_record
 from screening.evaluation import evaluate_record
 from screening.exchange import record_data
-from screening.models import LabResult, OrganFunction, ScreeningRecord
+from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR, SITE_ADMIN
 
 

@@ -1,5 +1,4 @@
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from .factories import PASSWORD

@@ -1,13 +1,11 @@
 """Electronic signature of eligibility: re-authentication, meaning, binding, roles, checkpoints."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
 
 from screening.demo import complete_record_data, create_record
 from screening.evaluation import evaluate_record
-from screening.loader import load_sections
 from screening.models import LabResult, ScreeningRecord, Signature, SignatureAttempt
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 

@@ -44,7 +44,7 @@ def test_coordinator_fills_every_section_of_a_record(page, login, make_user, sit
         page.goto(f"/records/{record.pk}/sections/{key}/")
         fill_fields(page, data["sections"][key])
         save(page)
-        assert f"saved." in page.content()
+        assert "saved." in page.content()
 
     for rows_key in ("labs", "medications"):
         page.goto(f"/records/{record.pk}/sections/{ROW_SECTION[rows_key]}/")
