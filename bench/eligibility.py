@@ -69,7 +69,7 @@ def build(args):
         n = min(chunk, args.records - start)
         batch = []
         for i, (values, data, variant) in enumerate(common.varied_records(rng, n)):
-            batch.append((sites[(start + i) % SITES], values, data))
+            batch.append((sites[((start + i) // 4) % SITES], values, data))  # each site: all indications
             variants[variant] += 1
         common.bulk_insert(batch, users["coordinator"])
         log(f"  inserted {start + n:,} records")

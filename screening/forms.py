@@ -1,13 +1,19 @@
-"""Forms of the CRF, generated from the section declaration."""
+"""Forms of the CRF, generated from the section declaration, and the optimistic
+locking of a section (see docs/robustness.md)."""
 
 import datetime
+import re
+from dataclasses import dataclass, field
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.utils.functional import cached_property
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .calculators.dates import add_months
 from .models import ScreeningRecord
@@ -22,8 +28,16 @@ SCREENING_VISIT_DATES = {
 }
 # The same field name on a history row: an earlier mRSS is dated before consent.
 HISTORICAL_DATES = {"mrssassessment.assessment_date", "pulmonaryfunctiontest.test_date"}
-# Planned dates may lie in the future.
+# Planned dates may lie in the future, within a year.
 FUTURE_ALLOWED = {"planned_ld_date", "actual_ld_date"}
+FUTURE_LIMIT_DAYS = 366
+# No date of a living subject's history lies further back.
+OLDEST_YEARS = 120
+# Largest value a hidden version or row id may carry (a PostgreSQL integer).
+MAX_VERSION = 2**31 - 1
+MAX_ROW_ID = 2**63 - 1
+# Rows one section may post: bounds the work a forged TOTAL_FORMS can cause.
+MAX_ROWS = 500
 
 
 class DateInput(forms.DateInput):
@@ -39,14 +53,32 @@ def _widget_for(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class VersionField(forms.IntegerField):
+    """The version of the saved row the page was built from (optimistic locking).
+
+    Bookkeeping, not data: it never makes a form "changed"."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class CrfForm(forms.ModelForm):
-    """Validates dates against today, the date of birth and the consent date."""
+    """Validates dates against today, the date of birth and the consent date.
+
+    `versioned=True` (the section page) adds the hidden `version` field."""
 
     formfield_callback = _widget_for
 
-    def __init__(self, *args, record=None, read_only=False, **kwargs):
+    def __init__(self, *args, record=None, read_only=False, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
+        if versioned:
+            self.fields["version"] = VersionField(
+                label="Version of the saved data", required=False, min_value=0, max_value=MAX_VERSION,
+                initial=self.instance.version if self.instance.pk else 0,
+            )
         if read_only:
             for f in self.fields.values():
                 f.disabled = True
@@ -58,10 +90,22 @@ class CrfForm(forms.ModelForm):
         dob = data.get("date_of_birth") or (record.date_of_birth if record else None)
         consent = data.get("consent_date") if "consent_date" in self.fields else (record.consent_date if record else None)
         screening = data.get("screening_date") if "screening_date" in self.fields else (record.screening_date if record else None)
+        earliest = add_months(today, -12 * OLDEST_YEARS)
         for name, value in list(data.items()):
-            if not isinstance(value, datetime.date) or name in FUTURE_ALLOWED:
+            if not isinstance(value, datetime.date):
                 continue
             label = self.fields[name].label
+            if value < earliest and name != "date_of_birth":  # the date of birth has its own message
+                self.add_error(name, ValidationError(
+                    f"{label} is more than {OLDEST_YEARS} years ago: not plausible.", code="far_past"))
+                continue
+            if name in FUTURE_ALLOWED:
+                if value > today + datetime.timedelta(days=FUTURE_LIMIT_DAYS):
+                    self.add_error(name, ValidationError(
+                        f"{label} is more than a year ahead: not plausible.", code="far_future"))
+                elif dob and value < dob:
+                    self.add_error(name, ValidationError(f"{label} is before the date of birth.", code="before_birth"))
+                continue
             if value > today:
                 self.add_error(name, ValidationError(f"{label} cannot be in the future.", code="future"))
             elif dob and name != "date_of_birth" and value < dob:
@@ -115,8 +159,8 @@ class RecordForm(CrfForm):
                 "Screen the patient again in a new record.",
             )
         dob = data.get("date_of_birth")
-        if dob and dob < add_months(timezone.localdate(), -12 * 120):
-            self.add_error("date_of_birth", "A date of birth more than 120 years ago is not plausible.")
+        if dob and dob < add_months(timezone.localdate(), -12 * OLDEST_YEARS):
+            self.add_error("date_of_birth", f"A date of birth more than {OLDEST_YEARS} years ago is not plausible.")
         initials = data.get("initials", "")
         if initials and not (initials.isalpha() and 2 <= len(initials) <= 4):
             self.add_error("initials", "Use 2 to 4 letters.")
@@ -140,11 +184,15 @@ def section_form_class(section):
         self.helper.disable_csrf = True
         groups, rest = {}, []
         for name in self.fields:
+            if name == "version":
+                continue
             legend = fieldset_of(section, name)
             (groups.setdefault(legend, []) if legend else rest).append(name)
         parts = [Fieldset(legend, *groups[legend]) for legend, _ in section.fieldsets if legend in groups]
         if rest:
             parts.append(Fieldset("Other" if parts else section.title, *rest))
+        if "version" in self.fields:
+            parts.insert(0, "version")
         self.helper.layout = Layout(*parts)
 
     meta = type("Meta", (), {"model": section.model, "fields": names})
@@ -155,11 +203,25 @@ class RowForm(CrfForm):
     pass
 
 
+class RowFormSet(BaseInlineFormSet):
+    """Refuses forged row counts (negative, or more saved rows than rows) as tampering."""
+
+    @cached_property
+    def management_form(self):
+        form = super().management_form
+        if self.is_bound and not form.errors:
+            total, initial = form.cleaned_data[TOTAL_FORM_COUNT], form.cleaned_data[INITIAL_FORM_COUNT]
+            if not 0 <= initial <= total:
+                form.add_error(None, "The row counts of the page were altered.")
+                form.cleaned_data[TOTAL_FORM_COUNT] = form.cleaned_data[INITIAL_FORM_COUNT] = 0
+        return form
+
+
 def row_formset_class(rows):
     fields = list(rows.fields) or [f.name for f in data_fields(rows.model)]
     return inlineformset_factory(
-        ScreeningRecord, rows.model, form=RowForm, fields=fields, extra=1, can_delete=True,
-        formfield_callback=_widget_for,
+        ScreeningRecord, rows.model, form=RowForm, formset=RowFormSet, fields=fields, extra=1, can_delete=True,
+        formfield_callback=_widget_for, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True,
     )
 
 
@@ -202,3 +264,316 @@ class ReasonForm(forms.Form):
         return f"{choice}: {text}" if choice and text else choice or text
 
 
+
+
+# ---------------------------------------------------------------- optimistic locking
+#
+# Each versioned form carries the `version` of the row it was built from. When a
+# section is saved, `find_conflict` compares those versions with the stored rows
+# (the caller holds the record's row lock, so the check and the writes are one
+# atomic step). Anything changed since the page was opened refuses the save and
+# returns the user's input merged with the saved data: the fields the user had
+# changed keep the user's values, the others show the saved values, and every
+# version is brought up to date, so saving again is a deliberate choice.
+
+
+@dataclass
+class FieldChange:
+    label: str
+    yours: str
+    saved: str
+    kept: bool  # the user had changed it too: the page keeps the user's value
+
+
+@dataclass
+class Change:
+    """One item (the section, or one row) changed by someone else since the user's version."""
+
+    item: str
+    kind: str  # "changed", "added" or "deleted"
+    saves: list = field(default_factory=list)  # [(user or None, datetime, reason)], oldest first
+    fields: list = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def last(self):
+        return self.saves[-1] if self.saves else (None, None, "")
+
+
+@dataclass
+class Conflict:
+    changes: list
+    data: object  # QueryDict: the post to render again
+
+    def summary(self):
+        people = sorted({_user_name(user) for change in self.changes for user, _, _ in change.saves})
+        return ", ".join(people) or "someone else"
+
+
+class EditConflict(Exception):
+    def __init__(self, conflict):
+        super().__init__(conflict.summary())
+        self.conflict = conflict
+
+
+def _user_name(user):
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+def posted_int(data, key, maximum=MAX_VERSION):
+    """The version (or row id) posted under `key`, read as the form reads it; None if absent or invalid."""
+    try:
+        return VersionField(required=False, min_value=0, max_value=maximum).clean(data.get(key))
+    except ValidationError:
+        return None
+
+
+def _value(instance, name):
+    return instance._meta.get_field(name).value_from_object(instance)
+
+
+def _as_post(model_field, value):
+    """A saved value as the browser posts it (None: an unticked checkbox, absent from a post)."""
+    if model_field.get_internal_type() == "BooleanField":
+        return "on" if value else None
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(text):
+    return Truncator(text).chars(120) if text not in (None, "") else "(blank)"
+
+
+def _saved_display(instance, name):
+    model_field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if model_field.choices and value not in (None, ""):
+        return _shown(str(getattr(instance, f"get_{name}_display")()))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _shown("" if value is None else str(value))
+
+
+def _posted_display(form, name):
+    bound = form[name]
+    raw = bound.data
+    if isinstance(raw, bool):
+        return "Yes" if raw else "No"
+    choices = getattr(bound.field, "choices", None)
+    if choices is not None and raw not in (None, ""):
+        try:
+            labels = {str(k): str(v) for k, v in choices}
+        except Exception:  # a forged key the queryset cannot read
+            labels = {}
+        return _shown(labels.get(str(raw), str(raw)))
+    return _shown("" if raw is None else str(raw))
+
+
+def _history(model, pk, after_version=None):
+    entries = model.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
+    if after_version is not None:
+        entries = entries.filter(version__gt=after_version)
+    return [(h.history_user, h.history_date, h.history_change_reason or "") for h in entries]
+
+
+def _version_of(model, pk, version, record):
+    """The row as it was at `version` (0: not yet created), or None if unknown."""
+    if version == 0:
+        return model(record=record)
+    entry = (model.history.filter(id=pk, version=version).exclude(history_type="-")
+             .order_by("-history_date", "-history_id").first())
+    return entry.instance if entry is not None else None
+
+
+def _merge(form_class, prefix, data, values, record, base, stored, item):
+    """Three-way merge of one form: base (what the user saw), the post, stored.
+
+    Updates `values` (the form's posted values, by field name) and returns the
+    Change, or None when no data field was changed by someone else."""
+    kwargs = {"record": record, "prefix": prefix, "versioned": True}
+    against_saved = form_class(data, instance=stored, **kwargs)
+    differs = set(against_saved.changed_data)
+    names = list(form_class._meta.fields)
+    if base is not None:
+        mine = set(form_class(data, instance=base, **kwargs).changed_data)
+        theirs = {name for name in names if _value(base, name) != _value(stored, name)}
+    else:  # the starting version is unknown: every difference counts as both sides' change
+        mine = theirs = differs
+    values["version"] = [str(stored.version)]
+    if not theirs:
+        return None
+    changes = []
+    for name in names:
+        if name not in theirs:
+            continue
+        kept = name in mine and name in differs
+        changes.append(FieldChange(
+            str(against_saved.fields[name].label or name), _posted_display(against_saved, name),
+            _saved_display(stored, name), kept,
+        ))
+        if not kept:
+            post = _as_post(stored._meta.get_field(name), _value(stored, name))
+            if post is None:
+                values.pop(name, None)
+            else:
+                values[name] = [post]
+    since = base.version if base is not None and base.pk else None
+    return Change(item, "changed", _history(type(stored), stored.pk, since), changes)
+
+
+def _form_values(data, prefix, names):
+    keys = {(f"{prefix}-{name}" if prefix else name): name for name in names}
+    return {name: data.getlist(key) for key, name in keys.items() if key in data}
+
+
+def find_conflict(record, section, form, formsets, data, lock=False):
+    """The changes made by others since the page was opened, or None.
+
+    `lock=True` (inside the saving transaction) reads the stored rows FOR UPDATE."""
+    merged = data.copy()
+    changes = []
+    if form is not None:
+        change = _form_conflict(record, section, form, data, merged, lock)
+        if change is not None:
+            changes.append(change)
+    for rows, formset in formsets:
+        changes += _formset_conflicts(record, rows, formset, data, merged, lock)
+    return Conflict(changes, merged) if changes else None
+
+
+def _form_conflict(record, section, form, data, merged, lock):
+    model = form._meta.model
+    stored = model.objects.select_for_update() if lock else model.objects.all()
+    stored = stored.filter(pk=record.pk).first() if model is ScreeningRecord else stored.filter(record=record).first()
+    if stored is None:
+        return None
+    posted = posted_int(data, form.add_prefix("version"))
+    if posted is None:  # not posted by the section page: check against what this request read
+        if form.add_prefix("version") in data:
+            return None  # forged: the field's own error refuses the save
+        posted = form.instance.version if form.instance.pk else 0
+    if posted == stored.version:
+        return None
+    names = [*form._meta.fields, "version"]
+    values = _form_values(data, form.prefix, names)
+    change = _merge(type(form), form.prefix, data, values, record, _version_of(model, stored.pk, posted, record),
+                    stored, section.title)
+    for name in names:
+        key = form.add_prefix(name)
+        if name in values:
+            merged.setlist(key, values[name])
+        else:
+            merged.pop(key, None)
+    return change
+
+
+ROW_KEY = re.compile(r"^(\d+)-(.+)$")
+
+
+def _formset_conflicts(record, rows, formset, data, merged, lock):
+    model, prefix = rows.model, formset.prefix
+    if not formset.management_form.is_valid():
+        return []  # forged management data: the formset's own error refuses the save
+    stored = model.objects.filter(record=record)
+    if lock:
+        stored = stored.select_for_update()
+    stored = {row.pk: row for row in stored}
+    posted_rows = {}
+    for key in data:
+        if key.startswith(prefix + "-"):
+            match = ROW_KEY.match(key[len(prefix) + 1:])
+            if match:
+                posted_rows.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
+    form_class = formset.form
+    item = f"{rows.title}: {{}}"
+    initial, new, changes, seen = [], [], [], set()
+    versioned = False
+    for i, row_form in enumerate(formset.forms):
+        values = posted_rows.get(i, {})
+        if i >= formset.initial_form_count():
+            versioned = versioned or "version" in values
+            new.append(values)
+            continue
+        pk = posted_int(data, row_form.add_prefix("id"), MAX_ROW_ID)
+        posted = posted_int(data, row_form.add_prefix("version"))
+        if pk is None or (posted is None and "version" in values):
+            initial.append(values)  # forged: validation refuses it
+            continue
+        seen.add(pk)
+        versioned = versioned or posted is not None
+        deleting = forms.CheckboxInput().value_from_datadict(data, None, row_form.add_prefix("DELETE"))
+        row = stored.get(pk)
+        if row is None:
+            gone = model.history.filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
+            if gone is None:
+                initial.append(values)  # not a row of this record: validation refuses it
+                continue
+            base = _version_of(model, pk, posted, record) if posted is not None else None
+            mine = base is None or form_class(data, instance=base, record=record, prefix=row_form.prefix).has_changed()
+            change = Change(item.format(gone.instance), "deleted", _history(model, pk)[-1:])
+            if deleting:
+                change.note = "You were deleting it too."
+            elif mine:
+                change.note = "Your values for it are kept below as a new row: untick nothing to add it again, or tick Delete."
+                new.append({k: v for k, v in values.items() if k not in ("id", "version")})
+            else:
+                change.note = "You had not changed it: it is no longer listed."
+            changes.append(change)
+            continue
+        if posted is None:  # not posted by the section page: check against what this request read
+            posted = row_form.instance.version if row_form.instance.pk else row.version
+        if posted != row.version:
+            change = _merge(form_class, row_form.prefix, data, values, record,
+                            _version_of(model, pk, posted, record), row, item.format(row))
+            if change is not None:
+                if deleting:
+                    change.note = "You ticked Delete: it is still ticked below."
+                changes.append(change)
+        initial.append(values)
+    if versioned:  # rows added by others (a post from the section page lists every row it showed)
+        for pk, row in stored.items():
+            if pk in seen:
+                continue
+            added = {"id": [str(pk)], "record": [str(record.pk)], "version": [str(row.version)]}
+            for name in form_class._meta.fields:
+                post = _as_post(model._meta.get_field(name), _value(row, name))
+                if post is not None:
+                    added[name] = [post]
+            initial.append(added)
+            changes.append(Change(item.format(row), "added", _history(model, pk)[-1:]))
+    if changes:
+        for key in [k for k in merged if k.startswith(prefix + "-") and ROW_KEY.match(k[len(prefix) + 1:])]:
+            del merged[key]
+        for i, values in enumerate(initial + new):
+            for name, value in values.items():
+                merged.setlist(f"{prefix}-{i}-{name}", value)
+        merged[f"{prefix}-TOTAL_FORMS"] = str(len(initial) + len(new))
+        merged[f"{prefix}-INITIAL_FORMS"] = str(len(initial))
+    return changes
+
+
+def stored_bookkeeping(instance, form, record):
+    """Before saving under the lock: take the stored row's fields the form does
+    not edit (version, status, ...), so the save increments the stored version
+    and writes back nothing stale."""
+    model = type(instance)
+    if instance.pk:
+        stored = model.objects.filter(pk=instance.pk).first()
+    elif model is not ScreeningRecord and hasattr(model, "record") and model._meta.get_field("record").one_to_one:
+        stored = model.objects.filter(record=record).first()
+    else:
+        stored = None
+    if stored is None:
+        return instance
+    for model_field in model._meta.concrete_fields:
+        if model_field.name not in form._meta.fields:
+            setattr(instance, model_field.attname, getattr(stored, model_field.attname))
+    instance._state.adding = False
+    return instance

@@ -5,6 +5,7 @@ reported as created, updated or refused with every error.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -20,6 +21,9 @@ from .roles import role_of
 from .sections import BY_KEY
 from .snapshots import SECTION_RELATIONS
 
+# The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
+# column (16 characters) and the sequence an integer column.
+SCREENING_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-[0-9]{1,9}")
 TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures"}
 
 
@@ -117,8 +121,11 @@ def _shape_errors(item):
         rows = item.get(key, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             errors.append(LoadError(key, "", "expected a list of objects"))
-    if isinstance(item.get("screening_number", ""), str) is False:
+    number = item.get("screening_number", "")
+    if isinstance(number, str) is False:
         errors.append(LoadError("record", "screening_number", "expected text"))
+    elif number and not (len(number) <= 16 and SCREENING_NUMBER.fullmatch(number)):
+        errors.append(LoadError("record", "screening_number", "expected the site code, a hyphen and the sequence, e.g. S01-0007"))
     return errors
 
 

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods
 from . import data_dictionary
 from .audit import delete_with_audit, save_with_audit
 from .evaluation import evaluate_record, track_status
-from .forms import ReasonForm, RecordForm, row_formset_class, section_form_class
+from .forms import (
+    EditConflict, ReasonForm, RecordForm, find_conflict, row_formset_class, section_form_class, stored_bookkeeping,
+)
 from .models import EligibilityStatusChange, ScreeningRecord, Signature
 from .models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
 from .models.sites import COORDINATOR, INVESTIGATOR
@@ -113,35 +115,52 @@ def section_edit(request, pk, key):
         messages.warning(request, "Record the consent date and consent form version before any screening data.")
         return redirect("section_edit", pk=record.pk, key=CONSENT.key)
 
-    data = request.POST if request.method == "POST" else None
-    instance = section_instance(record, section)
-    form = None
-    if section is CONSENT:
-        form = RecordForm(data, instance=record, record=record, read_only=not editable)
-    elif section.model is not None:
-        form_class = section_form_class(section)
-        form = form_class(data, instance=instance or section.model(record=record), record=record, read_only=not editable)
-    formsets = []
-    for rows in section.rows:
-        formset = row_formset_class(rows)(
-            data, instance=record, prefix=rows.model._meta.model_name,
-            form_kwargs={"record": record, "read_only": not editable},
-        )
-        formsets.append((rows, formset))
-    had_data = instance is not None or any(fs.initial_form_count() for _, fs in formsets)
+    def build(data):
+        """The section's form and formsets, each form carrying the version of its row."""
+        instance = section_instance(record, section)
+        options = {"record": record, "read_only": not editable, "versioned": True}
+        form = None
+        if section is CONSENT:
+            form = RecordForm(data, instance=record, **options)
+        elif section.model is not None:
+            form = section_form_class(section)(data, instance=instance or section.model(record=record), **options)
+        formsets = [
+            (rows, row_formset_class(rows)(data, instance=record, prefix=rows.model._meta.model_name, form_kwargs=options))
+            for rows in section.rows
+        ]
+        return form, formsets, instance is not None or any(fs.initial_form_count() for _, fs in formsets)
+
+    data = request.POST.copy() if request.method == "POST" else None
+    form, formsets, had_data = build(data)
     reason = ReasonForm(data, required=had_data)
+    conflict = None
 
     if request.method == "POST":
-        changed = (form is not None and form.has_changed()) or any(fs.has_changed() for _, fs in formsets)
+        changed = (form is not None and form.has_changed()) or any(
+            fs.has_changed() or not fs.management_form.is_valid() for _, fs in formsets)
         valid = all([form is None or form.is_valid(), *[fs.is_valid() for _, fs in formsets], reason.is_valid()])
         if not changed and (form is None or form.is_valid()):
             messages.info(request, f"{section.title}: nothing changed.")
             return redirect(record)
-        if valid:
-            _save_section(request.user, record, form, formsets, reason.reason, had_data)
-            messages.success(request, f"{section.title} saved.")
-            return redirect(record)
-        messages.error(request, "The section was not saved: correct the fields marked below. Nothing you typed is lost.")
+        try:
+            if valid:
+                _save_section(request.user, record, section, form, formsets, data, reason.reason, had_data)
+                messages.success(request, f"{section.title} saved.")
+                return redirect(record)
+            # Refused: say first if the refusal comes from someone else's save (e.g. a deleted row).
+            conflict = find_conflict(record, section, form, formsets, data)
+        except EditConflict as error:
+            conflict = error.conflict
+        if conflict is not None:
+            record.refresh_from_db()
+            form, formsets, had_data = build(conflict.data)
+            reason = ReasonForm(required=had_data, initial={
+                "reason_choice": data.get("reason-reason_choice", ""), "reason_text": data.get("reason-reason_text", ""),
+            })
+            messages.error(request, f"{section.title} was not saved: {conflict.summary()} saved changes to it after you "
+                                    "opened it. Nothing was overwritten; check the differences below.")
+        else:
+            messages.error(request, "The section was not saved: correct the fields marked below. Nothing you typed is lost.")
 
     return render(request, "screening/section_form.html", {
         "record": record,
@@ -151,22 +170,32 @@ def section_edit(request, pk, key):
         "reason": reason,
         "reason_required": had_data,
         "editable": editable,
+        "conflict": conflict,
         "form_model": form._meta.model._meta.model_name if form is not None else "",
     })
 
 
-def _save_section(user, record, form, formsets, reason, had_data):
+def _save_section(user, record, section, form, formsets, data, reason, had_data):
+    """Save the section's form and rows in one transaction, after the version check.
+
+    The record's row is locked first: saves of one record queue there, so no one
+    else can save between the check and the writes. Raises EditConflict (nothing
+    written) when anything in the section changed since the page was opened."""
     reason = reason if had_data else (reason or "Initial entry")
     with transaction.atomic():
+        ScreeningRecord.objects.select_for_update().filter(pk=record.pk).first()
+        conflict = find_conflict(record, section, form, formsets, data, lock=True)
+        if conflict is not None:
+            raise EditConflict(conflict)
         if form is not None and (form.has_changed() or form.instance.pk is None):
-            save_with_audit(form.instance, user, reason)
+            save_with_audit(stored_bookkeeping(form.instance, form, record), user, reason)
         for _, formset in formsets:
             for row_form in formset.forms:
                 if row_form in formset.deleted_forms:
                     if row_form.instance.pk:
                         delete_with_audit(row_form.instance, user, reason)
                 elif row_form.has_changed():
-                    row = row_form.instance
+                    row = stored_bookkeeping(row_form.instance, row_form, record)
                     row.record = record
                     save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
         # Keep every change of the overall status with the snapshot behind it.

@@ -1,0 +1,380 @@
+"""Where the heavy pages spend their time, and what candidate fixes would save,
+measured in-process with the Django test client on the load test's database.
+
+    .venv/bin/python bench/experiments.py [--db trialsite_bench_load] [--rounds 15]
+
+Application code is not changed: each candidate fix is applied as a monkeypatch
+inside this process only, switched on and off between interleaved requests
+(template caches reset at each switch), and compared with the same page
+unpatched and with the baseline page /records/?q=none. The patches are sketches
+of the changes suggested in docs/performance.md, not the changes themselves.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+LARGE = "bench: long history"
+
+
+# ---------------------------------------------------------------- patches
+
+@contextmanager
+def cached_history_managers():
+    """`Model.history` builds a new manager class on every access
+    (simple_history HistoryDescriptor.__get__ -> Manager.from_queryset); cache
+    the class-level one."""
+    from simple_history.manager import HistoryDescriptor
+
+    original = HistoryDescriptor.__get__
+    cache = {}
+
+    def get(self, instance, owner):
+        if instance is not None:
+            return original(self, instance, owner)
+        if self not in cache:
+            cache[self] = original(self, None, owner)
+        return cache[self]
+
+    HistoryDescriptor.__get__ = get
+    try:
+        yield
+    finally:
+        HistoryDescriptor.__get__ = original
+
+
+@contextmanager
+def field_history_reverse_free():
+    """The audit table reverses 'field_history' once per entry (a few hundred
+    per page). Upper bound of building that URL once per page and formatting it
+    per entry: memoise the template tag's reverse() for that one name."""
+    import django.urls
+
+    original = django.urls.reverse  # {% url %} imports it from django.urls at each render
+    memo = {}
+
+    def fast(viewname, *args, **kwargs):
+        if viewname != "field_history":
+            return original(viewname, *args, **kwargs)
+        key = tuple(kwargs.get("args") or ())
+        if key not in memo:
+            memo[key] = original(viewname, *args, **kwargs)
+        return memo[key]
+
+    django.urls.reverse = fast
+    try:
+        yield
+    finally:
+        django.urls.reverse = original
+
+
+@contextmanager
+def track_status_only_on_change():
+    """evaluate_and_log calls track_status on every view; when the record's
+    EligibilityState already holds this digest and status (every save keeps it
+    so), there is nothing to refresh, no signature can be stale and the last
+    status change is the same: skip its 5 queries and savepoint."""
+    from screening import evaluation
+    from screening.models import EligibilityState
+
+    original = evaluation.track_status
+
+    def track(result, user):
+        if EligibilityState.objects.filter(
+            record=result.record, snapshot_hash=result.digest, overall=result.overall
+        ).exists():
+            return None
+        return original(result, user)
+
+    evaluation.track_status = track
+    try:
+        yield
+    finally:
+        evaluation.track_status = original
+
+
+@contextmanager
+def snapshot_rows_of_indication():
+    """build_snapshot queries all 6 row tables; pfts and mrss belong to dcSSc
+    and bvas_items to AAV only (the forms and the loader offer them for no other
+    indication). Skip the tables of other indications: 6 -> 3 or 4 queries."""
+    from screening import evaluation, snapshots
+    from screening.eligibility.snapshot import Snapshot
+    from screening.models import ScreeningRecord
+
+    original = snapshots.build_snapshot
+    only = {"pfts": "DCSSC", "mrss": "DCSSC", "bvas_items": "AAV"}
+
+    def build(record_or_pk):
+        pk = getattr(record_or_pk, "pk", record_or_pk)
+        record = ScreeningRecord.objects.select_related(*snapshots.SECTION_RELATIONS.values()).get(pk=pk)
+        sections = {}
+        for key, relation in snapshots.SECTION_RELATIONS.items():
+            instance = getattr(record, relation, None)
+            if instance is not None:
+                sections[key] = snapshots._values(instance, snapshots.data_fields(type(instance)))
+        rows = {}
+        for key, model in snapshots.ROW_MODELS.items():
+            if only.get(key, record.indication) != record.indication:
+                rows[key] = ()
+                continue
+            fields = snapshots.data_fields(model)
+            rows[key] = tuple(snapshots._values(r, fields) for r in model.objects.filter(record_id=pk).order_by("pk"))
+        return Snapshot(record={n: getattr(record, n) for n in snapshots.RECORD_FIELDS}, sections=sections, **rows), record
+
+    evaluation.build_snapshot = build
+    try:
+        yield
+    finally:
+        evaluation.build_snapshot = original
+
+
+@contextmanager
+def plain_formset_cells():
+    """Formset cells rendered as the bare widget (the column header is the
+    label; an aria-label would name the input) plus its errors, instead of
+    crispy's full field template per cell."""
+    from crispy_forms.templatetags import crispy_forms_filters
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    original = crispy_forms_filters.register.filters["as_crispy_field"]
+
+    def plain(field, *args, **kwargs):
+        errors = format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors))
+        return mark_safe(str(field) + errors)
+
+    crispy_forms_filters.register.filters["as_crispy_field"] = plain
+    try:
+        yield
+    finally:
+        crispy_forms_filters.register.filters["as_crispy_field"] = original
+
+
+@contextmanager
+def fast_select():
+    """Django renders every <option> through a template include; build the
+    options with format_html instead (same HTML)."""
+    from django import forms
+    from django.forms.utils import flatatt
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    original = forms.Select.render
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected or type(self).template_name != forms.Select.template_name:
+            return original(self, name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (o["value"], flatatt(o["attrs"]), o["label"])
+            for _, group, _ in widget["optgroups"] for o in group
+        ))
+        return mark_safe(format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"])) + options + "</select>")
+
+    forms.Select.render = render
+    try:
+        yield
+    finally:
+        forms.Select.render = original
+
+
+@contextmanager
+def combined(*managers):
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        for m in managers:
+            stack.enter_context(m())
+        yield
+
+
+# ---------------------------------------------------------------- measuring
+
+def reset_templates():
+    from django.template import engines
+
+    for loader in engines["django"].engine.template_loaders:
+        if hasattr(loader, "reset"):
+            loader.reset()
+
+
+def measure(client, urls, patch, rounds):
+    """Median ms per request of the URLs, unpatched and patched, interleaved."""
+    clock = time.perf_counter
+    off, on = [], []
+    for r in range(rounds):
+        for state in ((False, True) if r % 2 == 0 else (True, False)):
+            reset_templates()
+            if state:
+                with patch():
+                    reset_templates()
+                    client.get(urls[0])  # compile templates with the patch
+                    for url in urls:
+                        t0 = clock(); response = client.get(url); on.append(clock() - t0)
+                        assert response.status_code == 200, (url, response.status_code)
+                reset_templates()
+            else:
+                client.get(urls[0])
+                for url in urls:
+                    t0 = clock(); response = client.get(url); off.append(clock() - t0)
+                    assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(off) * 1e3, statistics.median(on) * 1e3
+
+
+def baseline(client, rounds):
+    client.get("/records/?q=none")
+    times = []
+    for _ in range(rounds * 3):
+        t0 = time.perf_counter(); client.get("/records/?q=none"); times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def breakdown_eligibility(user, pks, rounds):
+    """Phases of the eligibility view, timed as the view runs them."""
+    from django.test import RequestFactory
+
+    from screening.eligibility.engine import evaluate
+    from screening.evaluation import EligibilityAccess, evaluate_and_log
+    from screening.permissions import get_record_for_user
+    from screening.snapshots import build_snapshot
+
+    factory = RequestFactory()
+    phases = {"get_record_for_user": [], "build_snapshot": [], "evaluate": [], "digest": [],
+              "evaluate_and_log (all of the above after the record, plus log writes)": []}
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for pk in pks:
+            request = factory.get("/")
+            request.user = user
+            t0 = clock(); record = get_record_for_user(request, pk); t1 = clock()
+            snapshot, _ = build_snapshot(record); t2 = clock()
+            evaluate(snapshot); t3 = clock()
+            snapshot.digest(); t4 = clock()
+            evaluate_and_log(record, user, EligibilityAccess.VIEW); t5 = clock()
+            for name, t in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+                phases[name].append(t)
+    return {k: statistics.median(v) * 1e3 for k, v in phases.items()}
+
+
+def breakdown_audit(user, pk, rounds):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from screening import audit_trail as trail
+    from screening.audit_views import PER_PAGE, TrailFilterForm
+    from screening.models import ScreeningRecord
+    from screening.sections import sections_for
+
+    record = ScreeningRecord.objects.select_related("site").get(pk=pk)
+    request = RequestFactory().get(f"/records/{pk}/audit/")
+    request.user = user
+    phases = {"filter form": [], "timeline count (SQL)": [], "page keys + rows + diffs (SQL + Python)": [],
+              "render template": []}
+    clock = time.perf_counter
+    from django.core.paginator import Paginator
+
+    for _ in range(rounds):
+        t0 = clock()
+        form = TrailFilterForm(None, site=record.site, sections=sections_for(record))
+        timeline = trail.Timeline(trail.Scope(record.site, record), form.filters())
+        t1 = clock()
+        paginator = Paginator(timeline, PER_PAGE)
+        paginator.count
+        t2 = clock()
+        page = paginator.get_page(1)
+        list(page.object_list)
+        t3 = clock()
+        html = render_to_string("screening/audit/record_audit.html", {
+            "record": record, "form": form, "page": page, "tz_name": str(trail.Scope(record.site).tz),
+            "filter_query": ""}, request=request)
+        t4 = clock()
+        for name, t in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            phases[name].append(t)
+    entries = sum(len(e.entries) for e in page.object_list)
+    return {k: statistics.median(v) * 1e3 for k, v in phases.items()}, len(page.object_list), entries, len(html)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--db", default="trialsite_bench_load")
+    p.add_argument("--rounds", type=int, default=15)
+    args = p.parse_args()
+    static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
+    common.configure(args.db, static_root=static_root)
+    if not common.db_exists(args.db):
+        raise SystemExit(f"no database {args.db}: run bench/load --build-only first")
+    common.django_setup()
+    common.collectstatic()
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from screening.permissions import records_for
+
+    User = get_user_model()
+    monitor, coordinator = User.objects.get(username="bench_monitor01"), User.objects.get(username="bench_coordinator01")
+    visible = records_for(monitor).exclude(comment=LARGE)
+    by_indication = {ind: list(visible.filter(indication=ind).order_by("pk").values_list("pk", flat=True)[:3])
+                     for ind in common.INDICATIONS}
+    sample = [pk for pks in by_indication.values() for pk in pks]
+    large = records_for(monitor).filter(comment=LARGE).values_list("pk", flat=True).first()
+    mon, coord = Client(), Client()
+    mon.force_login(monitor)
+    coord.force_login(coordinator)
+
+    print(f"database {args.db}; {args.rounds} rounds; medians; load average {__import__('os').getloadavg()[0]:.2f}")
+    base = baseline(mon, args.rounds)
+    print(f"baseline /records/?q=none: {base:.1f} ms per request\n")
+
+    print("Eligibility view, phases (monitor, 12 records of the 4 indications):")
+    for name, ms in breakdown_eligibility(monitor, sample, max(3, args.rounds // 3)).items():
+        print(f"  {name:<72} {ms:7.1f} ms")
+    print("\nAudit trail of a large record, page 1:")
+    phases, events, entries, size = breakdown_audit(monitor, large, max(3, args.rounds // 3))
+    for name, ms in phases.items():
+        print(f"  {name:<72} {ms:7.1f} ms")
+    print(f"  ({events} events, {entries} table rows, {size:,} bytes of HTML)")
+
+    experiments = [
+        ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample],
+         "track_status only when the state changed", track_status_only_on_change),
+        ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample],
+         "snapshot: row tables of the indication only", snapshot_rows_of_indication),
+        ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample], "both",
+         lambda: combined(track_status_only_on_change, snapshot_rows_of_indication)),
+        ("audit", mon, [f"/records/{large}/audit/"], "cache Model.history managers", cached_history_managers),
+        ("audit", mon, [f"/records/{large}/audit/"], "field_history reverse() cost removed (bound)", field_history_reverse_free),
+        ("audit", mon, [f"/records/{large}/audit/"], "both",
+         lambda: combined(cached_history_managers, field_history_reverse_free)),
+    ]
+    for section in ("labs", "medications"):
+        urls = [f"/records/{pk}/sections/{section}/" for pk in sample[::3]]
+        experiments += [
+            (f"section {section}", coord, urls, "formset cells without crispy's field template", plain_formset_cells),
+            (f"section {section}", coord, urls, "Select options without a template each", fast_select),
+            (f"section {section}", coord, urls, "both", lambda: combined(plain_formset_cells, fast_select)),
+        ]
+    urls = [f"/records/{pk}/sections/{'ssc' if ind == 'DCSSC' else ind.lower()}/" for ind, pks in by_indication.items()
+            for pk in pks[:1]]
+    experiments += [("indication sections", coord, urls, "Select options without a template each", fast_select)]
+
+    print(f"\n{'page':<20} {'candidate fix':<48} {'before ms':>9} {'after ms':>9} {'× base before':>13} {'× base after':>12}")
+    for page, client, urls, label, patch in experiments:
+        before, after = measure(client, urls, patch, args.rounds)
+        print(f"{page:<20} {label:<48} {before:>9.1f} {after:>9.1f} {before / base:>13.2f} {after / base:>12.2f}")
+    import shutil
+
+    shutil.rmtree(static_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
