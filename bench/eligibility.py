@@ -13,6 +13,7 @@ See docs/performance.md.
 
 import argparse
 import gc
+import os
 import random
 import sys
 import tempfile
@@ -170,6 +171,7 @@ def time_pages(users, pks, rng, sample):
 
 def main():
     args = parse_args()
+    load_before = os.getloadavg()[0]
     static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
     common.configure(DB, static_root=static_root)
     log(f"Re-creating database {DB} …")
@@ -213,6 +215,9 @@ def main():
     print()
     print(f"Eligibility benchmark: {n:,} records ({', '.join(f'{k} {v:,}' for k, v in sorted(by_ind.items()))}), "
           f"PostgreSQL {facts['postgresql']}, database {DB}")
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"  machine: {os.cpu_count()} CPUs ({cpu}); load average {load_before:.2f} at start, "
+          f"{os.getloadavg()[0]:.2f} at the end")
     print(f"  rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
     print(f"  variants: " + ", ".join(f"{k} {v:,}" for k, v in variants.most_common()))
     print(f"  overall: " + ", ".join(f"{k} {v:,}" for k, v in overall.most_common()))

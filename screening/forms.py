@@ -295,10 +295,6 @@ class Change:
     fields: list = field(default_factory=list)
     note: str = ""
 
-    @property
-    def last(self):
-        return self.saves[-1] if self.saves else (None, None, "")
-
 
 @dataclass
 class Conflict:
@@ -385,8 +381,8 @@ def _history(model, pk, after_version=None):
 
 def _version_of(model, pk, version, record):
     """The row as it was at `version` (0: not yet created), or None if unknown."""
-    if version == 0:
-        return model(record=record)
+    if version == 0:  # the page was opened before the row existed
+        return model(record=record) if model is not ScreeningRecord else None
     entry = (model.history.filter(id=pk, version=version).exclude(history_type="-")
              .order_by("-history_date", "-history_id").first())
     return entry.instance if entry is not None else None
