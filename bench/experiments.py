@@ -190,6 +190,63 @@ def snapshot_all_of_indication():
     return snapshot_of_indication(True)
 
 
+def _max_daily_dose_at_change_points(courses, window_start, window_end, *, open_end):
+    """calculators.glucocorticoids.max_daily_dose walks every day of the window
+    and re-converts every course each day. The total is constant between change
+    points (a course's first day, the day after it, the day after its last day),
+    so the same highest dose and its first day are found checking only those."""
+    from datetime import timedelta
+    from fractions import Fraction
+
+    from screening.calculators.glucocorticoids import total_daily_dose_on
+
+    if window_end < window_start:
+        raise ValueError(f"window ends ({window_end}) before it starts ({window_start})")
+    courses = list(courses)
+    days = {window_start}
+    for c in courses:
+        last = c.stop if c.stop is not None else open_end
+        for d in (c.start, c.start + timedelta(days=1), last + timedelta(days=1)):
+            if window_start <= d <= window_end:
+                days.add(d)
+    highest, highest_day = Fraction(0), None
+    for day in sorted(days):
+        dose = total_daily_dose_on(courses, day, open_end=open_end)
+        if dose > highest:
+            highest, highest_day = dose, day
+    return highest, highest_day
+
+
+@contextmanager
+def max_daily_dose_at_change_points():
+    from screening.eligibility.criteria import courses
+
+    original = courses.max_daily_dose
+    courses.max_daily_dose = _max_daily_dose_at_change_points
+    try:
+        yield
+    finally:
+        courses.max_daily_dose = original
+
+
+def check_max_daily_dose(n):
+    """evaluate() with and without the change-point max_daily_dose: identical
+    results for n records, and the time of each."""
+    from screening.eligibility.engine import evaluate
+    from screening.models import ScreeningRecord
+    from screening.snapshots import build_snapshot
+
+    snapshots = [build_snapshot(pk)[0] for pk in ScreeningRecord.objects.order_by("pk").values_list("pk", flat=True)[:n]]
+    t0 = time.perf_counter()
+    before = [evaluate(s).to_dict() for s in snapshots]
+    t1 = time.perf_counter()
+    with max_daily_dose_at_change_points():
+        after = [evaluate(s).to_dict() for s in snapshots]
+    t2 = time.perf_counter()
+    same = sum(a == b for a, b in zip(before, after))
+    return same, len(snapshots), (t1 - t0) / len(snapshots) * 1e3, (t2 - t1) / len(snapshots) * 1e3
+
+
 @contextmanager
 def plain_formset_cells():
     """Formset cells rendered as the bare widget (the column header is the
@@ -293,31 +350,59 @@ def baseline(client, rounds):
     return statistics.median(times) * 1e3
 
 
-def breakdown_eligibility(user, pks, rounds):
-    """Phases of the eligibility view, timed as the view runs them."""
-    from django.test import RequestFactory
+@contextmanager
+def timed(module, names, totals):
+    """Wrap module-level functions with timers adding into totals[name]."""
+    originals = {name: getattr(module, name) for name in names}
 
-    from screening.eligibility.engine import evaluate
-    from screening.evaluation import EligibilityAccess, evaluate_and_log
-    from screening.permissions import get_record_for_user
-    from screening.snapshots import build_snapshot
+    def wrap(name, fn):
+        def timed_fn(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - t0
+        return timed_fn
 
-    factory = RequestFactory()
-    phases = {"get_record_for_user": [], "build_snapshot": [], "evaluate": [], "digest": [],
-              "evaluate_and_log (all of the above after the record, plus log writes)": []}
-    clock = time.perf_counter
-    for _ in range(rounds):
-        for pk in pks:
-            request = factory.get("/")
-            request.user = user
-            t0 = clock(); record = get_record_for_user(request, pk); t1 = clock()
-            snapshot, _ = build_snapshot(record); t2 = clock()
-            evaluate(snapshot); t3 = clock()
-            snapshot.digest(); t4 = clock()
-            evaluate_and_log(record, user, EligibilityAccess.VIEW); t5 = clock()
-            for name, t in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
-                phases[name].append(t)
-    return {k: statistics.median(v) * 1e3 for k, v in phases.items()}
+    for name, fn in originals.items():
+        setattr(module, name, wrap(name, fn))
+    try:
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(module, name, fn)
+
+
+def breakdown_pages(mon, pks, rounds):
+    """Per request (ms): the whole test-client request and, inside it, the
+    view's phases, for the baseline page, the eligibility page and the JSON."""
+    from screening import eligibility_views, evaluation, views
+
+    results = {}
+    cases = [
+        ("baseline /records/?q=none", views, ["records_for", "with_status", "render"], lambda pk: "/records/?q=none"),
+        ("eligibility page", eligibility_views, ["get_record_for_user", "evaluate_and_log", "render"],
+         lambda pk: f"/records/{pk}/eligibility/"),
+        ("eligibility JSON", eligibility_views, ["get_record_for_user", "evaluate_and_log", "as_json", "JsonResponse"],
+         lambda pk: f"/records/{pk}/eligibility.json"),
+    ]
+    inner = {}
+    for label, module, names, url in cases:
+        totals, n, total = {}, 0, 0.0
+        mon.get(url(pks[0]))
+        with timed(module, names, totals), timed(evaluation, ["evaluate_record", "track_status"], inner.setdefault(label, {})):
+            for _ in range(rounds):
+                for pk in pks:
+                    t0 = time.perf_counter()
+                    mon.get(url(pk))
+                    total += time.perf_counter() - t0
+                    n += 1
+        results[label] = {"whole request": total / n * 1e3,
+                          **{k: v / n * 1e3 for k, v in totals.items()},
+                          **{f"  of which {k}": v / n * 1e3 for k, v in inner[label].items()}}
+        accounted = sum(totals.values())
+        results[label]["rest: middleware, session, auth, lazy bits"] = (total - accounted) / n * 1e3
+    return results
 
 
 def breakdown_audit(user, pk, rounds):
@@ -362,6 +447,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", default="trialsite_bench_load")
     p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--breakdown-only", action="store_true", help="phases only, no candidate fixes")
     args = p.parse_args()
     static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
     common.configure(args.db, static_root=static_root)
@@ -390,15 +476,22 @@ def main():
     base = baseline(mon, args.rounds)
     print(f"baseline /records/?q=none: {base:.1f} ms per request\n")
 
-    print("Eligibility view, phases (monitor, 12 records of the 4 indications):")
-    for name, ms in breakdown_eligibility(monitor, sample, max(3, args.rounds // 3)).items():
-        print(f"  {name:<72} {ms:7.1f} ms")
+    print("Pages, per request, and the phases inside (monitor, 12 records of the 4 indications):")
+    for label, phases in breakdown_pages(mon, sample, max(3, args.rounds // 3)).items():
+        print(f"  {label}")
+        for name, ms in phases.items():
+            print(f"    {name:<70} {ms:7.1f} ms")
     print("\nAudit trail of a large record, page 1:")
     phases, events, entries, size = breakdown_audit(monitor, large, max(3, args.rounds // 3))
     for name, ms in phases.items():
         print(f"  {name:<72} {ms:7.1f} ms")
     print(f"  ({events} events, {entries} table rows, {size:,} bytes of HTML)")
 
+    same, n, before, after = check_max_daily_dose(400)
+    print(f"\nevaluate() with max_daily_dose at change points: identical results for {same} of {n} records; "
+          f"{before:.2f} -> {after:.2f} ms per evaluation")
+    if args.breakdown_only:
+        return
     experiments = [
         ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample],
          "track_status only when the state changed", track_status_only_on_change),
@@ -408,8 +501,12 @@ def main():
          "snapshot: sections and row tables of the indication", snapshot_all_of_indication),
         ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample], "track_status + rows of indication",
          lambda: combined(track_status_only_on_change, snapshot_rows_of_indication)),
+        ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample], "max_daily_dose at change points",
+         max_daily_dose_at_change_points),
         ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample], "track_status + sections and rows",
          lambda: combined(track_status_only_on_change, snapshot_all_of_indication)),
+        ("eligibility", mon, [f"/records/{pk}/eligibility/" for pk in sample], "those + max_daily_dose",
+         lambda: combined(track_status_only_on_change, snapshot_all_of_indication, max_daily_dose_at_change_points)),
         ("audit", mon, [f"/records/{large}/audit/"], "predecessors by UNION ALL instead of OR", predecessors_by_union),
         ("audit", mon, [f"/records/{large}/audit/"], "cache Model.history managers", cached_history_managers),
         ("audit", mon, [f"/records/{large}/audit/"], "field_history reverse() cost removed (bound)", field_history_reverse_free),

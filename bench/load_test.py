@@ -58,6 +58,7 @@ def parse_args():
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--pages", default="", help="comma-separated subset of pages (the baseline always runs)")
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--wsgi", default="trialsite.wsgi", help="WSGI application for gunicorn (default trialsite.wsgi)")
     p.add_argument("--db", default=DB, help=f"database name (default {DB})")
     p.add_argument("--build-only", action="store_true", help="build (or check) the database, then stop")
     return p.parse_args()
@@ -265,9 +266,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(workers, port, log_path):
+def start_server(workers, port, log_path, app="trialsite.wsgi"):
     env = dict(os.environ)
-    cmd = [str(common.ROOT / ".venv/bin/gunicorn"), "trialsite.wsgi", "--workers", str(workers),
+    cmd = [str(common.ROOT / ".venv/bin/gunicorn"), app, "--workers", str(workers),
            "--bind", f"127.0.0.1:{port}", "--chdir", str(common.ROOT), "--error-logfile", str(log_path),
            "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env=env, cwd=common.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -506,7 +507,7 @@ def main():
     connection.close()  # the benchmark process holds no connection while the server runs
 
     port = free_port()
-    server = start_server(args.workers, port, work / "gunicorn.log")
+    server = start_server(args.workers, port, work / "gunicorn.log", args.wsgi)
     try:
         sessions = []
         for i, site in enumerate(login_sites, start=1):
@@ -545,6 +546,11 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
           f"{len(large)} records with {min(large.values()) if large else 0:,}+ CRF history rows")
     print(f"Machine: {machine()}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. "
           f"{args.threads} client threads, {args.duration:.0f} s per page after {args.warmup:.0f} s warm-up.")
+    variant = [f"app {args.wsgi}"] if args.wsgi != "trialsite.wsgi" else []
+    variant += [f"BENCH_PATCHES={os.environ['BENCH_PATCHES']}"] if os.environ.get("BENCH_PATCHES") else []
+    variant += ["BENCH_PREPARED=1 (server-side binding, prepared statements)"] if os.environ.get("BENCH_PREPARED") == "1" else []
+    if variant:
+        print("Variant: " + "; ".join(variant))
     print(f"Baseline = mean of the two baseline runs: {base_rps:.1f} req/s, p95 {base_p95 * 1e3:.0f} ms.")
     print()
     head = f"{'page':<52} {'reqs':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'× base req/s':>12} {'p95 × base':>10}"
