@@ -490,7 +490,7 @@ def main():
     else:
         log(f"Reusing database {DB} ({why}).")
     if args.build_only:
-        return
+        return 0
     common.collectstatic()
 
     from django.db import connection
@@ -533,7 +533,12 @@ def main():
     finally:
         stop_server(server)
     server_log = (work / "gunicorn.log").read_text(errors="replace")
-    report(args, stats, pages, facts, total_records, large, load_before, load_after, server_log)
+    held = report(args, stats, pages, facts, total_records, large, load_before, load_after, server_log)
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(static_root, ignore_errors=True)
+    return 0 if held else 1
 
 
 def report(args, stats, pages, facts, total_records, large, load_before, load_after, server_log):
@@ -585,4 +590,4 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

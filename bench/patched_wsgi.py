@@ -23,6 +23,7 @@ PATCHES = {
     "max_dose": experiments.max_daily_dose_at_change_points,
     "predecessors": experiments.predecessors_by_union,
     "history_managers": experiments.cached_history_managers,
+    "fast_rows": experiments.fast_eligibility_rows,
     "plain_cells": experiments.plain_formset_cells,
     "fast_select": experiments.fast_select,
 }
