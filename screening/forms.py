@@ -490,7 +490,7 @@ def _formset_conflicts(record, rows, formset, data, merged, lock):
     form_class = formset.form
     item = f"{rows.title}: {{}}"
     initial, new, changes, seen = [], [], [], set()
-    versioned = False
+    versioned = forged = False
     for i, row_form in enumerate(formset.forms):
         values = posted_rows.get(i, {})
         if i >= formset.initial_form_count():
@@ -501,6 +501,7 @@ def _formset_conflicts(record, rows, formset, data, merged, lock):
         posted = posted_int(data, row_form.add_prefix("version"))
         if pk is None or (posted is None and "version" in values):
             initial.append(values)  # forged: validation refuses it
+            forged = True
             continue
         seen.add(pk)
         versioned = versioned or posted is not None
@@ -510,6 +511,7 @@ def _formset_conflicts(record, rows, formset, data, merged, lock):
             gone = model.history.filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
             if gone is None:
                 initial.append(values)  # not a row of this record: validation refuses it
+                forged = True
                 continue
             base = _version_of(model, pk, posted, record) if posted is not None else None
             mine = base is None or form_class(data, instance=base, record=record, prefix=row_form.prefix).has_changed()
@@ -533,7 +535,7 @@ def _formset_conflicts(record, rows, formset, data, merged, lock):
                     change.note = "You ticked Delete: it is still ticked below."
                 changes.append(change)
         initial.append(values)
-    if versioned:  # rows added by others (a post from the section page lists every row it showed)
+    if versioned and not forged:  # rows added by others (a post from the section page lists every row it showed)
         for pk, row in stored.items():
             if pk in seen:
                 continue

@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -177,16 +178,21 @@ def served_site():
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # DEBUG=False serves the hashed static files of the manifest (the deployment's step).
+    subprocess.run([*manage, "collectstatic", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = tempfile.TemporaryFile("w+")
     server = subprocess.Popen(
         [str(gunicorn), "trialsite.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
          "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=log, text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while Browser(port).request("GET", "/accounts/login/")[0] != 200:
-            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+        deadline = time.monotonic() + 60
+        while (answer := Browser(port).request("GET", "/accounts/login/"))[0] != 200:
+            if time.monotonic() > deadline or server.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"gunicorn did not start: {answer[0]} {answer[1][:300]}\n{log.read()[-3000:]}")
             time.sleep(0.3)
         yield port
     finally:

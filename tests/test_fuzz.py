@@ -100,7 +100,8 @@ def targets(response):
         # The first saved row and the blank row: editing and adding; their hidden version and id too.
         for row in formset.forms[:1] + formset.forms[-1:] if len(formset.forms) > 1 else formset.forms:
             index = formset.forms.index(row)
-            names = [*row._meta.fields, "version", *(["id"] if row.instance.pk else [])]
+            # (A blank row that only has a forged version is still blank: it is skipped, like any blank row.)
+            names = [*row._meta.fields, *(["version", "id"] if row.instance.pk else [])]
             for name in names:
                 found.append((row.add_prefix(name), row.fields[name], rows.model._meta.get_field(name), (i, index)))
     return found
@@ -190,7 +191,7 @@ def test_section_form_survives_hostile_values(key, client, coordinator, investig
             for i in forged:
                 assert answer.context["formsets"][i][1].non_form_errors()
             for name, where, value in flagged:
-                if where[0] not in forged:
+                if where[0] not in forged and answer.context["conflict"] is None:
                     assert field_errors(answer, where, name), f"{name}={value!r} was accepted without an error"
         else:
             assert not flagged, f"{flagged} accepted"
