@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
+from .audit import history_of
 from .audit_views import PER_PAGE, DateRangeFilterForm, UserChoice
 from .models import AccessEvent, SiteMembership
 from .models.sites import INVESTIGATOR
@@ -66,7 +67,7 @@ def access_log(request, code):
     site = get_site_for_user(request, code)
     tz = trail.Scope(site).tz
     # Everyone who is or was a member of the site: people who left stay in the log.
-    members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
+    members = history_of(SiteMembership).filter(site_id=site.pk).values("user_id")
     data = request.GET if any(k in request.GET for k in AccessFilterForm.base_fields) else None
     form = AccessFilterForm(data, members=members)
     events = form.apply(site_events(site, members), tz).select_related("user", "actor")

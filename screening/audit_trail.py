@@ -38,9 +38,10 @@ from itertools import groupby
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import F, IntegerField, OuterRef, Subquery, Value
 from django.utils.text import capfirst
 
+from .audit import history_of
 from .data_dictionary import _unit as measurement_unit
 from .models import (
     AuditExport,
@@ -213,6 +214,8 @@ def changes_between(model, previous, row, history_type):
 
 
 def field_change(model, model_field, previous, row, history_type):
+    if _unchanged(model, model_field, previous, row, history_type):
+        return None  # decided on the stored values: formatting them is most of a page's cost
     new = shown(model, model_field, row)
     if history_type == "+":
         old = ""
@@ -223,6 +226,17 @@ def field_change(model, model_field, previous, row, history_type):
     if old == new:
         return None
     return Change(field_key(model, model_field), field_label(model_field), old, new)
+
+
+def _unchanged(model, model_field, previous, row, history_type):
+    value = getattr(row, model_field.attname)
+    if history_type in ("+", "-"):
+        return value is None or value == ""
+    if previous is None:
+        return False
+    unit = UNIT_COLUMNS.get(model, {}).get(model_field.name)
+    return value == getattr(previous, model_field.attname) and (
+        unit is None or getattr(row, unit) == getattr(previous, unit))
 
 
 # --------------------------------------------------------------------------
@@ -292,7 +306,7 @@ class Stream:
         return "history_user_id" if self.is_history else "user_id"
 
     def base(self):
-        return self.model.history.all() if self.is_history else self.model.objects.all()
+        return history_of(self.model).all() if self.is_history else self.model.objects.all()
 
     def in_scope(self, scope):
         qs = self.base()
@@ -405,7 +419,7 @@ def load_events(scope, keys):
     return events
 
 
-def with_predecessors(model, history_ids):
+def predecessor_query(model, history_ids):
     """The history rows asked for, plus the immediate predecessor of each (the
     previous version of the same object), in one query.
 
@@ -414,7 +428,7 @@ def with_predecessors(model, history_ids):
     on history_date, so the (id, history_date) index of migration 0007 seeks it
     instead of reading the object's whole history.
     """
-    history = model.history
+    history = history_of(model)
     previous = (
         history.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date"))
         .exclude(history_date=OuterRef("history_date"), history_id__gte=OuterRef("history_id"))
@@ -422,7 +436,15 @@ def with_predecessors(model, history_ids):
         .values("history_id")[:1]
     )
     previous_ids = history.filter(history_id__in=history_ids).annotate(prev=Subquery(previous)).values("prev")
-    return list(history.filter(Q(history_id__in=history_ids) | Q(history_id__in=previous_ids)).order_by())
+    # Two index lookups joined by UNION ALL: written as one filter with OR,
+    # PostgreSQL scans the whole history table, every record's (docs/performance.md).
+    return history.filter(history_id__in=history_ids).order_by().union(
+        history.filter(history_id__in=previous_ids).order_by(), all=True)
+
+
+def with_predecessors(model, history_ids):
+    rows = predecessor_query(model, history_ids)
+    return list({row.history_id: row for row in rows}.values())  # a row can be both
 
 
 def predecessors(rows):

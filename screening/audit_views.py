@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
+from .audit import history_of
 from .forms import DateInput
 from .models import AuditExport
 from .models.sites import SiteMembership
@@ -65,7 +66,7 @@ class TrailFilterForm(DateRangeFilterForm):
         super().__init__(data)
         self.fields["section"].choices = [("", "All sections"), *((s.key, s.title) for s in sections)]
         # Everyone who is or was a member of the site: people who left stay searchable.
-        members = SiteMembership.history.filter(site_id=site.pk).values("user_id")
+        members = history_of(SiteMembership).filter(site_id=site.pk).values("user_id")
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")
         self.style()
 

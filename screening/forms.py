@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from .audit import history_of
 from .calculators.dates import add_months
 from .models import ScreeningRecord
 from .sections import data_fields, fieldset_of
@@ -373,7 +374,7 @@ def _posted_display(form, name):
 
 
 def _history(model, pk, after_version=None):
-    entries = model.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
+    entries = history_of(model).filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
     if after_version is not None:
         entries = entries.filter(version__gt=after_version)
     return [(h.history_user, h.history_date, h.history_change_reason or "") for h in entries]
@@ -383,7 +384,7 @@ def _version_of(model, pk, version, record):
     """The row as it was at `version` (0: not yet created), or None if unknown."""
     if version == 0:  # the page was opened before the row existed
         return model(record=record) if model is not ScreeningRecord else None
-    entry = (model.history.filter(id=pk, version=version).exclude(history_type="-")
+    entry = (history_of(model).filter(id=pk, version=version).exclude(history_type="-")
              .order_by("-history_date", "-history_id").first())
     return entry.instance if entry is not None else None
 
@@ -508,7 +509,7 @@ def _formset_conflicts(record, rows, formset, data, merged, lock):
         deleting = forms.CheckboxInput().value_from_datadict(data, None, row_form.add_prefix("DELETE"))
         row = stored.get(pk)
         if row is None:
-            gone = model.history.filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
+            gone = history_of(model).filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
             if gone is None:
                 initial.append(values)  # not a row of this record: validation refuses it
                 forged = True

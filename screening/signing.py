@@ -8,7 +8,7 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import save_with_audit
+from .audit import history_of, save_with_audit
 from .evaluation import evaluate_record, track_status
 from .models import ScreeningRecord
 from .models.signatures import (
@@ -152,7 +152,7 @@ def describe_change(record, since):
     for model in {m for s in SECTIONS for m in ([s.model] if s.model else []) + s.row_models}:
         key = "id" if model is ScreeningRecord else "record_id"
         row = (
-            model.history.filter(**{key: record.pk}, history_date__gt=since)
+            history_of(model).filter(**{key: record.pk}, history_date__gt=since)
             .select_related("history_user").order_by("history_date").first()
         )
         if row is not None and (first is None or row.history_date < first.history_date):

@@ -444,6 +444,21 @@ def test_field_history_queries_do_not_grow_with_history(client, record_a, coordi
     assert page_queries(client, url, django_assert_max_num_queries) <= small
 
 
+def test_a_change_of_unit_alone_is_a_change_of_the_value():
+    """Unchanged stored values are skipped before formatting; the unit column counts."""
+    from decimal import Decimal
+
+    before = LabResult(analyte="hb", value=Decimal("12.0"), unit="g/dL")
+    after = LabResult(analyte="hb", value=Decimal("12.000"), unit="g/L")
+    changes = {c.name: (c.old, c.new) for c in trail.changes_between(LabResult, before, after, "~")}
+    assert set(changes) == {"labresult.value", "labresult.unit"}
+    assert changes["labresult.value"][0].startswith("12 ") and changes["labresult.value"][1].startswith("12 ")
+    assert trail.changes_between(LabResult, after, LabResult(analyte="hb", value=Decimal("12"), unit="g/L"), "~") == []
+    created = trail.changes_between(LabResult, None, after, "+")
+    assert {"labresult.analyte", "labresult.value", "labresult.unit"} <= {c.name for c in created}
+    assert "labresult.uln" not in {c.name for c in created}  # blank when created: nothing to show
+
+
 def test_the_union_query_returns_keys_only(record_a, coordinator):
     """A page's key query selects three narrow columns, whatever the models' width."""
     add_history(record_a, coordinator, 5)
@@ -519,3 +534,20 @@ def test_every_history_table_has_the_lookup_index(db):
             with connection.cursor() as cursor:
                 constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
             assert any(c["index"] and c["columns"] == ["id", "history_date"] for c in constraints.values()), model
+
+
+@on_postgresql
+def test_predecessors_are_found_through_indexes_not_a_table_scan(record_a, record_b, coordinator):
+    """With seq scans priced out, a plan that still holds one can answer only by
+    reading every record's history (what `id IN (…) OR id IN (sub-query)` did)."""
+    add_history(record_b, coordinator, 300)
+    add_history(record_a, coordinator, 30)
+    History = OrganFunction.history.model
+    ids = list(History.objects.filter(record_id=record_a.pk).values_list("history_id", flat=True)[:10])
+    query = trail.predecessor_query(OrganFunction, ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+    assert "Seq Scan" not in plan, plan
+    rows = trail.with_predecessors(OrganFunction, ids)
+    assert {r.history_id for r in rows} >= set(ids) and {r.record_id for r in rows} == {record_a.pk}
