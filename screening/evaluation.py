@@ -43,12 +43,18 @@ def track_status(result, user):
     from .signing import describe_change, invalidate_stale
 
     counts = result.evaluation.counts
-    EligibilityState.objects.update_or_create(record=result.record, defaults={
+    state = {
         "overall": result.overall,
         "incomplete": _count(counts, "INCOMPLETE"),
         "awaiting": _count(counts, "AWAITING_INVESTIGATOR"),
         "snapshot_hash": result.digest,
-    })
+    }
+    # The usual case when a record is only viewed. Every write path comes through
+    # here, so a state holding this digest was written together with invalidating
+    # the signatures of other digests and keeping this status: nothing to do.
+    if EligibilityState.objects.filter(record=result.record, **state).exists():
+        return None
+    EligibilityState.objects.update_or_create(record=result.record, defaults=state)
     invalidate_stale(result.record, result.digest, describe_change)
     last = EligibilityStatusChange.objects.filter(record=result.record).order_by("-at", "-id").first()
     if last is not None and last.overall == result.overall:

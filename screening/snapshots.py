@@ -1,5 +1,6 @@
 """Build the eligibility snapshot of a record from the database, in a fixed
-number of queries whatever the number of rows or history entries."""
+number of queries whatever the number of rows or history entries: one for the
+record joined to its sections, one per row table its indication can hold."""
 
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from .models import fields as answers
 from .models import (
     BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest, ScreeningRecord,
 )
-from .sections import BY_KEY, data_fields
+from .sections import BY_KEY, SNAPSHOT_KEYS, data_fields
 
 RECORD_FIELDS = (
     "screening_number", "sex", "date_of_birth", "indication", "screening_date", "consent_date",
@@ -52,16 +53,31 @@ def _values(instance, fields):
     return {f.name: normalise(f, getattr(instance, f.name)) for f in fields}
 
 
+def _of_indication(key, indication):
+    """Whether snapshot key `key` can hold data for this indication: the forms and
+    the import offer an indication's own sections and rows to no other, and the
+    indication cannot change once recorded (RecordForm)."""
+    own = BY_KEY[SNAPSHOT_KEYS[key]].indication
+    return own is None or indication is None or own == indication
+
+
 def build_snapshot(record_or_pk):
     pk = getattr(record_or_pk, "pk", record_or_pk)
-    record = ScreeningRecord.objects.select_related(*SECTION_RELATIONS.values()).get(pk=pk)
+    indication = getattr(record_or_pk, "indication", None)  # known without a query when given a record
+    relations = {k: r for k, r in SECTION_RELATIONS.items() if _of_indication(k, indication)}
+    record = ScreeningRecord.objects.select_related(*relations.values()).get(pk=pk)
+    if indication is not None and record.indication != indication:
+        return build_snapshot(pk)  # a stale instance: read everything
     sections = {}
-    for key, relation in SECTION_RELATIONS.items():
+    for key, relation in relations.items():
         instance = getattr(record, relation, None)
         if instance is not None:
             sections[key] = _values(instance, data_fields(type(instance)))
     rows = {}
     for key, model in ROW_MODELS.items():
+        if not _of_indication(key, record.indication):
+            rows[key] = ()
+            continue
         fields = data_fields(model)
         rows[key] = tuple(_values(row, fields) for row in model.objects.filter(record_id=pk).order_by("pk"))
     return Snapshot(

@@ -6,11 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from screening.demo import complete_record_data, create_record
 from screening.evaluation import evaluate_record
-from screening.models import EligibilityAccess, EligibilityStatusChange, LabResult, Medication
+from screening.models import EligibilityAccess, EligibilityState, EligibilityStatusChange, LabResult, Medication
 
 from .factories import RecordFactory
 
@@ -86,6 +88,7 @@ def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible
     client.get(url)  # settle the status rows
     with django_assert_max_num_queries(30) as small:
         client.get(url)
+    budget = len(small)  # read now: the next request resets the connection's query log
     for i in range(60):
         LabResult.objects.create(record=eligible, analyte="alt", sample_date=eligible.screening_date,
                                  value=20 + i % 5, unit="U/L", uln=40)
@@ -96,8 +99,25 @@ def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible
     for i in range(40):
         organ.lvef = 55 + i % 5
         organ.save()
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get(url)  # the data changed outside the forms: this view refreshes the state
+    with django_assert_max_num_queries(budget):
         client.get(url)
+
+
+def test_viewing_unchanged_data_writes_only_the_access_log(client, monitor, eligible):
+    client.force_login(monitor)
+    url = reverse("eligibility", args=[eligible.pk])
+    client.get(url)
+    state = EligibilityState.objects.get(record=eligible)
+    changes = EligibilityStatusChange.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    writes = [q["sql"] for q in captured.captured_queries
+              if q["sql"].startswith(("INSERT", "UPDATE", "DELETE")) and "screening_" in q["sql"].split("(")[0]]
+    assert len(writes) == 1 and writes[0].startswith('INSERT INTO "screening_eligibilityaccess"'), writes
+    assert EligibilityState.objects.get(record=eligible).evaluated_at == state.evaluated_at
+    assert EligibilityStatusChange.objects.count() == changes
+    assert EligibilityAccess.objects.filter(record=eligible).count() == 2
 
 
 def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator, eligible):
@@ -106,3 +126,19 @@ def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator,
     assert 'data-testid="overall">ELIGIBLE<' in client.get(url).content.decode()
     LabResult.objects.filter(record=eligible, analyte="plt").update(value=20)
     assert 'data-testid="overall">NOT_ELIGIBLE<' in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("indication, row_tables", [("SLE", 3), ("IIM", 3), ("AAV", 4), ("DCSSC", 5)])
+def test_the_snapshot_reads_only_what_the_indication_can_hold(site_a, coordinator, investigator, indication, row_tables):
+    from screening.snapshots import build_snapshot
+
+    values, data = complete_record_data(indication)
+    record = create_record(site_a, coordinator, values, data, judged_by=investigator)
+    with CaptureQueriesContext(connection) as captured:
+        from_record, _ = build_snapshot(record)
+    assert len(captured) == 1 + row_tables
+    other = {"SLE": "slesection", "AAV": "aavsection", "IIM": "iimsection", "DCSSC": "sscsection"}
+    joined = captured.captured_queries[0]["sql"]
+    assert [i for i, name in other.items() if f'"screening_{name}"' in joined] == [indication]
+    from_pk, _ = build_snapshot(record.pk)  # reads every table: the same snapshot
+    assert from_pk.digest() == from_record.digest() and from_pk.as_data() == from_record.as_data()

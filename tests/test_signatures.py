@@ -119,6 +119,17 @@ def test_a_changed_lab_invalidates_the_signature(client, investigator, coordinat
     assert eligible.screening_number in queue and "signature invalidated" in queue
 
 
+def test_data_changed_outside_the_forms_is_caught_when_the_record_is_viewed(client, investigator, eligible):
+    client.force_login(investigator)
+    sign(client, eligible)
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    assert Signature.objects.get().valid
+    LabResult.objects.filter(record=eligible, analyte="hb").update(value=70)  # no form, no track_status
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    assert not Signature.objects.get().valid
+    assert eligible.eligibility_state.__class__.objects.get(record=eligible).snapshot_hash == evaluate_record(eligible).digest
+
+
 def test_an_unrelated_comment_leaves_the_signature_valid(client, investigator, eligible):
     client.force_login(investigator)
     sign(client, eligible)

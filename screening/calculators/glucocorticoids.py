@@ -130,10 +130,15 @@ def max_daily_dose(
         raise ValueError(f"window ends ({window_end}) before it starts ({window_start})")
     courses = list(courses)
     highest, highest_day = Fraction(0), None
-    day = window_start
-    while day <= window_end:
+    for day in sorted(_change_days(courses, window_start, window_end)):
         dose = total_daily_dose_on(courses, day, open_end=open_end)
         if dose > highest:
             highest, highest_day = dose, day
-        day += timedelta(days=1)
     return highest, highest_day
+
+
+def _change_days(courses, window_start, window_end):
+    """The window's first day and every course's first day in it. A total can only
+    rise on a course's first day (after a course or a single dose it falls), so the
+    highest dose first occurs on one of these days: a handful, not every day."""
+    return {window_start} | {c.start for c in courses if window_start <= c.start <= window_end}

@@ -26,7 +26,7 @@ class EligibilityState(models.Model):
     incomplete = models.PositiveIntegerField(default=0)
     awaiting = models.PositiveIntegerField(default=0)
     snapshot_hash = models.CharField(max_length=64)
-    evaluated_at = models.DateTimeField(auto_now=True)
+    evaluated_at = models.DateTimeField(auto_now=True)  # last change: an unchanged evaluation writes nothing
 
     @property
     def reviewable(self):

@@ -1,7 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.calculators.glucocorticoids import (
     FREQUENCY_PER_DAY,
@@ -105,6 +107,40 @@ def test_max_daily_dose_without_courses_or_doses_is_zero_and_no_day():
     assert max_daily_dose([later], D1, D3, open_end=OPEN_END) == (0, None)
     with pytest.raises(ValueError):
         max_daily_dose([], D3, D1, open_end=OPEN_END)
+
+
+def day_by_day_max(courses, window_start, window_end, open_end):
+    """The definition: every day of the window, the first highest kept."""
+    highest, highest_day, day = Fraction(0), None, window_start
+    while day <= window_end:
+        dose = total_daily_dose_on(courses, day, open_end=open_end)
+        if dose > highest:
+            highest, highest_day = dose, day
+        day += timedelta(days=1)
+    return highest, highest_day
+
+
+@st.composite
+def courses_and_window(draw):
+    base = date(2024, 1, 1)
+    day = st.integers(0, 120).map(lambda n: base + timedelta(days=n))
+    found = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(day)
+        stop = draw(st.one_of(st.none(), st.integers(0, 40).map(lambda n: start + timedelta(days=n))))
+        found.append(Course(
+            draw(st.sampled_from(sorted(PREDNISONE_EQUIVALENT))), draw(st.sampled_from([0, 1, 5, 7.5, 10, 40, 500])),
+            draw(st.sampled_from(["mg", "g"])), draw(st.sampled_from(sorted(FREQUENCY_PER_DAY))), start, stop, stop is None,
+        ))
+    start, end, open_end = sorted([draw(day), draw(day), draw(day)])
+    return found, start, end, open_end
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(courses_and_window())
+def test_max_daily_dose_agrees_with_checking_every_day(case):
+    courses, start, end, open_end = case
+    assert max_daily_dose(courses, start, end, open_end=open_end) == day_by_day_max(courses, start, end, open_end)
 
 
 def test_pulse_threshold_is_500_mg_inclusive():
