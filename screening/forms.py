@@ -19,6 +19,7 @@ from .audit import history_of
 from .calculators.dates import add_months
 from .models import ScreeningRecord
 from .sections import data_fields, fieldset_of
+from .widgets import QuickSelect
 
 # Dates of procedures done at the screening visit: on or after consent, and no
 # later than the screening window allows. Everything else is history (past dates).
@@ -51,6 +52,8 @@ class DateInput(forms.DateInput):
 def _widget_for(db_field, **kwargs):
     if db_field.get_internal_type() == "DateField":
         kwargs["widget"] = DateInput()
+    elif db_field.choices:
+        kwargs["widget"] = QuickSelect()
     return db_field.formfield(**kwargs)
 
 
@@ -237,7 +240,7 @@ REASONS = [
 
 
 class ReasonForm(forms.Form):
-    reason_choice = forms.ChoiceField(label="Reason for change", choices=REASONS, required=False)
+    reason_choice = forms.ChoiceField(label="Reason for change", choices=REASONS, required=False, widget=QuickSelect)
     reason_text = forms.CharField(
         label="Reason (free text)", required=False, max_length=500,
         help_text="Required when “Other” is chosen; adds detail otherwise.",
