@@ -36,6 +36,8 @@ def eligibility(request, pk):
     rows = {
         key: [(row, _section_links(record, row)) for row in group] for key, group in groups.items()
     }
+    signatures = list(record.signatures.select_related("signer"))
+    valid = {s.checkpoint: s for s in sorted(signatures, key=lambda s: s.signed_at) if s.valid}
     return render(request, "screening/eligibility.html", {
         "record": record,
         "result": result,
@@ -46,8 +48,8 @@ def eligibility(request, pk):
             ("Exclusion criteria (PASS = not excluded)", rows["exclusion"]),
         ],
         "other_rows": rows["other"],
-        "signatures": record.signatures.select_related("signer"),
-        "can_sign": request.user.has_perm("screening.sign_eligibility") and next_checkpoint(record) is not None,
+        "signatures": signatures,
+        "can_sign": request.user.has_perm("screening.sign_eligibility") and next_checkpoint(record, valid) is not None,
         "can_judge": request.user.has_perm("screening.record_judgement"),
     })
 
