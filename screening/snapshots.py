@@ -3,6 +3,7 @@ number of queries whatever the number of rows or history entries: one for the
 record joined to its sections, one per row table its indication can hold."""
 
 from decimal import Decimal
+from functools import cache
 
 from .eligibility.snapshot import Snapshot
 from .models import fields as answers
@@ -39,18 +40,36 @@ ROW_MODELS = {
 def normalise(field, value):
     if value is None:
         return None
-    choices = {c for c, _ in field.choices} if field.choices else set()
-    if choices == {answers.YES, answers.NO, answers.UNKNOWN}:
+    kind = _kind(field)
+    if kind == "answer":
         return {answers.YES: True, answers.NO: False}.get(value)
     if isinstance(value, Decimal):
         return float(value)
-    if value == "" and field.get_internal_type() == "CharField" and field.choices:
+    if value == "" and kind == "coded":
         return None
     return value
 
 
+@cache
+def _kind(field):
+    """Yes / No / Unknown answers become True / False / None; a blank code is None."""
+    choices = {c for c, _ in field.choices} if field.choices else set()
+    if choices == {answers.YES, answers.NO, answers.UNKNOWN}:
+        return "answer"
+    if field.choices and field.get_internal_type() == "CharField":
+        return "coded"
+    return ""
+
+
 def _values(instance, fields):
     return {f.name: normalise(f, getattr(instance, f.name)) for f in fields}
+
+
+def _rows(model, pk):
+    fields = data_fields(model)
+    # Tuples, not model instances: a record can have dozens of rows.
+    found = model.objects.filter(record_id=pk).order_by("pk").values_list(*(f.attname for f in fields))
+    return tuple({f.name: normalise(f, value) for f, value in zip(fields, row)} for row in found)
 
 
 def _of_indication(key, indication):
@@ -64,27 +83,29 @@ def _of_indication(key, indication):
 def build_snapshot(record_or_pk):
     pk = getattr(record_or_pk, "pk", record_or_pk)
     indication = getattr(record_or_pk, "indication", None)  # known without a query when given a record
-    relations = {k: r for k, r in SECTION_RELATIONS.items() if _of_indication(k, indication)}
-    record = ScreeningRecord.objects.select_related(*relations.values()).get(pk=pk)
+    relations = [r for k, r in SECTION_RELATIONS.items() if _of_indication(k, indication)]
+    record = ScreeningRecord.objects.select_related(*relations).get(pk=pk)
     if indication is not None and record.indication != indication:
         return build_snapshot(pk)  # a stale instance: read everything
+    return snapshot_of(record), record
+
+
+def snapshot_of(record):
+    """The snapshot of a record read with its indication's sections (select_related)."""
     sections = {}
-    for key, relation in relations.items():
+    for key, relation in SECTION_RELATIONS.items():
+        if not _of_indication(key, record.indication):
+            continue
         instance = getattr(record, relation, None)
         if instance is not None:
             sections[key] = _values(instance, data_fields(type(instance)))
-    rows = {}
-    for key, model in ROW_MODELS.items():
-        if not _of_indication(key, record.indication):
-            rows[key] = ()
-            continue
-        fields = data_fields(model)
-        rows[key] = tuple(_values(row, fields) for row in model.objects.filter(record_id=pk).order_by("pk"))
+    rows = {key: _rows(model, record.pk) if _of_indication(key, record.indication) else ()
+            for key, model in ROW_MODELS.items()}
     return Snapshot(
         record={name: getattr(record, name) for name in RECORD_FIELDS},
         sections=sections,
         **rows,
-    ), record
+    )
 
 
 def section_instance(record, section):

@@ -193,6 +193,11 @@ def test_filter_by_kind(client, edited, monitor):
     assert {r["section"] for r in rows} == {"Laboratory results"}
 
 
+def test_a_filter_matching_nothing_says_so(client, edited, monitor):
+    response = audit_get(client, monitor, "record_audit", edited.pk, section="judgement")
+    assert not rows_of(response) and "No events match." in response.content.decode()
+
+
 def test_filter_by_user(client, edited, monitor, coordinator):
     client.force_login(monitor)
     client.get(reverse("eligibility", args=[edited.pk]))
@@ -551,3 +556,48 @@ def test_predecessors_are_found_through_indexes_not_a_table_scan(record_a, recor
     assert "Seq Scan" not in plan, plan
     rows = trail.with_predecessors(OrganFunction, ids)
     assert {r.history_id for r in rows} >= set(ids) and {r.record_id for r in rows} == {record_a.pk}
+
+
+# The markup the audit_rows tag replaced (kept here as its definition).
+ROWS_TEMPLATE = """{% for event in page %}
+  <tbody class="border-top border-2">
+  {% for entry in event.entries %}
+  <tr data-testid="audit-entry" data-kind="{{ event.kind }}">
+    <td class="text-nowrap"><time datetime="{{ event.at|date:'c' }}">{{ event.at_local }}</time></td>
+    <td class="text-nowrap small text-muted">{{ event.at_utc }}</td>
+    <td>{{ event.user }}</td>
+    <td>{{ event.role }}</td>
+    {% if show_record %}<td>{% if event.record %}<a href="{% url 'record_audit' event.record_id %}">{{ event.record }}</a>{% endif %}</td>{% endif %}
+    <td>{{ event.kind_label }}</td>
+    <td>{{ event.section_title }}</td>
+    <td>{{ event.detail }}</td>
+    <td>{% if entry.change %}{% if link_fields and entry.change.name and event.section %}<a href="{% url 'field_history' event.record_id event.section.key entry.change.name %}" title="History of this field">{{ entry.change.label }}</a>{% else %}{{ entry.change.label }}{% endif %}{% endif %}</td>
+    <td>{% if entry.change.old %}{{ entry.change.old }}{% else %}<span aria-hidden="true">—</span><span class="visually-hidden">blank</span>{% endif %}</td>
+    <td>{% if entry.change.new %}{{ entry.change.new }}{% else %}<span aria-hidden="true">—</span><span class="visually-hidden">blank</span>{% endif %}</td>
+    <td>{{ event.reason }}</td>
+  </tr>
+  {% endfor %}
+  </tbody>
+  {% endfor %}"""
+
+
+def squeeze(html):
+    return " ".join(html.replace(">", "> ").replace("<", " <").split()).replace("> ", ">").replace(" <", "<")
+
+
+@pytest.mark.parametrize("show_record, link_fields", [(False, True), (True, False)])
+def test_audit_rows_are_the_html_of_the_template_they_replace(client, edited, monitor, show_record, link_fields):
+    from django.template import Context, Template
+
+    from screening.templatetags.audit_rows import audit_rows
+
+    save_with_audit(OrganFunction.objects.get(record=edited), monitor, '<script>alert("x")</script> & more')
+    client.force_login(monitor)
+    client.get(reverse("eligibility", args=[edited.pk]))
+    events = list(trail.Timeline(trail.Scope(edited.site, edited))[0:100])
+    assert {e.kind for e in events} >= {trail.CREATED, trail.CHANGED, trail.DELETED, trail.VIEWED, trail.STATUS}
+    context = Context({"page": events, "show_record": show_record, "link_fields": link_fields})
+    expected = Template(ROWS_TEMPLATE).render(context)
+    ours = audit_rows(events, show_record, link_fields)
+    assert squeeze(ours) == squeeze(expected)
+    assert "<script>" not in ours and "&lt;script&gt;" in ours

@@ -7,8 +7,9 @@ this replaces (tests/test_eligibility_view.py compares the two).
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from ..markup import e
 
 register = template.Library()
 
@@ -17,32 +18,30 @@ def status_of(row):
     return getattr(row.status, "value", None) or row.status
 
 
-def _evidence(e):
-    return format_html(
-        "<li>{}: {}{}{}{}</li>", e.label, localize(e.value),
-        format_html(" {}", e.unit) if e.unit else "",
-        format_html(" ({})", e.date.isoformat()) if e.date else "",
-        format_html(" — <em>{}</em>", e.note) if e.note else "",
+def _evidence(item):
+    return "<li>{}: {}{}{}{}</li>".format(
+        e(item.label), e(localize(item.value)),
+        f" {e(item.unit)}" if item.unit else "",
+        f" ({item.date.isoformat()})" if item.date else "",
+        f" — <em>{e(item.note)}</em>" if item.note else "",
     )
 
 
 def criterion_row(row, links):
     """One <tr>: id, text, status, reason, evidence, note, and links to enter what is missing."""
-    status = status_of(row)
-    evidence = format_html('<ul class="small mb-0">{}</ul>', mark_safe("".join(_evidence(e) for e in row.evidence))) if row.evidence else ""
-    note = format_html('<div class="small fst-italic">Note: {}</div>', row.note) if row.note else ""
+    status = e(status_of(row))
+    evidence = f'<ul class="small mb-0">{"".join(_evidence(item) for item in row.evidence)}</ul>' if row.evidence else ""
+    note = f'<div class="small fst-italic">Note: {e(row.note)}</div>' if row.note else ""
     missing = ""
     if row.missing:
-        missing = format_html(
-            '<div class="small">Missing: {} {}</div>', ", ".join(row.missing),
-            format_html_join("", ' · <a href="{}">enter in {}</a>', ((url, key) for key, url in links.items())),
-        )
-    provisional = mark_safe(' <span class="badge bg-light text-dark border">provisional</span>') if row.provisional else ""
-    return format_html(
-        '<tr id="{}" data-criterion="{}"><th scope="row">{}</th><td>{}</td>'
-        '<td><span class="badge status-{}" data-testid="status-{}">{}</span>{}</td>'
-        "<td><div>{}</div>{}{}{}</td></tr>",
-        row.id, row.id, row.id, row.text, status, row.id, status, provisional, row.reason, evidence, note, missing,
+        enter = "".join(f' · <a href="{e(url)}">enter in {e(key)}</a>' for key, url in links.items())
+        missing = f'<div class="small">Missing: {e(", ".join(row.missing))} {enter}</div>'
+    provisional = ' <span class="badge bg-light text-dark border">provisional</span>' if row.provisional else ""
+    ident = e(row.id)
+    return (
+        f'<tr id="{ident}" data-criterion="{ident}"><th scope="row">{ident}</th><td>{e(row.text)}</td>'
+        f'<td><span class="badge status-{status}" data-testid="status-{ident}">{status}</span>{provisional}</td>'
+        f"<td><div>{e(row.reason)}</div>{evidence}{note}{missing}</td></tr>"
     )
 
 
@@ -55,4 +54,4 @@ def criterion_rows(rows):
 @register.filter
 def other_criteria(rows):
     """The list items of other indications' criteria (not applicable)."""
-    return format_html_join("", "<li>{}: {}</li>", ((f"{row.id} {row.text}", status_of(row)) for row, _ in rows))
+    return mark_safe("".join(f"<li>{e(row.id)} {e(row.text)}: {e(status_of(row))}</li>" for row, _ in rows))
