@@ -21,7 +21,7 @@ How a page is built, in a number of queries that does not grow with history:
 What stays proportional to the history is the database's sort and count of
 the narrow key union (about 15 ms for 10,000 rows on SQLite), never the loading
 or diffing of the rows skipped. The predecessor is one index seek thanks to the
-(id, history_date) index of migration 0007. Measurements: docs/audit-trail.md.
+(id, history_date, history_id) index (migrations 0007, 0013). Measurements: docs/audit-trail.md.
 
 The field history of one field (``field_history``) loads that one model's
 history for the record once, narrowed to the columns it needs, and diffs it in
@@ -33,7 +33,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
@@ -383,7 +383,9 @@ class Timeline:
         self.scope, self.filters, self.until = scope, filters, until
         self.streams = selected_streams(filters)
 
+    @cached_property
     def _union(self):
+        """Built once: the paginator counts it, then slices it."""
         parts = [s.keys(self.scope, self.filters, self.until) for s in self.streams]
         if not parts:
             return None
@@ -391,7 +393,7 @@ class Timeline:
         return union.order_by("-event_at", "-stream", "-event_key")
 
     def count(self):
-        union = self._union()
+        union = self._union
         return union.count() if union is not None else 0
 
     def __len__(self):
@@ -400,7 +402,7 @@ class Timeline:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("A timeline is read a page (a slice) at a time.")
-        union = self._union()
+        union = self._union
         keys = list(union[window]) if union is not None else []
         return load_events(self.scope, keys)
 
@@ -425,7 +427,7 @@ def predecessor_query(model, history_ids):
 
     The predecessor is the newest version of the same object at or before this
     one, other than this one and its same-instant successors: written as a range
-    on history_date, so the (id, history_date) index of migration 0007 seeks it
+    on history_date, so the (id, history_date, history_id) index (migration 0013) seeks it
     instead of reading the object's whole history.
     """
     history = history_of(model)

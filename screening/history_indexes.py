@@ -1,4 +1,5 @@
-"""Keep the (id, history_date) index on every history table (see migration 0007).
+"""Keep the (id, history_date, history_id) index on every history table (see
+migrations 0007 and 0013).
 
 SQLite rebuilds a table when a migration alters one of its columns, dropping
 indexes made outside the migration state; re-creating them after every migrate
@@ -9,7 +10,7 @@ from django.db import connections
 
 
 def index_name(table):
-    return f"{table[:40]}_id_hdate"
+    return f"{table[:40]}_id_hdate_hid"
 
 
 def ensure_history_indexes(sender=None, using="default", **kwargs):
@@ -23,5 +24,5 @@ def ensure_history_indexes(sender=None, using="default", **kwargs):
             table = model._meta.db_table
             if model.__name__.startswith("Historical") and table in existing:
                 cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {quote(index_name(table))} ON {quote(table)} (id, history_date)"
+                    f"CREATE INDEX IF NOT EXISTS {quote(index_name(table))} ON {quote(table)} (id, history_date, history_id)"
                 )
