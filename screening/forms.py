@@ -73,8 +73,6 @@ class CrfForm(forms.ModelForm):
 
     `versioned=True` (the section page) adds the hidden `version` field."""
 
-    formfield_callback = _widget_for
-
     def __init__(self, *args, record=None, read_only=False, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
@@ -130,6 +128,7 @@ class RecordForm(CrfForm):
     class Meta:
         model = ScreeningRecord
         fields = [f.name for f in data_fields(ScreeningRecord)]
+        formfield_callback = _widget_for  # read from Meta only: a class attribute is ignored
 
     def __init__(self, *args, sites=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,8 +198,8 @@ def section_form_class(section):
             parts.insert(0, "version")
         self.helper.layout = Layout(*parts)
 
-    meta = type("Meta", (), {"model": section.model, "fields": names})
-    return type(f"{section.model.__name__}Form", (CrfForm,), {"Meta": meta, "__init__": init})
+    meta = type("Meta", (), {"model": section.model, "fields": names, "formfield_callback": _widget_for})
+    return type(f"{section.model.__name__}Form", (CrfForm,), {"Meta": meta, "__init__": init, "__module__": __name__})
 
 
 class RowForm(CrfForm):

@@ -6,13 +6,30 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from screening.forms import row_formset_class
-from screening.sections import BY_KEY
+from screening.forms import RecordForm, row_formset_class, section_form_class
+from screening.sections import BY_KEY, SECTIONS
 from screening.widgets import QuickSelect
 
 from .factories import RecordFactory
 
 CHOICES = [("", "— choose —"), ("a", "Apples & pears"), ("<b>", '<script>alert("x")</script>'), (3, "Three")]
+
+
+FORMS = [RecordForm] + [section_form_class(s) for s in SECTIONS if s.model is not None]
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=lambda c: c.__name__)
+def test_every_crf_form_gets_the_crf_widgets(form_class):
+    """Dates as the browser's date picker (ISO values), coded answers as QuickSelect.
+    (ModelForm reads formfield_callback from Meta only: a forgotten one went unseen.)"""
+    form = form_class()
+    dates = [f for f in form.fields.values() if isinstance(f, forms.DateField)]
+    coded = [f for f in form.fields.values() if isinstance(f, forms.TypedChoiceField)]
+    assert dates or coded
+    for field in dates:
+        assert field.widget.input_type == "date"
+    for field in coded:
+        assert isinstance(field.widget, QuickSelect)
 
 
 def squeeze(html):
