@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,3 +40,28 @@ def test_debug_must_be_spelled_true_or_false():
     result = run_check({"DEBUG": "yes"})
     assert result.returncode != 0
     assert "DEBUG must be True or False" in result.stderr
+
+
+def database_options(extra_env):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    env.update(extra_env)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "trialsite.settings"},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries():
+    url = "postgres://postgres@127.0.0.1:5432/test"
+    assert database_options({"DATABASE_URL": url}) == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    # Behind a pooler in transaction mode they must be off: one switch does it.
+    assert database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "False"}) in ("{}", "None")
+    assert database_options({"DATABASE_URL": "sqlite:///tmp.sqlite3"}) in ("{}", "None")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection option")
+def test_the_connection_in_use_prepares_statements_on_postgresql(db):
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    assert type(connection.connection.cursor()).__name__ == "ServerBindingCursor"
