@@ -36,25 +36,32 @@ def _plain(data):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+def _state(result):
+    counts = result.evaluation.counts
+    return {
+        "overall": result.overall,
+        "incomplete": _count(counts, "INCOMPLETE"),
+        "awaiting": _count(counts, "AWAITING_INVESTIGATOR"),
+        "snapshot_hash": result.digest,
+    }
+
+
+def status_is_current(result):
+    """The stored state already holds this evaluation. Every write path goes
+    through track_status, so a state holding this digest was written together
+    with invalidating the signatures of other digests and keeping this status."""
+    return EligibilityState.objects.filter(record=result.record, **_state(result)).exists()
+
+
 def track_status(result, user):
     """After any save or evaluation: refresh the record's eligibility state, mark
     signatures whose hash no longer matches as invalidated, and keep a status
     change row whenever the overall status differs from the last one kept."""
     from .signing import describe_change, invalidate_stale
 
-    counts = result.evaluation.counts
-    state = {
-        "overall": result.overall,
-        "incomplete": _count(counts, "INCOMPLETE"),
-        "awaiting": _count(counts, "AWAITING_INVESTIGATOR"),
-        "snapshot_hash": result.digest,
-    }
-    # The usual case when a record is only viewed. Every write path comes through
-    # here, so a state holding this digest was written together with invalidating
-    # the signatures of other digests and keeping this status: nothing to do.
-    if EligibilityState.objects.filter(record=result.record, **state).exists():
+    if status_is_current(result):  # the usual case when a record is only viewed
         return None
-    EligibilityState.objects.update_or_create(record=result.record, defaults=state)
+    EligibilityState.objects.update_or_create(record=result.record, defaults=_state(result))
     invalidate_stale(result.record, result.digest, describe_change)
     last = EligibilityStatusChange.objects.filter(record=result.record).order_by("-at", "-id").first()
     if last is not None and last.overall == result.overall:
@@ -77,15 +84,20 @@ def _count(counts, status):
 def evaluate_and_log(record, user, channel=EligibilityAccess.VIEW):
     """Evaluate for a person to see: writes the access row (and a status change)."""
     result = evaluate_record(record)
+    authenticated = getattr(user, "is_authenticated", False)
+    access = EligibilityAccess(
+        record=result.record,
+        user=user if authenticated else None,
+        role=role_of(user) or "" if authenticated else "",
+        channel=channel,
+        overall=result.overall,
+        snapshot_hash=result.digest,
+    )
+    if status_is_current(result):
+        access.save()  # a single INSERT: no transaction of its own to open and commit
+        return result
     with transaction.atomic():
-        EligibilityAccess.objects.create(
-            record=result.record,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            role=role_of(user) or "" if getattr(user, "is_authenticated", False) else "",
-            channel=channel,
-            overall=result.overall,
-            snapshot_hash=result.digest,
-        )
+        access.save()
         track_status(result, user)
     return result
 
