@@ -297,6 +297,49 @@ def stop_server(proc):
             proc.wait(timeout=10)
 
 
+# ================================================================== CPU
+
+def _proc_stat(pid):
+    """(command, parent pid, CPU seconds used) of a process, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            head, _, rest = f.read().rpartition(")")
+    except OSError:
+        return None
+    fields = rest.split()  # after the command: state, ppid, …; utime and stime are the 12th and 13th
+    return head.partition("(")[2], int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(server_pid):
+    """CPU seconds used so far by each process of the gunicorn server (master and
+    workers) and of PostgreSQL (every one on the machine: the benchmark is meant
+    to be its only user), by (kind, pid); and by this client."""
+    used = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        stat = _proc_stat(int(name))
+        if stat is None:
+            continue
+        command, ppid, seconds = stat
+        if int(name) == server_pid or ppid == server_pid:
+            used["server", int(name)] = seconds
+        elif command == "postgres":
+            used["postgres", int(name)] = seconds
+    own = os.times()
+    used["client", os.getpid()] = own.user + own.system
+    return used
+
+
+def cpu_between(before, after):
+    """CPU seconds by kind between two readings. A process that ended meanwhile
+    is left out (its last seconds are lost, never counted negative)."""
+    split = {"server": 0.0, "postgres": 0.0, "client": 0.0}
+    for (kind, pid), seconds in after.items():
+        split[kind] += seconds - before.get((kind, pid), 0.0)
+    return split
+
+
 # ================================================================== client
 
 def request(port, method, path, cookies, body=None, headers=None):
@@ -395,9 +438,10 @@ def define_pages(site_records, large_by_site):
     ]
 
 
-def drive(page, sessions, threads, duration, warmup, seed):
+def drive(page, sessions, threads, duration, warmup, seed, server_pid):
     """Warm-up, then `threads` threads request the page for `duration` seconds.
-    Returns (latencies in s of good responses, errors Counter, elapsed s)."""
+    Returns (latencies in s of good responses, errors Counter, elapsed s, CPU s
+    used meanwhile by server, database and client)."""
     chosen = [s for s in sessions if s.role in page.roles]
     results, errors = [], Counter()
     lock = threading.Lock()
@@ -436,8 +480,9 @@ def drive(page, sessions, threads, duration, warmup, seed):
 
     if warmup > 0:
         run(warmup, False)
+    before = cpu_by_process(server_pid)
     elapsed = run(duration, True)
-    return results, errors, elapsed
+    return results, errors, elapsed, cpu_between(before, cpu_by_process(server_pid))
 
 
 def percentile(values, q):
@@ -449,11 +494,12 @@ def percentile(values, q):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def summarise(results, errors, elapsed):
+def summarise(results, errors, elapsed, cpu):
     n = len(results)
     return {"requests": n + sum(errors.values()), "ok": n, "rps": n / elapsed if elapsed else 0.0,
             "p50": percentile(results, 0.50), "p95": percentile(results, 0.95), "p99": percentile(results, 0.99),
-            "errors": sum(errors.values()), "error_kinds": dict(errors), "elapsed": elapsed}
+            "errors": sum(errors.values()), "error_kinds": dict(errors), "elapsed": elapsed,
+            "cpu": {k: v / max(n + sum(errors.values()), 1) for k, v in cpu.items()}}
 
 
 # ================================================================== main
@@ -528,7 +574,8 @@ def main():
         for k, page in enumerate(order):
             log(f"  {page.label} …")
             key = page.name if k < len(pages) else "baseline (again)"
-            stats[key] = summarise(*drive(page, sessions, args.threads, args.duration, args.warmup, args.seed + k))
+            stats[key] = summarise(*drive(page, sessions, args.threads, args.duration, args.warmup, args.seed + k,
+                                             server.pid))
         load_after = os.getloadavg()
     finally:
         stop_server(server)
@@ -552,8 +599,8 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
     print(f"Machine: {machine()}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. "
           f"{args.threads} client threads, {args.duration:.0f} s per page after {args.warmup:.0f} s warm-up.")
     variant = [f"app {args.wsgi}"] if args.wsgi != "trialsite.wsgi" else []
-    variant += [f"BENCH_PATCHES={os.environ['BENCH_PATCHES']}"] if os.environ.get("BENCH_PATCHES") else []
-    variant += ["BENCH_PREPARED=1 (server-side binding, prepared statements)"] if os.environ.get("BENCH_PREPARED") == "1" else []
+    if os.environ.get("DATABASE_PREPARED_STATEMENTS") == "False":
+        variant += ["DATABASE_PREPARED_STATEMENTS=False (client-side binding, no prepared statements)"]
     if variant:
         print("Variant: " + "; ".join(variant))
     print(f"Baseline = mean of the two baseline runs: {base_rps:.1f} req/s, p95 {base_p95 * 1e3:.0f} ms.")
@@ -566,6 +613,17 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
     for key, s in stats.items():
         print(f"{labels[key]:<52} {s['requests']:>6} {s['rps']:>7.1f} {s['p50'] * 1e3:>7.0f} {s['p95'] * 1e3:>7.0f} "
               f"{s['p99'] * 1e3:>7.0f} {s['errors']:>6} {s['rps'] / base_rps:>12.2f} {s['p95'] / base_p95:>10.2f}")
+    print()
+    print("CPU per request (ms), measured from /proc over each page's measured run: where the two cores went")
+    head = f"{'page':<52} {'gunicorn':>9} {'postgres':>9} {'client':>9} {'total':>9} {'× base':>7}"
+    print(head)
+    print("-" * len(head))
+    base_cpu = sum((sum(b1["cpu"].values()), sum(b2["cpu"].values()))) / 2
+    for key, s in stats.items():
+        c = s["cpu"]
+        total = sum(c.values())
+        print(f"{labels[key]:<52} {c['server'] * 1e3:>9.1f} {c['postgres'] * 1e3:>9.1f} {c['client'] * 1e3:>9.1f} "
+              f"{total * 1e3:>9.1f} {total / base_cpu:>7.2f}")
     errors = {k: s["error_kinds"] for k, s in stats.items() if s["errors"]}
     if errors:
         print(f"errors: {errors}")
