@@ -4,6 +4,7 @@ locking of a section (see docs/robustness.md)."""
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
@@ -19,7 +20,6 @@ from .audit import history_of
 from .calculators.dates import add_months
 from .models import ScreeningRecord
 from .sections import data_fields, fieldset_of
-from .widgets import QuickSelect
 
 # Dates of procedures done at the screening visit: on or after consent, and no
 # later than the screening window allows. Everything else is history (past dates).
@@ -52,8 +52,6 @@ class DateInput(forms.DateInput):
 def _widget_for(db_field, **kwargs):
     if db_field.get_internal_type() == "DateField":
         kwargs["widget"] = DateInput()
-    elif db_field.choices:
-        kwargs["widget"] = QuickSelect()
     return db_field.formfield(**kwargs)
 
 
@@ -177,6 +175,7 @@ class RecordForm(CrfForm):
         return super().save(commit)
 
 
+@cache  # a class per section, built once
 def section_form_class(section):
     names = [f.name for f in data_fields(section.model)]
 
@@ -220,6 +219,7 @@ class RowFormSet(BaseInlineFormSet):
         return form
 
 
+@cache
 def row_formset_class(rows):
     fields = list(rows.fields) or [f.name for f in data_fields(rows.model)]
     return inlineformset_factory(
@@ -239,7 +239,7 @@ REASONS = [
 
 
 class ReasonForm(forms.Form):
-    reason_choice = forms.ChoiceField(label="Reason for change", choices=REASONS, required=False, widget=QuickSelect)
+    reason_choice = forms.ChoiceField(label="Reason for change", choices=REASONS, required=False)
     reason_text = forms.CharField(
         label="Reason (free text)", required=False, max_length=500,
         help_text="Required when “Other” is chosen; adds detail otherwise.",

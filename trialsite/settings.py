@@ -153,6 +153,8 @@ STORAGES = {
     },
 }
 
+# Inputs and selects written in Python, the same HTML as Django's widget templates.
+FORM_RENDERER = "screening.widgets.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 CRISPY_FAIL_SILENTLY = not DEBUG
