@@ -1,0 +1,149 @@
+"""Every page's number of queries: within its budget, and not growing with the
+records of the site, a record's rows, its history or the logs.
+
+The pages come from the URL conf, like the access matrix (tests/test_access.py):
+a page added without a budget here fails test_every_page_has_a_budget.
+"""
+
+import datetime
+import math
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from screening.audit_trail import STREAMS
+from screening.demo import complete_record_data, create_record
+from screening.models import BvasItem, LabResult, Medication, OrganFunction, PriorEvent
+from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
+from screening.sections import sections_for
+
+from .factories import RecordFactory
+from .test_access import EXPECTED_GET, SITE_URLS, app_url_names
+
+# The audit trail reads one query per stream shown (a model's history, a log),
+# at most every stream, on top of the page's own: see docs/audit-trail.md.
+AUDIT = 11 + len(STREAMS)
+# Most queries a page may run, whatever the size of the data (section pages:
+# each section of each indication; audit CSV exports: per chunk of events).
+BUDGET = {
+    "home": 6,
+    "record_list": 11,
+    "record_create": 12,
+    "record_detail": 15,
+    "section_edit": 12,
+    "review_queue": 11,
+    "data_dictionary_csv": 6,
+    "eligibility": 17,
+    "eligibility_json": 15,
+    "eligibility_print": 15,
+    "import_upload": 11,
+    "record_audit": AUDIT,
+    "record_audit_csv": AUDIT,
+    "field_history": 13,
+    "site_audit": AUDIT,
+    "site_audit_csv": AUDIT,
+    "sign_record": 16,
+    "access_log": 13,
+}
+CSV_CHUNK = 500  # screening.audit_trail.all_events
+# Who asks for the page: a role that may see it, the richest view first.
+ASKER = [COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN]
+
+
+def test_every_page_has_a_budget():
+    assert set(BUDGET) == app_url_names()
+
+
+def pages(records):
+    """(label, url name, url, role) of every page, every section of every indication."""
+    record = records["IIM"]
+    for name in sorted(BUDGET):
+        role = next((r for r in ASKER if EXPECTED_GET[name][r] == 200), COORDINATOR)  # home: a redirect for all
+        if name == "section_edit":
+            for indication, each in records.items():
+                for section in sections_for(each):
+                    yield f"section_edit {indication} {section.key}", name, reverse(name, args=[each.pk, section.key]), role
+        elif name == "field_history":
+            yield name, name, reverse(name, args=[record.pk, "organ", "organfunction.lvef"]), role
+        elif name in SITE_URLS:
+            yield name, name, reverse(name, args=[record.site.code]), role
+        elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload"):
+            yield name, name, reverse(name), role
+        else:
+            yield name, name, reverse(name, args=[record.pk]), role
+
+
+def count_queries(client, url):
+    """(queries, rounds): rounds is 1, or for an audit CSV export its chunks of
+    500 events (screening.audit_trail.all_events reads a chunk at a time to keep
+    memory bounded, and each chunk reads its events): the budget is per round."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    if "audit" not in url or not response["Content-Type"].startswith("text/csv"):
+        return len(captured), 1
+    events = response.content.count(b"\n") - 1  # an event is at least one line under the header
+    return len(captured), max(1, math.ceil(events / CSV_CHUNK))
+
+
+def grow(records, coordinator, client, monitor):
+    """Years of use: more records on the site, long row tables, long histories, logs."""
+    site = records["IIM"].site
+    for _ in range(40):
+        RecordFactory(site=site)
+    for record in records.values():
+        day = record.screening_date
+        for i in range(40):
+            LabResult.objects.create(record=record, analyte="alt", sample_date=day, value=20 + i % 5, unit="U/L", uln=40)
+        for i in range(25):
+            Medication.objects.create(record=record, drug="hydroxychloroquine", dose=200, dose_unit="mg",
+                                      frequency="once_daily", start_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=i),
+                                      stop_date=datetime.date(2019, 6, 1))
+        for i in range(15):
+            PriorEvent.objects.create(record=record, kind="infection", start_date=datetime.date(2018, 1, 1),
+                                      description=f"event {i}")
+        if record.indication == "AAV":
+            for item in BvasItem._meta.get_field("item").choices[:15]:
+                BvasItem.objects.create(record=record, item=item[0])
+        organ = OrganFunction.objects.get(record=record)
+        History = OrganFunction.history.model
+        start = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+        History.objects.bulk_create([
+            History(id=organ.pk, record_id=record.pk, version=organ.version + i + 1, updated_at=start,
+                    lvef=40 + i % 30, history_date=start + datetime.timedelta(minutes=i), history_type="~",
+                    history_user=coordinator, history_change_reason=f"change {i}")
+            for i in range(400)
+        ])
+    client.force_login(monitor)
+    for _ in range(30):
+        client.get(reverse("eligibility", args=[records["IIM"].pk]))
+
+
+def test_no_page_outgrows_its_budget(client, make_user, site_a):
+    users = {role: make_user(role, site_a) for role in ASKER}
+    records = {}
+    for indication in ("SLE", "AAV", "IIM", "DCSSC"):
+        values, data = complete_record_data(indication)
+        records[indication] = create_record(site_a, users[COORDINATOR], values, data, judged_by=users[INVESTIGATOR])
+
+    def measure():
+        counts = {}
+        for label, name, url, role in pages(records):
+            client.force_login(users[role])
+            client.get(url)  # first views settle status rows and caches
+            counts[label] = (name, *count_queries(client, url))
+        return counts
+
+    small = measure()
+    grow(records, users[COORDINATOR], client, users[MONITOR])
+    large = measure()
+    over_budget = {(label, state): n for state, counts in (("small", small), ("large", large))
+                   for label, (name, n, rounds) in counts.items() if n > BUDGET[name] * rounds}
+    grew = {label: (small[label][1:], (n, rounds)) for label, (name, n, rounds) in large.items()
+            if n / rounds > small[label][1] / small[label][2]}
+    assert not over_budget, over_budget
+    assert not grew, grew
+    assert len(large) > len(BUDGET)  # every section page of every indication was asked for
+    assert large["site_audit_csv"][2] > 1  # the export outgrew one chunk: per-chunk budgets were tested
