@@ -40,18 +40,18 @@ def _input(widget):
     value = widget["value"]
     return format_html(
         '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"],
-        "" if value is None else format_html(' value="{}"', _text(value)), attributes(widget["attrs"]),
+        "" if value is None else format_html(' value="{}"', _text(value)), _attributes(widget["attrs"]),
     )
 
 
 def _select(widget):
-    html = [format_html('<select name="{}"{}>', widget["name"], attributes(widget["attrs"]))]
+    html = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
     for group, options, _ in widget["optgroups"]:
         if group:
             html.append(format_html('\n  <optgroup label="{}">', group))
         for option in options:
             html.append(format_html(
-                '\n  <option value="{}"{}>{}</option>\n', _text(option["value"]), attributes(option["attrs"]),
+                '\n  <option value="{}"{}>{}</option>\n', _text(option["value"]), _attributes(option["attrs"]),
                 option["label"],
             ))
         if group:
@@ -65,7 +65,7 @@ def _text(value):
     return str(value)
 
 
-def attributes(attrs):
+def _attributes(attrs):
     """HTML attributes in the order given, as django/forms/widgets/attrs.html writes them."""
     return mark_safe("".join(
         format_html(" {}", name) if value is True else format_html(' {}="{}"', name, _text(value))

@@ -95,7 +95,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", "True"):
     # Parameters bound by the server, and queries run five times prepared once per
-    # connection: ≈ 40 % more requests per second in the load test
+    # connection: ≈ 15–20 % more requests per second in the load test
     # (docs/performance.md). Set DATABASE_PREPARED_STATEMENTS=False behind a
     # connection pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
