@@ -6,7 +6,7 @@ from .evaluation import as_json, evaluate_and_log
 from .models import EligibilityAccess
 from .permissions import get_record_for_user
 from .sections import SNAPSHOT_KEYS
-from .signing import next_checkpoint
+from .signing import next_checkpoint, valid_signatures
 
 GROUP_TITLES = {"general": "General inclusion", "exclusion": "Exclusion criteria"}
 
@@ -37,7 +37,6 @@ def eligibility(request, pk):
         key: [(row, _section_links(record, row)) for row in group] for key, group in groups.items()
     }
     signatures = list(record.signatures.select_related("signer"))
-    valid = {s.checkpoint: s for s in sorted(signatures, key=lambda s: s.signed_at) if s.valid}
     return render(request, "screening/eligibility.html", {
         "record": record,
         "result": result,
@@ -49,7 +48,7 @@ def eligibility(request, pk):
         ],
         "other_rows": rows["other"],
         "signatures": signatures,
-        "can_sign": request.user.has_perm("screening.sign_eligibility") and next_checkpoint(record, valid) is not None,
+        "can_sign": request.user.has_perm("screening.sign_eligibility") and next_checkpoint(record, valid_signatures(record, signatures)) is not None,
         "can_judge": request.user.has_perm("screening.record_judgement"),
     })
 

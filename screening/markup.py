@@ -1,4 +1,4 @@
-"""HTML built in Python for the long tables (eligibility rows, audit trail rows).
+"""HTML built in Python for the long tables (eligibility rows, audit trail rows) and the CRF widgets.
 
 Django's escape() and format_html() go through a lazy-string wrapper that was
 most of the cost of those tables; html.escape is what escape() calls.

@@ -29,8 +29,12 @@ class SigningRefused(Exception):
     pass
 
 
-def valid_signatures(record):
-    return {s.checkpoint: s for s in record.signatures.filter(invalidated_at__isnull=True).order_by("signed_at")}
+def valid_signatures(record, signatures=None):
+    """The latest valid signature of each checkpoint; from `signatures` when the
+    caller has already read the record's signatures."""
+    if signatures is None:
+        signatures = record.signatures.filter(invalidated_at__isnull=True)
+    return {s.checkpoint: s for s in sorted(signatures, key=lambda s: s.signed_at) if s.valid}
 
 
 def next_checkpoint(record, signatures=None):

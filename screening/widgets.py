@@ -9,8 +9,9 @@ tests/test_widgets.py), and leaves everything else to the templates.
 """
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .markup import e
 
 WIDGETS = "django/forms/widgets/"
 # Templates that are only `{% include "django/forms/widgets/input.html" %}`.
@@ -37,23 +38,17 @@ class WidgetRenderer(DjangoTemplates):
 
 
 def _input(widget):
-    value = widget["value"]
-    return format_html(
-        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"],
-        "" if value is None else format_html(' value="{}"', _text(value)), _attributes(widget["attrs"]),
-    )
+    value = "" if widget["value"] is None else f' value="{e(_text(widget["value"]))}"'
+    return mark_safe(f'<input type="{e(widget["type"])}" name="{e(widget["name"])}"{value}{_attributes(widget["attrs"])}>')
 
 
 def _select(widget):
-    html = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+    html = [f'<select name="{e(widget["name"])}"{_attributes(widget["attrs"])}>']
     for group, options, _ in widget["optgroups"]:
         if group:
-            html.append(format_html('\n  <optgroup label="{}">', group))
+            html.append(f'\n  <optgroup label="{e(group)}">')
         for option in options:
-            html.append(format_html(
-                '\n  <option value="{}"{}>{}</option>\n', _text(option["value"]), _attributes(option["attrs"]),
-                option["label"],
-            ))
+            html.append(f'\n  <option value="{e(_text(option["value"]))}"{_attributes(option["attrs"])}>{e(option["label"])}</option>\n')
         if group:
             html.append("\n  </optgroup>")
     html.append("\n</select>")
@@ -67,7 +62,7 @@ def _text(value):
 
 def _attributes(attrs):
     """HTML attributes in the order given, as django/forms/widgets/attrs.html writes them."""
-    return mark_safe("".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, _text(value))
+    return "".join(
+        f" {e(name)}" if value is True else f' {e(name)}="{e(_text(value))}"'
         for name, value in attrs.items() if value is not False
-    ))
+    )
