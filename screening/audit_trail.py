@@ -37,8 +37,8 @@ from functools import cache, cached_property
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.db.models import F, IntegerField, OuterRef, Subquery, Value
+from django.db import connection, models
+from django.db.models import F, IntegerField, Value
 from django.utils.text import capfirst
 
 from .audit import history_of
@@ -384,17 +384,21 @@ class Timeline:
         self.streams = selected_streams(filters)
 
     @cached_property
-    def _union(self):
-        """Built once: the paginator counts it, then slices it."""
+    def _sql(self):
+        """The union compiled once: the paginator counts it, then slices it."""
         parts = [s.keys(self.scope, self.filters, self.until) for s in self.streams]
         if not parts:
             return None
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        return union.order_by("-event_at", "-stream", "-event_key")
+        return union.order_by("-event_at", "-stream", "-event_key").query.sql_with_params()
 
     def count(self):
-        union = self._union
-        return union.count() if union is not None else 0
+        if self._sql is None:
+            return 0
+        sql, params = self._sql
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS timeline", params)
+            return cursor.fetchone()[0]
 
     def __len__(self):
         return self.count()
@@ -402,8 +406,15 @@ class Timeline:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("A timeline is read a page (a slice) at a time.")
-        union = self._union
-        keys = list(union[window]) if union is not None else []
+        start, stop = window.start or 0, window.stop
+        if self._sql is None or (stop is not None and stop <= start):
+            return load_events(self.scope, [])
+        sql, params = self._sql
+        # LIMIT -1 is "no limit" to SQLite; PostgreSQL reads LIMIT NULL as none.
+        limit = stop - start if stop is not None else (None if connection.vendor == "postgresql" else -1)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, start])
+            keys = [{"stream": stream, "event_key": key} for _, stream, key in cursor.fetchall()]
         return load_events(self.scope, keys)
 
 
@@ -421,30 +432,43 @@ def load_events(scope, keys):
     return events
 
 
-def predecessor_query(model, history_ids):
-    """The history rows asked for, plus the immediate predecessor of each (the
-    previous version of the same object), in one query.
+@cache
+def _predecessor_sql(model):
+    """History rows by id, plus the immediate predecessor of each: the newest
+    version of the same object at or before it, other than itself and its
+    same-instant successors.
 
-    The predecessor is the newest version of the same object at or before this
-    one, other than this one and its same-instant successors: written as a range
-    on history_date, so the (id, history_date, history_id) index (migration 0013) seeks it
-    instead of reading the object's whole history.
+    Written as SQL, once per model (`{ids}` is the placeholders): the same query built with
+    the ORM (a correlated Subquery in a UNION) cost more to compile than to run,
+    about two thirds of an audit trail page's loading (docs/performance.md).
+    Two lookups joined by UNION ALL, each answered from an index: with OR,
+    PostgreSQL scans the whole history table, every record's; the predecessor
+    is the first row of the (id, history_date, history_id) index range
+    (migration 0013), not a sort.
     """
-    history = history_of(model)
-    previous = (
-        history.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date"))
-        .exclude(history_date=OuterRef("history_date"), history_id__gte=OuterRef("history_id"))
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
+    table = connection.ops.quote_name(history_of(model).model._meta.db_table)
+    return (
+        f"SELECT * FROM {table} WHERE history_id IN ({{ids}}) "
+        f"UNION ALL "
+        f"SELECT * FROM {table} WHERE history_id IN ("
+        f"SELECT (SELECT p.history_id FROM {table} p"
+        f" WHERE p.id = h.id AND p.history_date <= h.history_date"
+        f" AND NOT (p.history_date = h.history_date AND p.history_id >= h.history_id)"
+        f" ORDER BY p.history_date DESC, p.history_id DESC LIMIT 1)"
+        f" FROM {table} h WHERE h.history_id IN ({{ids}}))"
     )
-    previous_ids = history.filter(history_id__in=history_ids).annotate(prev=Subquery(previous)).values("prev")
-    # Two index lookups joined by UNION ALL: written as one filter with OR,
-    # PostgreSQL scans the whole history table, every record's (docs/performance.md).
-    return history.filter(history_id__in=history_ids).order_by().union(
-        history.filter(history_id__in=previous_ids).order_by(), all=True)
+
+
+def predecessor_query(model, history_ids):
+    """The history rows asked for and their predecessors, as model instances."""
+    history_ids = list(history_ids)
+    sql = _predecessor_sql(model).format(ids=", ".join(["%s"] * len(history_ids)))
+    return history_of(model).raw(sql, [*history_ids, *history_ids])
 
 
 def with_predecessors(model, history_ids):
+    if not history_ids:
+        return []
     rows = predecessor_query(model, history_ids)
     return list({row.history_id: row for row in rows}.values())  # a row can be both
 
