@@ -404,16 +404,14 @@ class Timeline:
         return self.count()
 
     def __getitem__(self, window):
-        if not isinstance(window, slice):
-            raise TypeError("A timeline is read a page (a slice) at a time.")
+        if not isinstance(window, slice) or window.stop is None:
+            raise TypeError("A timeline is read a page (a bounded slice) at a time.")
         start, stop = window.start or 0, window.stop
-        if self._sql is None or (stop is not None and stop <= start):
+        if self._sql is None or stop <= start:
             return load_events(self.scope, [])
         sql, params = self._sql
-        # LIMIT -1 is "no limit" to SQLite; PostgreSQL reads LIMIT NULL as none.
-        limit = stop - start if stop is not None else (None if connection.vendor == "postgresql" else -1)
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, start])
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start])
             keys = [{"stream": stream, "event_key": key} for _, stream, key in cursor.fetchall()]
         return load_events(self.scope, keys)
 
