@@ -412,20 +412,19 @@ class Timeline:
         sql, params = self._sql
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start])
-            keys = [{"stream": stream, "event_key": key} for _, stream, key in cursor.fetchall()]
+            keys = [(stream, key) for _, stream, key in cursor.fetchall()]
         return load_events(self.scope, keys)
 
 
 def load_events(scope, keys):
-    """The events of these (time, stream, key) rows, in the order given."""
+    """The events of these (stream, key) pairs, in the order given."""
     loaded = {}
-    ordered = sorted(keys, key=lambda k: k["stream"])
-    for index, group in groupby(ordered, key=lambda k: k["stream"]):
+    for index, group in groupby(sorted(keys), key=lambda k: k[0]):
         stream = STREAMS[index]
-        wanted = [k["event_key"] for k in group]
+        wanted = [key for _, key in group]
         loader = _load_history if stream.is_history else LOG_LOADERS[stream.kind]
         loaded.update({(index, key): event for key, event in loader(stream, wanted).items()})
-    events = [loaded[(k["stream"], k["event_key"])] for k in keys if (k["stream"], k["event_key"]) in loaded]
+    events = [loaded[k] for k in keys if k in loaded]
     decorate(scope, events)
     return events
 
