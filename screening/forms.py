@@ -4,10 +4,9 @@ locking of a section (see docs/robustness.md)."""
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -15,11 +14,12 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from .audit import history_of
 from .calculators.dates import add_months
 from .models import ScreeningRecord
-from .sections import data_fields, fieldset_of
+from .sections import CONSENT, data_fields, fieldset_of
 
 # Dates of procedures done at the screening visit: on or after consent, and no
 # later than the screening window allows. Everything else is history (past dates).
@@ -49,10 +49,48 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DecimalField(forms.DecimalField):
+    """Shows a stored value as entered: 118, not 118.000 (the column keeps three places)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return plain_decimal(value)
+        return super().prepare_value(value)
+
+
+def plain_decimal(value):
+    """A Decimal without trailing zeros or exponent: 118.000 -> "118", 0.50 -> "0.5"."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# A coded question with this many options or fewer is a row of radio buttons
+# on a section page (Yes / No / Unknown, Positive / Negative / Not done).
+RADIO_MAX_OPTIONS = 5
+
+
 def _widget_for(db_field, **kwargs):
-    if db_field.get_internal_type() == "DateField":
+    """Form fields of row tables: compact controls (a select per coded cell)."""
+    kind = db_field.get_internal_type()
+    if kind == "DateField":
         kwargs["widget"] = DateInput()
+    elif kind == "DecimalField":
+        kwargs["form_class"] = DecimalField
     return db_field.formfield(**kwargs)
+
+
+def _question_for(db_field, **kwargs):
+    """Form fields of a section page: short coded questions as radio buttons, one
+    row per question; blank stays distinct from every answer (nothing checked)."""
+    field = _widget_for(db_field, **kwargs)
+    if db_field.choices and kind_is_text(db_field) and len(db_field.choices) <= RADIO_MAX_OPTIONS:
+        field.widget = forms.RadioSelect()
+        field.choices = [(value, label) for value, label in field.choices if value != ""]
+    return field
+
+
+def kind_is_text(db_field):
+    return db_field.get_internal_type() == "CharField"
 
 
 class VersionField(forms.IntegerField):
@@ -71,6 +109,8 @@ class CrfForm(forms.ModelForm):
 
     `versioned=True` (the section page) adds the hidden `version` field."""
 
+    section = None  # the Section it edits (screening.sections)
+
     def __init__(self, *args, record=None, read_only=False, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
@@ -82,6 +122,19 @@ class CrfForm(forms.ModelForm):
         if read_only:
             for f in self.fields.values():
                 f.disabled = True
+
+    def groups(self):
+        """The visible fields as (legend, bound fields), in the section's fieldsets;
+        the rest under "Other" (or the section's title when it has no fieldsets)."""
+        section = self.section
+        grouped, rest = {}, []
+        for bound in self.visible_fields():
+            legend = fieldset_of(section, bound.name) if section is not None else None
+            (grouped.setdefault(legend, []) if legend else rest).append(bound)
+        parts = [(legend, grouped[legend]) for legend, _ in (section.fieldsets if section else ()) if legend in grouped]
+        if rest:
+            parts.append((_("Other") if parts else (section.title if section else ""), rest))
+        return parts
 
     def clean(self):
         data = super().clean()
@@ -123,10 +176,12 @@ class CrfForm(forms.ModelForm):
 
 
 class RecordForm(CrfForm):
+    section = CONSENT
+
     class Meta:
         model = ScreeningRecord
         fields = [f.name for f in data_fields(ScreeningRecord)]
-        formfield_callback = _widget_for  # read from Meta only: a class attribute is ignored
+        formfield_callback = _question_for  # read from Meta only: a class attribute is ignored
 
     def __init__(self, *args, sites=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,9 +197,6 @@ class RecordForm(CrfForm):
             elif sites is not None:
                 qs = ScreeningRecord.objects.filter(site__in=sites)
             self.fields["rescreen_of"].queryset = qs
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()
@@ -178,27 +230,8 @@ class RecordForm(CrfForm):
 @cache  # a class per section, built once
 def section_form_class(section):
     names = [f.name for f in data_fields(section.model)]
-
-    def init(self, *args, **kwargs):
-        CrfForm.__init__(self, *args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        groups, rest = {}, []
-        for name in self.fields:
-            if name == "version":
-                continue
-            legend = fieldset_of(section, name)
-            (groups.setdefault(legend, []) if legend else rest).append(name)
-        parts = [Fieldset(legend, *groups[legend]) for legend, _ in section.fieldsets if legend in groups]
-        if rest:
-            parts.append(Fieldset("Other" if parts else section.title, *rest))
-        if "version" in self.fields:
-            parts.insert(0, "version")
-        self.helper.layout = Layout(*parts)
-
-    meta = type("Meta", (), {"model": section.model, "fields": names, "formfield_callback": _widget_for})
-    return type(f"{section.model.__name__}Form", (CrfForm,), {"Meta": meta, "__init__": init, "__module__": __name__})
+    meta = type("Meta", (), {"model": section.model, "fields": names, "formfield_callback": _question_for})
+    return type(f"{section.model.__name__}Form", (CrfForm,), {"Meta": meta, "section": section, "__module__": __name__})
 
 
 class RowForm(CrfForm):
@@ -341,6 +374,8 @@ def _as_post(model_field, value):
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
     return str(value)
 
 
@@ -357,6 +392,8 @@ def _saved_display(instance, name):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
     return _shown("" if value is None else str(value))
 
 

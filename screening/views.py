@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import data_dictionary
@@ -14,13 +15,15 @@ from .evaluation import evaluate_record, track_status
 from .forms import (
     EditConflict, ReasonForm, RecordForm, find_conflict, row_formset_class, section_form_class, stored_bookkeeping,
 )
-from .models import EligibilityStatusChange, ScreeningRecord, Signature
+from .models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
 from .models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
 from .models.sites import COORDINATOR, INVESTIGATOR
 from .permissions import get_record_for_user, permission_required, records_for, sites_for
-from .progress import section_states
+from .calculators.units import ANALYTES
+from .error_summary import page_errors
+from .progress import overall_progress, section_states
 from .roles import role_of
-from .sections import BY_KEY, CONSENT
+from .sections import BY_KEY, CONSENT, sections_for
 from .snapshots import section_instance
 from .vocabulary import INDICATIONS
 
@@ -77,16 +80,20 @@ def record_create(request):
         record.created_by = request.user
         save_with_audit(record, request.user, "Record created")
         track_status(evaluate_record(record), request.user)
-        messages.success(request, f"Screening record {record.screening_number} created.")
+        messages.success(request, _("Screening record %(number)s created.") % {"number": record.screening_number})
         return redirect(record)
-    return render(request, "screening/record_create.html", {"form": form})
+    errors = page_errors(form, [], None) if form.is_bound else []
+    return render(request, "screening/record_create.html", {"form": form, "errors": errors})
 
 
 def record_detail(request, pk):
     record = get_record_for_user(request, pk)
+    states = section_states(record)
+    done, total = overall_progress(states)
     return render(request, "screening/record_detail.html", {
         "record": record,
-        "states": section_states(record),
+        "states": states,
+        "progress": {"done": done, "total": total, "percent": round(100 * done / total) if total else 0},
         "signatures": record.signatures.select_related("signer"),
     })
 
@@ -104,6 +111,43 @@ def _section_or_404(record, key):
     return section
 
 
+def _next_section(record, section):
+    """The section after this one in the indication's order, or None after the last."""
+    order = sections_for(record)
+    index = order.index(section)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+def _after_save(request, record, section):
+    """Where "Save and continue" goes (the next section), else back to the record."""
+    following = _next_section(record, section)
+    if request.POST.get("then") == "next" and following is not None:
+        return redirect("section_edit", pk=record.pk, key=following.key)
+    return redirect(record)
+
+
+def _build_section(record, section, editable, data, analyte=""):
+    """The section's form and formsets, each form carrying the version of its row,
+    and whether the section already holds data (a reason is then required)."""
+    instance = section_instance(record, section)
+    options = {"record": record, "read_only": not editable, "versioned": True}
+    form = None
+    if section is CONSENT:
+        form = RecordForm(data, instance=record, **options)
+    elif section.model is not None:
+        form = section_form_class(section)(data, instance=instance or section.model(record=record), **options)
+    formsets = []
+    for rows in section.rows:
+        formset_class = row_formset_class(rows)
+        formset = formset_class(data, instance=record, prefix=rows.model._meta.model_name, form_kwargs=options)
+        if data is None and analyte and rows.model is LabResult and analyte in ANALYTES:
+            # Arriving from a "missing: haemoglobin" link: the new row is for that analyte.
+            formset = formset_class(instance=record, prefix=rows.model._meta.model_name, form_kwargs=options,
+                                    initial=[{"analyte": analyte}])
+        formsets.append((rows, formset))
+    return form, formsets, instance is not None or any(fs.initial_form_count() for _, fs in formsets)
+
+
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk, key):
     record = get_record_for_user(request, pk)
@@ -112,65 +156,61 @@ def section_edit(request, pk, key):
     if request.method == "POST" and not editable:
         raise PermissionDenied
     if section is not CONSENT and not record.consented:
-        messages.warning(request, "Record the consent date and consent form version before any screening data.")
+        messages.warning(request, _("Record the consent date and consent form version before any screening data."))
         return redirect("section_edit", pk=record.pk, key=CONSENT.key)
 
-    def build(data):
-        """The section's form and formsets, each form carrying the version of its row."""
-        instance = section_instance(record, section)
-        options = {"record": record, "read_only": not editable, "versioned": True}
-        form = None
-        if section is CONSENT:
-            form = RecordForm(data, instance=record, **options)
-        elif section.model is not None:
-            form = section_form_class(section)(data, instance=instance or section.model(record=record), **options)
-        formsets = [
-            (rows, row_formset_class(rows)(data, instance=record, prefix=rows.model._meta.model_name, form_kwargs=options))
-            for rows in section.rows
-        ]
-        return form, formsets, instance is not None or any(fs.initial_form_count() for _, fs in formsets)
-
     data = request.POST.copy() if request.method == "POST" else None
-    form, formsets, had_data = build(data)
+    form, formsets, had_data = _build_section(record, section, editable, data, request.GET.get("analyte", ""))
     reason = ReasonForm(data, required=had_data)
     conflict = None
+    errors = []
 
     if request.method == "POST":
         changed = (form is not None and form.has_changed()) or any(
             fs.has_changed() or not fs.management_form.is_valid() for _, fs in formsets)
         valid = all([form is None or form.is_valid(), *[fs.is_valid() for _, fs in formsets], reason.is_valid()])
         if not changed and (form is None or form.is_valid()):
-            messages.info(request, f"{section.title}: nothing changed.")
-            return redirect(record)
+            messages.info(request, _("%(section)s: nothing changed.") % {"section": section.title})
+            return _after_save(request, record, section)
         try:
             if valid:
                 _save_section(request.user, record, section, form, formsets, data, reason.reason, had_data)
-                messages.success(request, f"{section.title} saved.")
-                return redirect(record)
+                messages.success(request, _("%(section)s saved.") % {"section": section.title})
+                return _after_save(request, record, section)
             # Refused: say first if the refusal comes from someone else's save (e.g. a deleted row).
             conflict = find_conflict(record, section, form, formsets, data)
         except EditConflict as error:
             conflict = error.conflict
         if conflict is not None:
             record.refresh_from_db()
-            form, formsets, had_data = build(conflict.data)
+            form, formsets, had_data = _build_section(record, section, editable, conflict.data)
             reason = ReasonForm(required=had_data, initial={
                 "reason_choice": data.get("reason-reason_choice", ""), "reason_text": data.get("reason-reason_text", ""),
             })
-            messages.error(request, f"{section.title} was not saved: {conflict.summary()} saved changes to it after you "
-                                    "opened it. Nothing was overwritten; check the differences below.")
+            messages.error(request, _(
+                "%(section)s was not saved: %(people)s saved changes to it after you opened it. "
+                "Nothing was overwritten; check the differences below."
+            ) % {"section": section.title, "people": conflict.summary()})
         else:
-            messages.error(request, "The section was not saved: correct the fields marked below. Nothing you typed is lost.")
+            errors = page_errors(form, formsets, reason)
+            messages.error(request, _("The section was not saved: correct the fields listed below. Nothing you typed is lost."))
 
+    states = section_states(record)
+    following = _next_section(record, section)
     return render(request, "screening/section_form.html", {
         "record": record,
         "section": section,
         "form": form,
+        "groups": form.groups() if form is not None else [],
         "formsets": formsets,
         "reason": reason,
         "reason_required": had_data,
         "editable": editable,
         "conflict": conflict,
+        "errors": errors,
+        "states": states,
+        "current": next(s for s in states if s.section is section),
+        "next_section": following if following is not None and can_edit(request.user, following) else None,
         "form_model": form._meta.model._meta.model_name if form is not None else "",
     })
 

@@ -106,7 +106,7 @@ def test_formset_cells_have_a_label_help_and_errors_beside_the_field(client, coo
             "pulmonaryfunctiontest-0-test_date": str(record_a.screening_date), "pulmonaryfunctiontest-0-fvc_pct": "900",
             "mrssassessment-TOTAL_FORMS": "0", "mrssassessment-INITIAL_FORMS": "0"}
     page = client.post(url, data).content.decode()
-    assert '<label class="visually-hidden" for="id_pulmonaryfunctiontest-0-fvc_pct">' in page
+    assert '<label class="cell-label" for="id_pulmonaryfunctiontest-0-fvc_pct">' in page
     assert 'id="help-pulmonaryfunctiontest-fvc_pct">% predicted; 10–150.</div>' in page
     field = re.search(r'<input[^>]*name="pulmonaryfunctiontest-0-fvc_pct"[^>]*>', page).group(0)
     assert 'aria-invalid="true"' in field and "is-invalid" in field

@@ -3,12 +3,15 @@ and the field's errors.
 
 The column header shows the label, so crispy's whole field template (label,
 help text, wrappers: most of a lab page's rendering time) is not repeated in
-each of a hundred cells. The label stays, visually hidden, so every input has
-an accessible name ("Value", not "column 4").
+each of a hundred cells. The label stays, so every input has an accessible
+name ("Value", not "column 4"): hidden where the column header shows it, shown
+where the rows are stacked as cards (narrow screens, wide tables).
 """
 
 from django import forms, template
 from django.utils.html import format_html, format_html_join
+
+from .crf_questions import shown_value
 
 register = template.Library()
 
@@ -33,10 +36,17 @@ def cell(bound_field):
         attrs["aria-describedby"] = " ".join(described_by)
     errors = format_html_join("", "<p>{}</p>", ((e,) for e in bound_field.errors))
     return format_html(
-        '<label class="visually-hidden" for="{}">{}</label>{}{}',
+        '<label class="cell-label" for="{}">{}</label>{}{}',
         bound_field.id_for_label, bound_field.label, bound_field.as_widget(attrs=attrs),
         format_html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, errors) if bound_field.errors else "",
     )
+
+
+@register.filter
+def cell_text(bound_field):
+    """A cell as read only: the saved value as text, its label for stacked rows."""
+    shown = shown_value(bound_field)
+    return format_html('<span class="cell-label">{}</span>{}', bound_field.label, shown)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import COORDINATOR
 from tests.factories import PASSWORD
 
-from .crf import fill_fields, fill_rows, save
+from .crf import fill_fields, fill_rows, save, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def test_coordinator_fills_every_section_of_a_record(page, login, make_user, sit
     assert "less than or equal to 100" in page.get_by_test_id("error-summary").inner_text()
     assert page.locator('[name="lvef"]').input_value() == "60"
     assert not OrganFunction.objects.exists()
-    page.locator('[name="spo2_room_air"]').fill("97")
+    type_into(page.locator('[name="spo2_room_air"]'), "97")
     save(page)
     assert "Organ function saved." in page.content()
 

@@ -6,7 +6,7 @@ from screening.demo import complete_record_data, create_record
 from screening.models.sites import COORDINATOR, MONITOR
 from tests.factories import PASSWORD
 
-from .crf import fill_fields, save
+from .crf import fill_fields, save, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_monitor_sees_the_change_and_its_reason(page, login, make_user, site_a):
     page.goto(f"/records/{record.pk}/sections/organ/")
     fill_fields(page, {"lvef": "45"})
     page.get_by_label("Reason for change").select_option("other")
-    page.get_by_label("Reason (free text)").fill("echo re-read by cardiology")
+    type_into(page.get_by_label("Reason (free text)"), "echo re-read by cardiology")
     save(page)
     assert "Organ function saved." in page.content()
     page.get_by_role("button", name="Log out").click()

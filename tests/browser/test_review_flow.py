@@ -6,7 +6,7 @@ from screening.demo import complete_record_data, create_record
 from screening.models.sites import COORDINATOR, INVESTIGATOR
 from tests.factories import PASSWORD
 
-from .crf import fill_fields, save
+from .crf import fill_fields, save, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +36,11 @@ def test_investigator_signs_a_lab_change_invalidates_and_they_sign_again(page, l
     # Signing: the wrong password first, then the right one.
     page.get_by_role("link", name="Sign eligibility").click()
     page.get_by_label("I confirm the participant meets all eligibility criteria").check()
-    page.get_by_label("Your password").fill("not-my-password")
+    type_into(page.get_by_label("Your password"), "not-my-password")
     page.get_by_role("button", name="Sign").click()
     assert "Not signed: wrong password" in page.content()
     page.get_by_label("I confirm the participant meets all eligibility criteria").check()
-    page.get_by_label("Your password").fill(PASSWORD)
+    type_into(page.get_by_label("Your password"), PASSWORD)
     page.get_by_role("button", name="Sign").click()
     assert "Eligibility signed." in page.content()
     assert "Signed by Ivy Chen" in page.get_by_test_id("signatures").inner_text()
@@ -67,7 +67,7 @@ def test_investigator_signs_a_lab_change_invalidates_and_they_sign_again(page, l
     page.get_by_role("link", name="Sign").first.click()
     assert "INC-04a" in page.content()
     page.get_by_label("I confirm screen failure").check()
-    page.get_by_label("Your password").fill(PASSWORD)
+    type_into(page.get_by_label("Your password"), PASSWORD)
     page.get_by_role("button", name="Sign").click()
     signatures = page.get_by_test_id("signatures").inner_text()
     assert "invalidated" in signatures and "I confirm screen failure" in signatures
