@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: run test install migrations-check clean
+.PHONY: run test test-fast install migrations-check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(or $(JOBS),2) $(PYTEST_ARGS)
+
+# The quick subset (under a minute on 2 cores): everything but the tests marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(or $(JOBS),2) -m "not slow" $(PYTEST_ARGS)
+
+# Screenshots of every page as each role sees it, into docs/screenshots (a throw-away
+# database and server, Debian's Chromium). Elsewhere: SCREENSHOTS_ARGS="--out /tmp/shots".
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots/make_screenshots.py $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

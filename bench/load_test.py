@@ -3,7 +3,7 @@
 latency of each page as a ratio to a minimal logged-in page measured in the
 same run. Run it with `bench/load` (see docs/performance.md):
 
-    bench/load [--rebuild] [--duration 15] [--threads 4] [--pages eligibility,json]
+    bench/load [--rebuild] [--duration 15] [--threads 4] [--pages eligibility,json,scores]
 
 The database `trialsite_bench_load` is built once and reused while its row
 counts are right (`--rebuild` forces a new one). Every request goes to
@@ -42,6 +42,7 @@ ROLES = ("coordinator", "investigator", "monitor", "site_admin")
 # Targets (checked at the end).
 MIN_ELIGIBILITY_THROUGHPUT = 0.5  # × the baseline page's requests/s
 MAX_P95 = 4.0  # × the baseline page's p95
+MAX_SCORES_P95 = 1.5  # live scores (asked for as the coordinator types): × the baseline page's p95
 
 
 def parse_args():
@@ -391,13 +392,28 @@ class Session:
                 self.cookies.update(new)
         return status, body
 
+    def post(self, path, fields):
+        """A form post with the session's CSRF token, as the page's fetch sends it."""
+        with self.lock:
+            cookies = dict(self.cookies)
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": cookies.get("csrftoken", "")})
+        status, data, new = request(self.port, "POST", path, cookies, body,
+                                    {"Content-Type": "application/x-www-form-urlencoded"})
+        if new:
+            with self.lock:
+                self.cookies.update(new)
+        return status, data
+
 
 # ================================================================== pages
 
 class Page:
-    def __init__(self, name, label, roles, make_path, check=None):
+    """A page of the run; `make_fields(rng, path)`, when given, makes it a POST of those form fields."""
+
+    def __init__(self, name, label, roles, make_path, check=None, make_fields=None):
         self.name, self.label, self.roles, self.make_path = name, label, roles, make_path
         self.check = check or (lambda body: True)
+        self.make_fields = make_fields
 
 
 def html_ok(body):
@@ -411,7 +427,29 @@ def json_ok(body):
         return False
 
 
-def define_pages(site_records, large_by_site):
+def scores_ok(body):
+    return b'id="live-scores"' in body and b'data-testid="score-sledai"' in body
+
+
+def sle_section_posts(pks):
+    """{record pk: fields}: the SLE section form as its page posts it for the live
+    scores, from the saved values (the CSRF token is added per request)."""
+    from screening.models import SleSection
+    from screening.sections import data_fields
+
+    fields = data_fields(SleSection)
+    posts = {}
+    for section in SleSection.objects.filter(record_id__in=pks):
+        data = {"version": str(section.version), "reason-reason_choice": "", "reason-reason_text": ""}
+        for f in fields:
+            value = getattr(section, f.name)
+            data[f.name] = "" if value is None else value.isoformat() if isinstance(value, datetime.date) else str(value)
+        posts[section.record_id] = data
+    return posts
+
+
+def define_pages(site_records, large_by_site, sle_posts):
+    from screening.calculators.sledai import SLEDAI_2K
     from screening.models import ScreeningRecord
     from screening.sections import sections_for
 
@@ -419,6 +457,17 @@ def define_pages(site_records, large_by_site):
 
     def record(rng, session):
         return rng.choice(site_records[session.site_pk])
+
+    sle_records = {site: [pk for pk, _ in records if pk in sle_posts] for site, records in site_records.items()}
+
+    def scores_path(rng, session):
+        return f"/records/{rng.choice(sle_records[session.site_pk])}/sections/sle/scores/"
+
+    def scores_fields(rng, path):
+        # The coordinator has just answered one SLEDAI-2K item.
+        fields = dict(sle_posts[int(path.split("/")[2])])
+        fields[f"sledai_{rng.choice(list(SLEDAI_2K))}"] = rng.choice(["yes", "no"])
+        return fields
 
     def section_path(rng, session):
         pk, indication = record(rng, session)
@@ -435,6 +484,8 @@ def define_pages(site_records, large_by_site):
              lambda rng, s: f"/records/{large_by_site[s.site_pk]}/audit/", html_ok),
         Page("json", "eligibility JSON /records/<pk>/eligibility.json", ("investigator", "monitor", "site_admin"),
              lambda rng, s: f"/records/{record(rng, s)[0]}/eligibility.json", json_ok),
+        Page("scores", "live scores POST /records/<pk>/sections/sle/scores/", ("coordinator",),
+             scores_path, scores_ok, scores_fields),
     ]
 
 
@@ -455,7 +506,10 @@ def drive(page, sessions, threads, duration, warmup, seed, server_pid):
             path = page.make_path(rng, session)
             t0 = time.perf_counter()
             try:
-                status, body = session.get(path)
+                if page.make_fields is None:
+                    status, body = session.get(path)
+                else:
+                    status, body = session.post(path, page.make_fields(rng, path))
                 ok = status == 200 and page.check(body)
                 what = None if ok else f"HTTP {status}" if status != 200 else "unexpected body"
             except OSError as exc:
@@ -550,6 +604,8 @@ def main():
     site_records = {site.pk: list(ScreeningRecord.objects.filter(site=site).values_list("pk", "indication"))
                     for site in login_sites}
     total_records = ScreeningRecord.objects.count()
+    sle_posts = sle_section_posts([pk for records in site_records.values() for pk, indication in records
+                                   if indication == "SLE"])
     connection.close()  # the benchmark process holds no connection while the server runs
 
     port = free_port()
@@ -564,7 +620,7 @@ def main():
                 sessions.append(session)
         log(f"gunicorn on 127.0.0.1:{port}, {len(sessions)} users logged in; "
             f"{args.duration:.0f} s per page, {args.threads} threads, {args.warmup:.0f} s warm-up")
-        pages = define_pages(site_records, large_by_site)
+        pages = define_pages(site_records, large_by_site, sle_posts)
         wanted = set(filter(None, args.pages.split(","))) | {"baseline"}
         if args.pages:
             pages = [p for p in pages if p.name in wanted]
@@ -633,6 +689,9 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
         ratio = stats["eligibility"]["rps"] / base_rps
         checks.append((f"eligibility view throughput ≥ {MIN_ELIGIBILITY_THROUGHPUT} × baseline", ratio >= MIN_ELIGIBILITY_THROUGHPUT,
                        f"{ratio:.2f}"))
+    if "scores" in stats:
+        ratio = stats["scores"]["p95"] / base_p95
+        checks.append((f"live scores p95 ≤ {MAX_SCORES_P95:g} × baseline p95", ratio <= MAX_SCORES_P95, f"{ratio:.2f}"))
     worst = max((s["p95"] / base_p95, k) for k, s in stats.items())
     checks.append((f"no page's p95 above {MAX_P95:g} × baseline p95", worst[0] <= MAX_P95,
                    f"worst {worst[1]} {worst[0]:.2f}"))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
 from .audit import history_of
+from .display import zone_name
 from .audit_views import PER_PAGE, DateRangeFilterForm, UserChoice
 from .models import AccessEvent, SiteMembership
 from .models.sites import INVESTIGATOR
@@ -75,5 +76,5 @@ def access_log(request, code):
         "site": site,
         "form": form,
         "page": Paginator(events, PER_PAGE).get_page(request.GET.get("page")),
-        "tz_name": str(tz),
+        "tz_name": zone_name(tz),
     })

@@ -30,19 +30,17 @@ cannot filter without window functions whose NULL semantics differ by database.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache, cached_property
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import connection
 from django.db.models import F, IntegerField, Value
-from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _
 
+from . import display as shown_as
 from .audit import history_of
-from .data_dictionary import _unit as measurement_unit
 from .models import (
     AuditExport,
     EligibilityAccess,
@@ -59,12 +57,12 @@ CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
 # Login events belong to the site log too; they will be one more stream.
 KINDS = {
-    CREATED: "Created",
-    CHANGED: "Changed",
-    DELETED: "Deleted",
-    VIEWED: "Eligibility viewed",
-    STATUS: "Eligibility status changed",
-    EXPORTED: "Audit trail exported",
+    CREATED: _("Created"),
+    CHANGED: _("Changed"),
+    DELETED: _("Deleted"),
+    VIEWED: _("Eligibility viewed"),
+    STATUS: _("Eligibility status changed"),
+    EXPORTED: _("Audit trail exported"),
 }
 HISTORY_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
@@ -78,7 +76,7 @@ UNIT_COLUMNS = {
 EXTRA_TRACKED = {ScreeningRecord: ("status",)}
 
 UTC = datetime.timezone.utc
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+TIME_FORMAT = shown_as.TIME_FORMAT
 
 
 # --------------------------------------------------------------------------
@@ -87,7 +85,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 @dataclass
 class Change:
-    name: str  # "model.field": the key of the field history page
+    name: str  # "model.field": the key of the field history page, the data dictionary's variable
     label: str
     old: str
     new: str
@@ -106,13 +104,16 @@ class Event:
     reason: str = ""
     changes: list = field(default_factory=list)
     stored_role: str = ""  # the role the log stored at the time, when it did
+    export_filters: dict | None = None  # an export's filters, described once users are loaded
     # Filled in per page by _decorate():
     user: str = ""
     role: str = ""
     record: str = ""
+    tz: object = UTC  # the site's zone: every time of a page is in it
     tz_name: str = "UTC"
     at_utc: str = ""
-    at_local: str = ""
+    at_local: str = ""  # site time without the zone ("2026-12-02 08:45:22")
+    at_zone: str = ""  # the zone's abbreviation at that moment ("CST", "CEST")
 
     @property
     def kind_label(self):
@@ -134,45 +135,37 @@ class Entry:
     change: Change | None
 
     def cells(self):
+        """The CSV row: words for people (labels, choice labels), and the variable
+        name of the data dictionary for programs."""
         e, c = self.event, self.change
         return [
-            e.at_utc, e.at_local, e.tz_name, e.user, e.role, e.record, e.kind_label,
-            e.section_title, e.detail, c.label if c else "", c.old if c else "", c.new if c else "",
-            e.reason,
+            f"{e.at_local} {e.at_zone}", e.tz_name, e.at_utc, e.user, e.role, e.record, str(e.kind_label),
+            e.section_title, e.detail, c.label if c else "", c.name if c else "",
+            c.old if c else "", c.new if c else "", e.reason,
         ]
 
 
 COLUMNS = [
-    "Time (UTC)", "Time (site)", "Site time zone", "User", "Role", "Record", "Event",
-    "Section", "Row / detail", "Field", "Old value", "New value", "Reason",
+    _("Time (site)"), _("Site time zone"), _("Time (UTC)"), _("User"), _("Role"), _("Record"), _("Event"),
+    _("Section"), _("Row / detail"), _("Field"), _("Variable"), _("Old value"), _("New value"), _("Reason"),
 ]
 
 
 # --------------------------------------------------------------------------
-# Values as a person reads them
+# Values as a person reads them (screening/display.py decides how)
 
 
 def display(model_field, value, unit=""):
     """A stored value with its choice label and unit; blank stays blank."""
-    if value is None or value == "":
-        return ""
-    if model_field.choices:
-        text = str(dict(model_field.flatchoices).get(value, value))
-    elif isinstance(model_field, models.BooleanField):
-        text = "Yes" if value else "No"
-    elif isinstance(value, Decimal):
-        text = format(value.normalize(), "f")  # 120.000 is shown as 120
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return f"{text} {unit}" if unit else text
+    return shown_as.with_unit(shown_as.field_value_text(model_field, value), unit)
 
 
 def unit_of(model, model_field, row):
+    """The unit of a value: the row's own unit column (labs, doses), else the
+    field's fixed unit (measurements), else none."""
     column = UNIT_COLUMNS.get(model, {}).get(model_field.name)
     if column is None:
-        return measurement_unit(model_field)  # "kg; 20–300." in the help text
+        return shown_as.unit_of(model_field)
     unit_field = model._meta.get_field(column)
     return display(unit_field, getattr(row, column))
 
@@ -191,8 +184,7 @@ def field_key(model, model_field):
     return f"{model._meta.model_name}.{model_field.name}"
 
 
-def field_label(model_field):
-    return capfirst(str(model_field.verbose_name))
+field_label = shown_as.field_label
 
 
 def row_label(stream, row):
@@ -200,11 +192,8 @@ def row_label(stream, row):
     ("Lab results: Haemoglobin 2026-11-20 (row 12)")."""
     if stream.rows is None:
         return ""
-    fields = tracked_fields(stream.model)
-    coded = next((f for f in fields if f.choices), None)
-    dated = next((f for f in fields if isinstance(f, models.DateField)), None)
-    described = " ".join(shown(stream.model, f, row) for f in (coded, dated) if f is not None).strip()
-    return f"{stream.rows.title}: {described} (row {row.id})" if described else f"{stream.rows.title} (row {row.id})"
+    described = shown_as.row_description(row, stream.rows.title, tracked_fields(stream.model))
+    return gettext("%(row)s (row %(id)s)") % {"row": described, "id": row.id}
 
 
 def changes_between(model, previous, row, history_type):
@@ -252,10 +241,7 @@ class Scope:
 
     @property
     def tz(self):
-        try:
-            return zoneinfo.ZoneInfo(self.site.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return UTC
+        return shown_as.zone_of(self.site)
 
     def site_records(self):
         return ScreeningRecord.objects.filter(site_id=self.site.pk).values("pk")
@@ -511,7 +497,7 @@ def _load_accesses(stream, ids):
         a.id: Event(
             at=a.at, kind=VIEWED, user_id=a.user_id, record_id=a.record_id, stored_role=a.role,
             detail=a.get_channel_display(),
-            changes=[Change("", "Overall status shown", "", a.overall)],
+            changes=[Change("", gettext("Overall status shown"), "", shown_as.overall_text(a.overall))],
         )
         for a in EligibilityAccess.objects.filter(id__in=ids)
     }
@@ -522,8 +508,8 @@ def _load_status_changes(stream, ids):
     return {
         s.id: Event(
             at=s.at, kind=STATUS, user_id=s.user_id, record_id=s.record_id,
-            detail=f"Snapshot {s.snapshot_hash[:12]}",
-            changes=[Change("", "Overall status", s.previous, s.overall)],
+            detail=gettext("Snapshot %(hash)s") % {"hash": s.snapshot_hash[:12]},
+            changes=[Change("", gettext("Overall status"), shown_as.overall_text(s.previous), shown_as.overall_text(s.overall))],
         )
         for s in rows
     }
@@ -533,8 +519,8 @@ def _load_exports(stream, ids):
     return {
         x.id: Event(
             at=x.at, kind=EXPORTED, user_id=x.user_id, record_id=x.record_id, stored_role=x.role,
-            detail=f"{x.get_kind_display()}, {x.row_count} rows",
-            reason=describe_filters(x.filters),
+            detail=gettext("%(kind)s, %(count)s rows") % {"kind": x.get_kind_display(), "count": x.row_count},
+            export_filters=x.filters or {},
         )
         for x in AuditExport.objects.filter(id__in=ids)
     }
@@ -543,9 +529,43 @@ def _load_exports(stream, ids):
 LOG_LOADERS = {VIEWED: _load_accesses, STATUS: _load_status_changes, EXPORTED: _load_exports}
 
 
-def describe_filters(filters):
+FILTER_LABELS = {
+    "section": _("section"), "user": _("user"), "kind": _("event"),
+    "date_from": _("from"), "date_to": _("to"), "as_of": _("as of"),
+}
+
+
+def filter_user_id(filters):
+    value = (filters or {}).get("user")
+    return int(value) if str(value).isdigit() else None
+
+
+def describe_filters(filters, site=None, users=None):
+    """The filters of an export in words: "Filters: section Laboratory results, event
+    Changed; as of 2026-12-02 08:45:22 CST" (stored as given, described when shown;
+    `users` by id, already loaded for the page)."""
+    from .sections import BY_KEY
+
     given = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    return "filters: " + ", ".join(f"{k}={v}" for k, v in sorted(given.items())) if given else "no filters"
+    as_of = given.pop("as_of", None)
+    words = []
+    for key, value in given.items():
+        if key == "section" and value in BY_KEY:
+            value = BY_KEY[value].title
+        elif key == "kind" and value in KINDS:
+            value = KINDS[value]
+        elif key == "user":
+            user = (users or {}).get(filter_user_id(given))
+            value = shown_as.user_display_name(user) if user else value
+        words.append(f"{FILTER_LABELS.get(key, key)} {value}")
+    text = gettext("Filters: %(filters)s") % {"filters": ", ".join(words)} if words else gettext("No filters")
+    if as_of:
+        try:
+            moment = datetime.datetime.fromisoformat(as_of)
+        except (TypeError, ValueError):
+            return text
+        text += "; " + gettext("as of %(time)s") % {"time": shown_as.local_text(moment, site)}
+    return text
 
 
 # --------------------------------------------------------------------------
@@ -553,17 +573,25 @@ def describe_filters(filters):
 
 
 def decorate(scope, events):
-    users = users_by_id({e.user_id for e in events})
+    users = users_by_id({e.user_id for e in events} | {filter_user_id(e.export_filters) for e in events})
     numbers = screening_numbers(scope, {e.record_id for e in events if e.record_id})
     tz = scope.tz
+    tz_name = shown_as.zone_name(tz)
     for e in events:
         user = users.get(e.user_id)
-        e.user = user_name(user) if user else ("system" if e.user_id is None else f"user #{e.user_id}")
-        e.role = ROLES.get(e.stored_role or (role_of(user) if user else ""), "")
+        if user is not None or e.user_id is None:
+            e.user = user_name(user)
+        else:
+            e.user = gettext("user #%(id)s") % {"id": e.user_id}
+        e.role = str(ROLES.get(e.stored_role or (role_of(user) if user else ""), ""))
         e.record = numbers.get(e.record_id, "")
-        e.tz_name = str(tz)
+        local = e.at.astimezone(tz)
+        e.tz, e.tz_name = tz, tz_name
+        if e.export_filters is not None:
+            e.reason = describe_filters(e.export_filters, scope.site, users)
         e.at_utc = e.at.astimezone(UTC).strftime(TIME_FORMAT)
-        e.at_local = e.at.astimezone(tz).strftime(TIME_FORMAT)
+        e.at_local = local.strftime(TIME_FORMAT)
+        e.at_zone = local.tzname()
 
 
 def users_by_id(ids):
@@ -574,9 +602,7 @@ def users_by_id(ids):
     return {u.pk: u for u in get_user_model().objects.filter(pk__in=ids).prefetch_related("groups")}
 
 
-def user_name(user):
-    full = user.get_full_name()
-    return f"{full} ({user.username})" if full else user.username
+user_name = shown_as.user_display_name
 
 
 def screening_numbers(scope, ids):

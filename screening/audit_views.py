@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from . import audit_trail as trail
 from .audit import history_of
+from .display import zone_name
 from .forms import DateInput
 from .models import AuditExport
 from .models.sites import SiteMembership
@@ -115,7 +116,7 @@ def record_audit(request, pk):
         "record": record,
         "form": form,
         "page": _page(request, timeline),
-        "tz_name": str(trail.Scope(record.site).tz),
+        "tz_name": zone_name(record.site),
         "filter_query": _filter_query(request),
     })
 
@@ -130,7 +131,7 @@ def site_audit(request, code):
         "site": site,
         "form": form,
         "page": _page(request, timeline),
-        "tz_name": str(trail.Scope(site).tz),
+        "tz_name": zone_name(site),
         "filter_query": _filter_query(request),
     })
 
@@ -155,7 +156,7 @@ def field_history(request, pk, key, field):
         "field_label": trail.field_label(model_field),
         "is_row": stream.rows is not None,
         "page": page,
-        "tz_name": str(scope.tz),
+        "tz_name": zone_name(scope.tz),
     })
 
 

@@ -7,6 +7,7 @@ import csv
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from .display import unit_of
 from .sections import SECTIONS, data_fields, fieldset_of
 from .vocabulary import INDICATIONS
 
@@ -37,10 +38,7 @@ def _bounds(field):
 
 
 def _unit(field):
-    text = str(field.help_text or "")
-    if ";" in text and "–" in text:
-        return text.split("(")[-1].split(";")[0].strip()
-    return ""
+    return unit_of(field)  # on the field, not read out of its help text
 
 
 def criteria_by_field():

@@ -5,19 +5,13 @@ from django.urls import reverse
 from .evaluation import as_json, evaluate_and_log
 from .models import EligibilityAccess
 from .permissions import get_record_for_user
-from .sections import SNAPSHOT_KEYS
+from .field_paths import links
 from .signing import next_checkpoint, valid_signatures
-
-GROUP_TITLES = {"general": "General inclusion", "exclusion": "Exclusion criteria"}
 
 
 def _section_links(record, result):
-    links = {}
-    for path in result.missing:
-        key = SNAPSHOT_KEYS.get(path.split(".")[0])
-        if key:
-            links.setdefault(key, reverse("section_edit", args=[record.pk, key]))
-    return links
+    """Where to enter each datum the criterion misses, named in words."""
+    return links(record, result.missing)
 
 
 def eligibility(request, pk):

@@ -14,6 +14,7 @@ fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
 from datetime import date
 from decimal import Decimal
 
+from .display import unit_of
 from .sections import data_fields
 from .snapshots import ROW_MODELS, SECTION_RELATIONS
 
@@ -29,11 +30,8 @@ RECORD_VALUE_FIELDS = _record_value_fields()
 
 
 def fixed_unit(field):
-    """The unit of a measurement field (from its help text 'unit; low–high.'), or ''."""
-    text = str(field.help_text or "")
-    if field.get_internal_type() == "DecimalField" and ";" in text:
-        return text.split("(")[-1].split(";")[0].strip()
-    return ""
+    """The unit of a measurement field (``field.unit``, set by models.fields.measurement), or ''."""
+    return unit_of(field)
 
 
 def _plain(value):

@@ -13,9 +13,9 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils.functional import cached_property
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from . import display
 from .audit import history_of
 from .calculators.dates import add_months
 from .models import ScreeningRecord
@@ -54,14 +54,8 @@ class DecimalField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return plain_decimal(value)
+            return display.number_text(value)
         return super().prepare_value(value)
-
-
-def plain_decimal(value):
-    """A Decimal without trailing zeros or exponent: 118.000 -> "118", 0.50 -> "0.5"."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # A coded question with this many options or fewer is a row of radio buttons
@@ -166,7 +160,7 @@ class CrfForm(forms.ModelForm):
             elif name in SCREENING_VISIT_DATES and f"{self._meta.model._meta.model_name}.{name}" not in HISTORICAL_DATES:
                 if consent and value < consent:
                     self.add_error(name, ValidationError(
-                        f"{label} is before the informed consent date ({consent:%d %b %Y}); "
+                        f"{label} is before the informed consent date ({display.date_text(consent)}); "
                         "screening procedures start after consent.", code="before_consent"))
                 elif screening and value > screening + datetime.timedelta(days=SCREENING_WINDOW_DAYS):
                     self.add_error(name, ValidationError(
@@ -338,20 +332,15 @@ class Conflict:
     data: object  # QueryDict: the post to render again
 
     def summary(self):
-        people = sorted({_user_name(user) for change in self.changes for user, _, _ in change.saves})
-        return ", ".join(people) or "someone else"
+        people = sorted({display.user_display_name(user, _("the system")) for change in self.changes
+                         for user, _when, _why in change.saves})
+        return ", ".join(people) or str(_("someone else"))
 
 
 class EditConflict(Exception):
     def __init__(self, conflict):
         super().__init__(conflict.summary())
         self.conflict = conflict
-
-
-def _user_name(user):
-    if user is None:
-        return "the system"
-    return user.get_full_name() or user.get_username()
 
 
 def posted_int(data, key, maximum=MAX_VERSION):
@@ -375,41 +364,8 @@ def _as_post(model_field, value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return plain_decimal(value)
+        return display.number_text(value)
     return str(value)
-
-
-def _shown(text):
-    return Truncator(text).chars(120) if text not in (None, "") else "(blank)"
-
-
-def _saved_display(instance, name):
-    model_field = instance._meta.get_field(name)
-    value = getattr(instance, name)
-    if model_field.choices and value not in (None, ""):
-        return _shown(str(getattr(instance, f"get_{name}_display")()))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    return _shown("" if value is None else str(value))
-
-
-def _posted_display(form, name):
-    bound = form[name]
-    raw = bound.data
-    if isinstance(raw, bool):
-        return "Yes" if raw else "No"
-    choices = getattr(bound.field, "choices", None)
-    if choices is not None and raw not in (None, ""):
-        try:
-            labels = {str(k): str(v) for k, v in choices}
-        except Exception:  # a forged key the queryset cannot read
-            labels = {}
-        return _shown(labels.get(str(raw), str(raw)))
-    return _shown("" if raw is None else str(raw))
 
 
 def _history(model, pk, after_version=None):
@@ -451,8 +407,8 @@ def _merge(form_class, prefix, data, values, record, base, stored, item):
             continue
         kept = name in mine and name in differs
         changes.append(FieldChange(
-            str(against_saved.fields[name].label or name), _posted_display(against_saved, name),
-            _saved_display(stored, name), kept,
+            str(against_saved.fields[name].label or name), display.posted_value_text(against_saved[name]),
+            display.saved_value_text(stored, name), kept,
         ))
         if not kept:
             post = _as_post(stored._meta.get_field(name), _value(stored, name))

@@ -1,11 +1,19 @@
 from django import forms
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .importing import ImportRefused, import_records
 from .permissions import permission_required, sites_for
+from .vocabulary import INDICATIONS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# The format is documented once, in docs/; the Import page shows that file and
+# its examples rather than a copy that could drift from it.
+FORMAT_DOC = settings.BASE_DIR / "docs" / "exchange-format.md"
+EXAMPLES_DIR = settings.BASE_DIR / "docs" / "examples"
+EXAMPLES = {code.lower(): label for code, label in INDICATIONS.items()}
 
 
 class ImportForm(forms.Form):
@@ -39,4 +47,22 @@ def import_upload(request):
             error = "The file is not UTF-8 text."
         except ImportRefused as refused:
             error = str(refused)
-    return render(request, "screening/import.html", {"form": form, "reports": reports, "error": error})
+    return render(request, "screening/import.html", {
+        "form": form, "reports": reports, "error": error, "examples": EXAMPLES.items(),
+    })
+
+
+@permission_required("screening.import_records")
+def import_format(request):
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    return render(request, "screening/import_format.html", {"text": text, "examples": EXAMPLES.items()})
+
+
+@permission_required("screening.import_records")
+def import_example(request, indication):
+    if indication not in EXAMPLES:
+        raise Http404
+    body = (EXAMPLES_DIR / f"{indication}.json").read_bytes()
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{indication}.json"'
+    return response

@@ -3,12 +3,14 @@ the evaluated data by snapshot hash, and a lock after repeated wrong passwords.
 """
 
 import datetime
-import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .audit import history_of, save_with_audit
+from .display import site_time_text, user_display_name
 from .evaluation import evaluate_record, track_status
 from .models import ScreeningRecord
 from .models.signatures import (
@@ -65,8 +67,8 @@ def allowed_meanings(overall):
 
 
 def local_time(moment, site):
-    zone = zoneinfo.ZoneInfo(site.time_zone)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z") + f" ({site.time_zone})"
+    """"2026-12-02 08:45:22 CST (Asia/Shanghai)": the time shown to the signer, kept."""
+    return site_time_text(moment, site)
 
 
 def sign(record, user, password, meaning, shown_hash):
@@ -162,8 +164,18 @@ def describe_change(record, since):
         if row is not None and (first is None or row.history_date < first.history_date):
             first = row
     if first is None:
-        return "The evaluated data changed (no CRF history row found)."
-    who = first.history_user.get_full_name() or first.history_user.username if first.history_user else "system"
-    kind = {"+": "added", "~": "changed", "-": "deleted"}[first.history_type]
-    reason = f", reason: {first.history_change_reason}" if first.history_change_reason else ""
-    return f"{first.instance_type._meta.verbose_name} {kind} by {who} at {first.history_date:%Y-%m-%d %H:%M} UTC{reason}"
+        return gettext("The evaluated data changed (no CRF history row found).")
+    # Kept as text on the signature: the time in the site's zone, like every time of the record's pages.
+    words = {
+        "what": capfirst(str(first.instance_type._meta.verbose_name)),
+        "who": user_display_name(first.history_user),
+        "when": site_time_text(first.history_date, record.site),
+    }
+    kind = {
+        "+": gettext("%(what)s added by %(who)s at %(when)s"),
+        "~": gettext("%(what)s changed by %(who)s at %(when)s"),
+        "-": gettext("%(what)s deleted by %(who)s at %(when)s"),
+    }[first.history_type] % words
+    if first.history_change_reason:
+        kind += gettext(", reason: %(reason)s") % {"reason": first.history_change_reason}
+    return kind

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from . import access_log_views, audit_views, eligibility_views, import_views, signature_views, views
+from . import access_log_views, audit_views, eligibility_views, import_views, live_scores_views, signature_views, views
 
 # Pages that only read are wrapped in require_safe here, in one place: a POST to
 # them is a 405, never a silent read. The pages that write check permissions.
@@ -13,6 +13,8 @@ urlpatterns = [
     path("records/new/", views.record_create, name="record_create"),
     path("records/<int:pk>/", read(views.record_detail), name="record_detail"),
     path("records/<int:pk>/sections/<slug:key>/", views.section_edit, name="section_edit"),
+    # POST only, and only reads: the live scores of the values being typed (docs/live-scores.md).
+    path("records/<int:pk>/sections/<slug:key>/scores/", live_scores_views.section_scores, name="section_scores"),
     path("records/<int:pk>/eligibility/", read(eligibility_views.eligibility), name="eligibility"),
     path("records/<int:pk>/eligibility.json", read(eligibility_views.eligibility_json), name="eligibility_json"),
     path("records/<int:pk>/eligibility/print/", read(eligibility_views.eligibility_print), name="eligibility_print"),
@@ -25,5 +27,7 @@ urlpatterns = [
     path("sites/<str:code>/audit.csv", read(audit_views.site_audit_csv), name="site_audit_csv"),
     path("sites/<str:code>/access-log/", read(access_log_views.access_log), name="access_log"),
     path("import/", import_views.import_upload, name="import_upload"),
+    path("import/format/", read(import_views.import_format), name="import_format"),
+    path("import/examples/<slug:indication>.json", read(import_views.import_example), name="import_example"),
     path("data-dictionary.csv", read(views.data_dictionary_csv), name="data_dictionary_csv"),
 ]

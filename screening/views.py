@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import data_dictionary
+from . import data_dictionary, live_scores
 from .audit import delete_with_audit, save_with_audit
 from .evaluation import evaluate_record, track_status
 from .forms import (
@@ -212,6 +212,8 @@ def section_edit(request, pk, key):
         "current": next(s for s in states if s.section is section),
         "next_section": following if following is not None and can_edit(request.user, following) else None,
         "form_model": form._meta.model._meta.model_name if form is not None else "",
+        "live_scores": live_scores.for_page(record, section, form, formsets),
+        "live_scores_url": reverse("section_scores", args=[record.pk, section.key]) if live_scores.scored(section) else "",
     })
 
 

@@ -54,3 +54,10 @@ def record_a(site_a, coordinator):
 @pytest.fixture
 def record_b(site_b):
     return RecordFactory(site=site_b)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow by nature: `make test-fast` leaves them out with the rest of `slow`."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)

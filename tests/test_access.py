@@ -7,19 +7,22 @@ from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMI
 
 from .conftest import ALL_ROLES
 
-# url name -> status for a GET by each role at its own site.
+# url name -> status for a GET by each role at its own site (a POST for POSTED_READS).
 EXPECTED_GET = {
     "home": {COORDINATOR: 302, INVESTIGATOR: 302, MONITOR: 302, SITE_ADMIN: 302},
     "record_list": dict.fromkeys(ALL_ROLES, 200),
     "record_create": {COORDINATOR: 200, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 403},
     "record_detail": dict.fromkeys(ALL_ROLES, 200),
     "section_edit": dict.fromkeys(ALL_ROLES, 200),
+    "section_scores": dict.fromkeys(ALL_ROLES, 200),
     "review_queue": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "data_dictionary_csv": dict.fromkeys(ALL_ROLES, 200),
     "eligibility": dict.fromkeys(ALL_ROLES, 200),
     "eligibility_json": dict.fromkeys(ALL_ROLES, 200),
     "eligibility_print": dict.fromkeys(ALL_ROLES, 200),
     "import_upload": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_format": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_example": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "record_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "record_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "field_history": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
@@ -28,9 +31,12 @@ EXPECTED_GET = {
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
 }
+# Reads that take a POST (the live scores post the form being filled in): the
+# matrix posts to them, and a GET is refused.
+POSTED_READS = {"section_scores"}
 RECORD_URLS = {
     "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
-    "record_audit", "record_audit_csv", "field_history",
+    "record_audit", "record_audit_csv", "field_history", "section_scores",
 }
 SITE_URLS = {"site_audit", "site_audit_csv", "access_log"}
 
@@ -48,11 +54,21 @@ def url_for(name, record):
         return reverse(name, args=[record.pk, "organ"])
     if name == "field_history":
         return reverse(name, args=[record.pk, "organ", "organfunction.lvef"])
+    if name == "section_scores":
+        return reverse(name, args=[record.pk, "labs"])  # every indication has labs
+    if name == "import_example":
+        return reverse(name, args=["sle"])
     if name in SITE_URLS:
         return reverse(name, args=[record.site.code])
     if name in RECORD_URLS:
         return reverse(name, args=[record.pk])
     return reverse(name)
+
+
+def ask(client, name, record):
+    """The matrix's request: a GET, or a POST for the reads that take one."""
+    url = url_for(name, record)
+    return client.post(url) if name in POSTED_READS else client.get(url)
 
 
 def test_every_url_is_in_the_matrix():
@@ -63,7 +79,7 @@ def test_every_url_is_in_the_matrix():
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_at_own_site(client, make_user, site_a, record_a, name, role):
     client.force_login(make_user(role, site_a))
-    response = client.get(url_for(name, record_a))
+    response = ask(client, name, record_a)
     assert response.status_code == EXPECTED_GET[name][role]
 
 
@@ -73,14 +89,20 @@ def test_role_at_other_site_gets_404(client, make_user, site_a, record_b, name, 
     # A role refused the page anyway gets the same 403 whatever the record.
     expected = 404 if EXPECTED_GET[name][role] == 200 else EXPECTED_GET[name][role]
     client.force_login(make_user(role, site_a))
-    assert client.get(url_for(name, record_b)).status_code == expected
+    assert ask(client, name, record_b).status_code == expected
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_GET))
 def test_anonymous_is_sent_to_login(client, record_a, name):
-    response = client.get(url_for(name, record_a))
+    response = ask(client, name, record_a)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(POSTED_READS))
+def test_a_read_that_takes_a_post_refuses_a_get(client, coordinator, record_a, name):
+    client.force_login(coordinator)
+    assert client.get(url_for(name, record_a)).status_code == 405
 
 
 def test_record_list_shows_only_own_site(client, coordinator, record_a, record_b):

@@ -562,11 +562,11 @@ def test_predecessors_are_found_through_indexes_not_a_table_scan(record_a, recor
 
 
 # The markup the audit_rows tag replaced (kept here as its definition).
-ROWS_TEMPLATE = """{% for event in page %}
+ROWS_TEMPLATE = """{% load display %}{% for event in page %}
   <tbody class="border-top border-2">
   {% for entry in event.entries %}
   <tr data-testid="audit-entry" data-kind="{{ event.kind }}">
-    <td class="text-nowrap"><time datetime="{{ event.at|date:'c' }}">{{ event.at_local }}</time></td>
+    <td class="text-nowrap">{{ event.at|site_time:event.tz }}</td>
     <td class="text-nowrap small text-muted">{{ event.at_utc }}</td>
     <td>{{ event.user }}</td>
     <td>{{ event.role }}</td>

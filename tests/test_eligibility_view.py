@@ -145,17 +145,16 @@ def test_the_snapshot_reads_only_what_the_indication_can_hold(site_a, coordinato
 
 
 # The markup the criteria filters replaced (kept here as their definition).
-ROW_TEMPLATE = """{% for row, links in rows %}
+ROW_TEMPLATE = """{% load display %}{% for row, links in rows %}
   <tr id="{{ row.id }}" data-criterion="{{ row.id }}">
     <th scope="row">{{ row.id }}</th>
     <td>{{ row.text }}</td>
     <td><span class="badge status-{{ row.status.value|default:row.status }}" data-testid="status-{{ row.id }}">{{ row.status.value|default:row.status }}</span>{% if row.provisional %} <span class="badge bg-light text-dark border">provisional</span>{% endif %}</td>
     <td>
       <div>{{ row.reason }}</div>
-      {% if row.evidence %}<ul class="small mb-0">{% for e in row.evidence %}<li>{{ e.label }}: {{ e.value }}{% if e.unit %} {{ e.unit }}{% endif %}{% if e.date %} ({{ e.date|date:"Y-m-d" }}){% endif %}{% if e.note %} — <em>{{ e.note }}</em>{% endif %}</li>{% endfor %}</ul>{% endif %}
+      {% if row.evidence %}<ul class="small mb-0">{% for e in row.evidence %}<li>{{ e.label }}: {{ e.value|value_text }}{% if e.unit %} {{ e.unit }}{% endif %}{% if e.date %} ({{ e.date|date:"Y-m-d" }}){% endif %}{% if e.note %} — <em>{{ e.note }}</em>{% endif %}</li>{% endfor %}</ul>{% endif %}
       {% if row.note %}<div class="small fst-italic">Note: {{ row.note }}</div>{% endif %}
-      {% if row.missing %}<div class="small">Missing: {{ row.missing|join:", " }}
-        {% for key, url in links.items %} · <a href="{{ url }}">enter in {{ key }}</a>{% endfor %}</div>{% endif %}
+      {% if row.missing %}<div class="small">Missing: {% for link in links %}{% if not forloop.first %}, {% endif %}{% if link.url %}<a href="{{ link.url }}">{{ link.label }}</a>{% else %}{{ link.label }}{% endif %}{% endfor %}</div>{% endif %}
     </td>
   </tr>
   {% endfor %}|{% for row, links in rows %}<li>{{ row.id }} {{ row.text }}: {{ row.status.value|default:row.status }}</li>{% endfor %}"""
@@ -173,6 +172,7 @@ def test_criterion_rows_are_the_html_of_the_template_they_replace(site_a, coordi
 
     from screening.eligibility.results import Evidence
     from screening.eligibility_views import _section_links
+    from screening.field_paths import FieldLink
     from screening.templatetags.criteria import criterion_rows, other_criteria
 
     values, data = complete_record_data(indication)
@@ -181,7 +181,7 @@ def test_criterion_rows_are_the_html_of_the_template_they_replace(site_a, coordi
         rows = [(row, _section_links(record, row)) for row in evaluate_record(record).evaluation.results]
         hostile = dataclasses.replace(rows[0][0], text='<script>alert("x")</script>', note="a & b", provisional=True,
                                       evidence=(Evidence("<i>", 1.5, "<u>", datetime.date(2026, 1, 2), "n<"),))
-        rows.append((hostile, {"labs": "/x?a=1&b=2"}))
+        rows.append((hostile, [FieldLink("<b>", "/x?a=1&b=2"), FieldLink("no & link", "")]))
         expected_rows, expected_other = Template(ROW_TEMPLATE).render(Context({"rows": rows})).split("|")
         assert squeeze(criterion_rows(rows)) == squeeze(expected_rows)
         assert squeeze(other_criteria(rows)) == squeeze(expected_other)

@@ -140,6 +140,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates in text are YYYY-MM-DD whatever the language (trialsite/formats/); times on
+# pages are in the site's zone through screening/display.py, never the active zone.
+FORMAT_MODULE_PATH = ["trialsite.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -177,9 +180,19 @@ X_FRAME_OPTIONS = "DENY"
 if os.environ.get("SECURE_PROXY_SSL_HEADER") == "True":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_without_traceback": {"()": "django.utils.log.CallbackFilter",
+                                                "callback": "ext://screening.log_filters.forbidden_without_traceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own console handler (DEBUG only) printed every django.* record a
+        # second time through the root's; Django's records go to the root alone.
+        # (Its mail_admins handler goes too: ADMINS is not set, so it mailed no one.)
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+    },
 }

@@ -27,12 +27,14 @@ def result(verbose_name, help_text="", choices=RESULT_CHOICES):
 
 
 def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
-    """A nullable decimal with its range and unit in the help text."""
+    """A nullable decimal with its range and unit in the help text, and its unit
+    on the field (``field.unit``), where the audit trail, the data dictionary and
+    the exchange format read it (screening.display.unit_of): help text is prose."""
     digits = len(str(int(high))) + decimals
     text = f"{unit}; {low}–{high}."
     if help_text:
         text = f"{help_text} ({text})"
-    return models.DecimalField(
+    field = models.DecimalField(
         verbose_name,
         max_digits=digits,
         decimal_places=decimals,
@@ -41,6 +43,10 @@ def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
         validators=[MinValueValidator(low), MaxValueValidator(high)],
         help_text=text,
     )
+    # An attribute, not a constructor argument: it is not part of the schema, so
+    # it stays out of migrations (copied with the field to subclasses and history).
+    field.unit = unit
+    return field
 
 
 def grade(verbose_name, high, help_text=""):

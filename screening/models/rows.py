@@ -16,6 +16,7 @@ from screening.vocabulary import (
     ROUTES,
 )
 
+from ..display import date_text, value_text
 from .fields import answer, event_date, grade, measurement
 from .records import CrfModel, ScreeningRecord
 
@@ -78,7 +79,9 @@ class LabResult(Row):
         ordering = ["analyte", "sample_date", "id"]
 
     def __str__(self):
-        return f"{self.get_analyte_display()} {self.value} {self.unit} on {self.sample_date}"
+        # What the conflict page names a row by: the value as entered (118 g/L, not 118.000).
+        text = " ".join(p for p in (str(self.get_analyte_display()), value_text(self.value), self.get_unit_display()) if p)
+        return f"{text} on {date_text(self.sample_date)}" if self.sample_date else text
 
     def clean(self):
         if self.not_done:
@@ -148,7 +151,7 @@ class BvasItem(Row):
         verbose_name = "BVAS v3 item"
 
     def __str__(self):
-        return self.item
+        return str(self.get_item_display())
 
 
 class PriorEvent(Row):

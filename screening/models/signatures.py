@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from .records import ScreeningRecord
+from .sites import ROLES
 
 SCREENING, PRE_LD = "screening", "pre_ld"
 CHECKPOINTS = [(SCREENING, "Screening eligibility"), (PRE_LD, "Pre-lymphodepletion confirmation")]
@@ -62,8 +64,17 @@ class Signature(models.Model):
     def valid(self):
         return self.invalidated_at is None
 
+    @property
+    def role_label(self):
+        return str(ROLES.get(self.role, self.role))
+
     def manifestation(self):
-        return f"Signed by {self.printed_name} ({self.role}) on {self.local_time} — {self.get_meaning_display()}"
+        """The signature as plain text, with the site-local time shown to the signer
+        (pages render signed_at in the site's zone instead: _signatures.html)."""
+        return gettext("Signed by %(name)s (%(role)s) on %(time)s — %(meaning)s") % {
+            "name": self.printed_name, "role": self.role_label, "time": self.local_time,
+            "meaning": self.get_meaning_display(),
+        }
 
 
 class SignatureAttempt(models.Model):

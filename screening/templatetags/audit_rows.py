@@ -8,23 +8,25 @@ The HTML is that of the template markup this replaces
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
+from ..display import time_html
 from ..markup import e
 
 register = template.Library()
 
-BLANK = '<span aria-hidden="true">—</span><span class="visually-hidden">blank</span>'
+
+def _blank():
+    return f'<span aria-hidden="true">—</span><span class="visually-hidden">{e(gettext("blank"))}</span>'
 
 
-def _field_cell(event, change, link_fields):
+def _field_cell(event, change, link_fields, words):
     if change is None:
         return ""
     if link_fields and change.name and event.section:
         url = reverse("field_history", args=[event.record_id, event.section.key, change.name])
-        return f'<a href="{e(url)}" title="History of this field">{e(change.label)}</a>'
+        return f'<a href="{e(url)}" title="{words["history"]}">{e(change.label)}</a>'
     return e(change.label)
 
 
@@ -34,20 +36,19 @@ def _event_cells(event, show_record):
     if show_record:
         link = f'<a href="{e(reverse("record_audit", args=[event.record_id]))}">{e(event.record)}</a>' if event.record else ""
         record = f"<td>{link}</td>"
-    at = e(dateformat.format(template_localtime(event.at), "c"))
     return (
-        f'<td class="text-nowrap"><time datetime="{at}">{e(event.at_local)}</time></td>'
+        f'<td class="text-nowrap">{time_html(event.at, event.tz)}</td>'
         f'<td class="text-nowrap small text-muted">{e(event.at_utc)}</td><td>{e(event.user)}</td><td>{e(event.role)}</td>{record}'
         f"<td>{e(event.kind_label)}</td><td>{e(event.section_title)}</td><td>{e(event.detail)}</td>"
     )
 
 
-def _rows(event, show_record, link_fields):
+def _rows(event, show_record, link_fields, words):
     start, kind, reason = _event_cells(event, show_record), e(event.kind), e(event.reason)
     return "".join(
-        f'<tr data-testid="audit-entry" data-kind="{kind}">{start}<td>{_field_cell(event, change, link_fields)}</td>'
-        f"<td>{e(change.old) if change and change.old else BLANK}</td>"
-        f"<td>{e(change.new) if change and change.new else BLANK}</td><td>{reason}</td></tr>"
+        f'<tr data-testid="audit-entry" data-kind="{kind}">{start}<td>{_field_cell(event, change, link_fields, words)}</td>'
+        f"<td>{e(change.old) if change and change.old else words['blank']}</td>"
+        f"<td>{e(change.new) if change and change.new else words['blank']}</td><td>{reason}</td></tr>"
         for change in (event.changes or [None])
     )
 
@@ -55,6 +56,7 @@ def _rows(event, show_record, link_fields):
 @register.simple_tag
 def audit_rows(events, show_record, link_fields):
     """One <tbody> per event, one <tr> per field changed."""
+    words = {"blank": _blank(), "history": e(gettext("History of this field"))}  # translated once a page
     return mark_safe("\n".join(
-        f'<tbody class="border-top border-2">{_rows(event, show_record, link_fields)}</tbody>' for event in events
+        f'<tbody class="border-top border-2">{_rows(event, show_record, link_fields, words)}</tbody>' for event in events
     ))

@@ -6,9 +6,10 @@ this replaces (tests/test_eligibility_view.py compares the two).
 """
 
 from django import template
-from django.utils.formats import localize
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from ..display import date_text, value_text
 from ..markup import e
 
 register = template.Library()
@@ -20,22 +21,23 @@ def status_of(row):
 
 def _evidence(item):
     return "<li>{}: {}{}{}{}</li>".format(
-        e(item.label), e(localize(item.value)),
+        e(item.label), e(value_text(item.value)),  # as entered: 118, 3.2, never 118.0
         f" {e(item.unit)}" if item.unit else "",
-        f" ({item.date.isoformat()})" if item.date else "",
+        f" ({date_text(item.date)})" if item.date else "",
         f" — <em>{e(item.note)}</em>" if item.note else "",
     )
 
 
 def criterion_row(row, links):
-    """One <tr>: id, text, status, reason, evidence, note, and links to enter what is missing."""
+    """One <tr>: id, text, status, reason, evidence, note, and links to enter what is missing
+    (`links`: a FieldLink per missing path)."""
     status = e(status_of(row))
     evidence = f'<ul class="small mb-0">{"".join(_evidence(item) for item in row.evidence)}</ul>' if row.evidence else ""
     note = f'<div class="small fst-italic">Note: {e(row.note)}</div>' if row.note else ""
     missing = ""
-    if row.missing:
-        enter = "".join(f' · <a href="{e(url)}">enter in {e(key)}</a>' for key, url in links.items())
-        missing = f'<div class="small">Missing: {e(", ".join(row.missing))} {enter}</div>'
+    if row.missing:  # each in words, linking to the field (screening.field_paths)
+        named = ", ".join(f'<a href="{e(link.url)}">{e(link.label)}</a>' if link.url else e(link.label) for link in links)
+        missing = f'<div class="small">{e(_("Missing:"))} {named}</div>'
     provisional = ' <span class="badge bg-light text-dark border">provisional</span>' if row.provisional else ""
     ident = e(row.id)
     return (

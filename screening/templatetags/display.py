@@ -1,0 +1,39 @@
+"""The template side of screening/display.py: ``{% load display %}``.
+
+    {{ signature.signed_at|site_time:record.site }}
+        <time datetime="2026-12-02T00:45:22+00:00" title="2026-12-02 00:45:22 UTC; site time zone Asia/Shanghai">2026-12-02 08:45:22 CST</time>
+    {{ record.site|zone_name }}        Asia/Shanghai
+    {% site_now record.site %}         the same element for the present moment
+    {{ evidence.value|value_text }}    118, 3.2, 2026-11-27, Yes
+
+The argument of ``site_time`` is a Site, a zone name or a tzinfo; every time on a
+page about a site is shown in that site's zone (the time zone Django activates
+is not used: it is UTC for every request).
+"""
+
+from django import template
+from django.utils import timezone
+
+from .. import display
+
+register = template.Library()
+
+
+@register.filter
+def site_time(moment, where):
+    return display.time_html(moment, where) if moment else ""
+
+
+@register.filter
+def zone_name(where):
+    return display.zone_name(where)
+
+
+@register.filter
+def value_text(value):
+    return display.value_text(value)
+
+
+@register.simple_tag
+def site_now(where):
+    return display.time_html(timezone.now(), where)
