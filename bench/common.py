@@ -1,12 +1,12 @@
 """Shared by the benchmarks: a throwaway PostgreSQL database, Django set-up, and
-varied screening records built from `screening.demo.complete_record_data`.
+varied screening records built from `screening.exchange.demo.complete_record_data`.
 
 Benchmark data only. `bulk_insert` writes rows with `bulk_create` (or
 simple-history's `bulk_create_with_history`), bypassing the forms and
 `save_with_audit`: fast enough for 10,000 records, and the values are the demo's
 (which the forms accept) varied within the same vocabularies. `check_bulk_matches_forms`
 proves, for each indication, that a bulk-inserted record evaluates exactly like
-the same data entered through `screening.demo.create_record`.
+the same data entered through `screening.exchange.demo.create_record`.
 """
 
 import copy
@@ -136,7 +136,7 @@ def varied_record(rng, indication, today):
     section, an exclusion answered yes; and, independently, units, repeated labs,
     1-9 medication courses and 0-3 prior events.
     """
-    from screening.demo import complete_record_data
+    from screening.exchange.demo import complete_record_data
 
     values, data = complete_record_data(indication, today - datetime.timedelta(days=rng.randint(0, 20)))
     scr = values["screening_date"]
@@ -257,8 +257,8 @@ def bulk_insert(items, user, *, history=False, batch_size=2000, snapshots=False)
     from simple_history.utils import bulk_create_with_history
 
     from screening.models import ScreeningRecord, Site
-    from screening.sections import BY_KEY
-    from screening.snapshots import ROW_MODELS
+    from screening.crf.sections import BY_KEY
+    from screening.checklist.snapshots import ROW_MODELS
 
     def create(model, objs):
         if not objs:
@@ -315,8 +315,8 @@ def bulk_insert(items, user, *, history=False, batch_size=2000, snapshots=False)
 
 def snapshot_in_memory(record, sections, rows):
     from screening.eligibility.snapshot import Snapshot
-    from screening.sections import data_fields
-    from screening.snapshots import RECORD_FIELDS, _values
+    from screening.crf.sections import data_fields
+    from screening.checklist.snapshots import RECORD_FIELDS, _values
 
     return Snapshot(
         record={name: getattr(record, name) for name in RECORD_FIELDS},
@@ -327,7 +327,7 @@ def snapshot_in_memory(record, sections, rows):
 
 def check_snapshots(pairs):
     """[(pk, in-memory snapshot)]: each equals build_snapshot's from the database."""
-    from screening.snapshots import build_snapshot
+    from screening.checklist.snapshots import build_snapshot
 
     for pk, snapshot in pairs:
         assert build_snapshot(pk)[0].digest() == snapshot.digest(), f"record {pk}: snapshot differs"
@@ -336,11 +336,11 @@ def check_snapshots(pairs):
 
 def check_bulk_matches_forms(site, user, investigator=None):
     """For each indication, the demo's complete record entered through the forms
-    (screening.demo.create_record) and the same data bulk-inserted evaluate to the
+    (screening.exchange.demo.create_record) and the same data bulk-inserted evaluate to the
     same statuses and the same snapshot digest but for the screening number.
     Returns [(indication, overall)]; raises AssertionError on a difference."""
-    from screening.demo import complete_record_data, create_record
-    from screening.evaluation import evaluate_record
+    from screening.exchange.demo import complete_record_data, create_record
+    from screening.checklist.evaluation import evaluate_record
 
     out = []
     for indication in INDICATIONS:

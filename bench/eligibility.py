@@ -82,7 +82,7 @@ def orm_read(pk):
     sections joined, all six row tables), materialising model instances only.
     build_snapshot reads less: only the tables of the record's indication."""
     from screening.models import ScreeningRecord
-    from screening.snapshots import ROW_MODELS, SECTION_RELATIONS
+    from screening.checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
     record = ScreeningRecord.objects.select_related(*SECTION_RELATIONS.values()).get(pk=pk)
     sections = [getattr(record, relation, None) for relation in SECTION_RELATIONS.values()]
@@ -95,7 +95,7 @@ def time_evaluation(pks):
     profits from caches the other warmed); then evaluate(snapshot) alone over the
     snapshots kept, and digest() alone."""
     from screening.eligibility.engine import evaluate
-    from screening.evaluation import evaluate_record
+    from screening.checklist.evaluation import evaluate_record
 
     t_orm = t_eval_record = 0.0
     snapshots, overall = [], Counter()
@@ -187,7 +187,7 @@ def main():
     from django.db import connection
 
     from screening.models import ScreeningRecord
-    from screening.snapshots import ROW_MODELS
+    from screening.checklist.snapshots import ROW_MODELS
 
     t0 = time.perf_counter()
     users, variants, checked = build(args)
@@ -205,7 +205,7 @@ def main():
     facts = common.server_facts()
     q_orm = count_queries(lambda: orm_read(bulk_pks[0]))
 
-    from screening.evaluation import evaluate_record
+    from screening.checklist.evaluation import evaluate_record
 
     q_eval = count_queries(lambda: evaluate_record(bulk_pks[0]))
 

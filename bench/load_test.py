@@ -108,7 +108,7 @@ def database_ready(args):
 
 
 def history_count(pk):
-    from screening.sections import SECTIONS
+    from screening.crf.sections import SECTIONS
 
     from screening.models import ScreeningRecord
 
@@ -189,7 +189,7 @@ def _seed_status(records, snapshots, by_site):
     """What the forms path leaves after the last save (track_status): the record's
     EligibilityState and one EligibilityStatusChange with snapshot and results."""
     from screening.eligibility.engine import evaluate
-    from screening.evaluation import _count, _plain
+    from screening.checklist.evaluation import _count, _plain
     from screening.models import EligibilityState, EligibilityStatusChange
 
     states, changes = [], []
@@ -213,16 +213,16 @@ REASONS = ["Transcription error", "Source document verified", "Lab re-reported",
 
 
 def build_large_record(site, users, saves, rng):
-    """A record entered through the forms (screening.demo.create_record), then
+    """A record entered through the forms (screening.exchange.demo.create_record), then
     `saves` more real saves through save_with_audit: corrections of the organ
     function section, of lab values, of medication doses and of the consent form
     version, each with a reason, dated over the last six months. The rows stay as
     many as a normal record's; only their history grows."""
     from django.utils import timezone
 
-    from screening.audit import save_with_audit
-    from screening.demo import complete_record_data, create_record
-    from screening.evaluation import evaluate_record, track_status
+    from screening.crf.recording import save_with_audit
+    from screening.exchange.demo import complete_record_data, create_record
+    from screening.checklist.evaluation import evaluate_record, track_status
     from screening.models import LabResult, Medication, OrganFunction
 
     coordinator, investigator = users["coordinator"], users["investigator"]
@@ -435,7 +435,7 @@ def sle_section_posts(pks):
     """{record pk: fields}: the SLE section form as its page posts it for the live
     scores, from the saved values (the CSRF token is added per request)."""
     from screening.models import SleSection
-    from screening.sections import data_fields
+    from screening.crf.sections import data_fields
 
     fields = data_fields(SleSection)
     posts = {}
@@ -451,7 +451,7 @@ def sle_section_posts(pks):
 def define_pages(site_records, large_by_site, sle_posts):
     from screening.calculators.sledai import SLEDAI_2K
     from screening.models import ScreeningRecord
-    from screening.sections import sections_for
+    from screening.crf.sections import sections_for
 
     sections = {ind: [s.key for s in sections_for(ScreeningRecord(indication=ind))] for ind in common.INDICATIONS}
 

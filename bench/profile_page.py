@@ -48,7 +48,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from screening.models import ScreeningRecord
-    from screening.permissions import records_for
+    from screening.access.permissions import records_for
 
     user = get_user_model().objects.get(username=args.user)
     visible = records_for(user)

@@ -8,8 +8,8 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import access_log
-        from .history_indexes import ensure_history_indexes
+        from .audit import access_log
+        from .audit.history_indexes import ensure_history_indexes
 
         # The user access log is written by signal receivers (the only ones of
         # the project, besides the post_migrate below): its events come from

@@ -36,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
                 # Transactional (browser) tests flush the roles the migration made.
                 from django.contrib.auth.models import Permission
 
-                from screening.roles import ensure_roles
+                from screening.access.roles import ensure_roles
 
                 ensure_roles(Group, Permission)
             self.groups.add(Group.objects.get(name=extracted))

@@ -6,7 +6,7 @@ import io
 from django.core.management import call_command
 
 from screening.models import CrfModel
-from screening.sections import SECTIONS, data_fields
+from screening.crf.sections import SECTIONS, data_fields
 
 
 def crf_models():

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
 
-from screening import audit_trail as trail
-from screening.audit import save_with_audit
+from screening.audit import trail
+from screening.crf.recording import save_with_audit
 from screening.models import AuditExport, LabResult, OrganFunction, ScreeningRecord
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
-from screening.sections import SECTIONS
+from screening.crf.sections import SECTIONS
 
 from .factories import RecordFactory
 

@@ -144,7 +144,7 @@ def test_a_bookkeeping_change_is_not_a_conflict(two_clients, record_a):
     url = section_url(record_a, "consent")
     data = dict(page_data(alice.get(url)), comment="checked", **REASON)
     record_a.status = record_a.WITHDRAWN
-    from screening.audit import save_with_audit
+    from screening.crf.recording import save_with_audit
 
     save_with_audit(record_a, None, "status")
     assert alice.post(url, data).status_code == 302
@@ -238,7 +238,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 def _race(monkeypatch, posts, hold=0.6):
     """Run the posts in threads started together; the first save to take the record's
     lock keeps it `hold` seconds, so the other one queues behind it."""
-    from screening import views
+    from screening.crf import views
 
     evaluate = views.evaluate_record
     first = threading.Lock()

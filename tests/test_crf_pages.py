@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from screening.demo import complete_record_data, create_record
-from screening.field_paths import describe, link
-from screening.progress import COMPLETE, IN_PROGRESS, NEEDS_ATTENTION, NOT_STARTED, section_states
+from screening.exchange.demo import complete_record_data, create_record
+from screening.crf.field_paths import describe, link
+from screening.checklist.progress import COMPLETE, IN_PROGRESS, NEEDS_ATTENTION, NOT_STARTED, section_states
 
 from .factories import RecordFactory
 

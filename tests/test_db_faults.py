@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ---------------------------------------------------------------- always: the 503 page
 
 def test_a_database_error_in_a_view_answers_503(coordinator, record_a, monkeypatch):
-    from screening import views
+    from screening.crf import views
 
     def down(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
@@ -63,7 +63,7 @@ def test_a_database_error_outside_the_view_answers_503(coordinator, record_a, mo
 
 
 def test_other_errors_stay_500(coordinator, record_a, monkeypatch):
-    from screening import views
+    from screening.crf import views
 
     def broken(*args, **kwargs):
         raise ValueError("a bug")
@@ -85,7 +85,7 @@ CLUSTER = os.environ.get("TRIALSITE_FAULT_CLUSTER", "15 main").split()
 DBNAME = "trialsite_fault"
 OUTAGE_SECONDS = float(os.environ.get("TRIALSITE_FAULT_OUTAGE", "3"))
 WORKERS = 4
-PASSWORD = "trialsite-demo-2026"  # screening.demo.DEMO_PASSWORD, the seeded users'
+PASSWORD = "trialsite-demo-2026"  # screening.exchange.demo.DEMO_PASSWORD, the seeded users'
 
 
 def _pg(sql, dbname="postgres", fetch=False):

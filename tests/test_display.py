@@ -15,11 +15,11 @@ from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 
-from screening import display
-from screening.audit import save_with_audit
-from screening.demo import complete_record_data, create_record
+from screening import values as display
+from screening.crf.recording import save_with_audit
+from screening.exchange.demo import complete_record_data, create_record
 from screening.eligibility.results import Evidence
-from screening.evaluation import evaluate_record
+from screening.checklist.evaluation import evaluate_record
 from screening.management.commands.export_screenings import export_record
 from screening.models import InfectionScreen, LabResult, OrganFunction, ScreeningRecord, Site
 from screening.models.fields import ANSWER_CHOICES
@@ -213,8 +213,8 @@ def test_the_signature_block_shows_every_time_in_the_site_zone(client, eligible,
 
 
 def test_the_invalidation_names_the_change_in_the_site_zone(eligible, people):
-    from screening.evaluation import track_status
-    from screening.signing import sign
+    from screening.checklist.evaluation import track_status
+    from screening.signatures.signing import sign
 
     sign(eligible, people["investigator"], PASSWORD, "eligible", evaluate_record(eligible).digest)
     organ = OrganFunction.objects.get(record=eligible)

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.demo import complete_record_data, create_record
-from screening.evaluation import evaluate_record
+from screening.exchange.demo import complete_record_data, create_record
+from screening.checklist.evaluation import evaluate_record
 from screening.models import EligibilityAccess, EligibilityState, EligibilityStatusChange, LabResult, Medication
 
 from .factories import RecordFactory
@@ -130,7 +130,7 @@ def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator,
 
 @pytest.mark.parametrize("indication, row_tables", [("SLE", 3), ("IIM", 3), ("AAV", 4), ("DCSSC", 5)])
 def test_the_snapshot_reads_only_what_the_indication_can_hold(site_a, coordinator, investigator, indication, row_tables):
-    from screening.snapshots import build_snapshot
+    from screening.checklist.snapshots import build_snapshot
 
     values, data = complete_record_data(indication)
     record = create_record(site_a, coordinator, values, data, judged_by=investigator)
@@ -171,8 +171,8 @@ def test_criterion_rows_are_the_html_of_the_template_they_replace(site_a, coordi
     from django.template import Context, Template
 
     from screening.eligibility.results import Evidence
-    from screening.eligibility_views import _section_links
-    from screening.field_paths import FieldLink
+    from screening.checklist.views import _section_links
+    from screening.crf.field_paths import FieldLink
     from screening.templatetags.criteria import criterion_rows, other_criteria
 
     values, data = complete_record_data(indication)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from screening.evaluation import evaluate_record
+from screening.checklist.evaluation import evaluate_record
 from screening.models import ScreeningRecord
 from screening.models.sites import INVESTIGATOR, SITE_ADMIN
 

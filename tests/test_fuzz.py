@@ -1,7 +1,7 @@
 """Property-based tests of hostile input (hypothesis): every CRF section form and
 the JSON import.
 
-Sections come from `screening.sections.SECTIONS` and their fields from the forms
+Sections come from `screening.crf.sections.SECTIONS` and their fields from the forms
 the page renders, so a new section or field is fuzzed without touching this file.
 For each post: never an exception or a 500; a value known to be invalid gives an
 error on that field; a refused save leaves the stored data (and its history)
@@ -21,12 +21,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.demo import complete_record_data, create_record
-from screening.exchange import record_data
-from screening.importing import ImportRefused, import_records
+from screening.exchange.demo import complete_record_data, create_record
+from screening.exchange.format import record_data
+from screening.exchange.importing import ImportRefused, import_records
 from screening.models import ScreeningRecord
-from screening.sections import BY_KEY, SECTIONS
-from screening.snapshots import ROW_MODELS, SECTION_RELATIONS
+from screening.crf.sections import BY_KEY, SECTIONS
+from screening.checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 from .test_concurrency import page_data
 
@@ -227,8 +227,8 @@ json_values = st.recursive(
 
 def _import_fields():
     """Form field and model field of every importable field, by (container path, name)."""
-    from screening.forms import RecordForm, row_formset_class, section_form_class
-    from screening.loader import ROW_SECTIONS
+    from screening.crf.forms import RecordForm, row_formset_class, section_form_class
+    from screening.exchange.loader import ROW_SECTIONS
 
     found = {}
     record_form = RecordForm()

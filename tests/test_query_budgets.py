@@ -14,12 +14,12 @@ from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.audit_trail import STREAMS
-from screening.demo import complete_record_data, create_record
-from screening.live_scores import scored
+from screening.audit.trail import STREAMS
+from screening.exchange.demo import complete_record_data, create_record
+from screening.checklist.live_scores import scored
 from screening.models import BvasItem, LabResult, Medication, OrganFunction, PriorEvent
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
-from screening.sections import sections_for
+from screening.crf.sections import sections_for
 
 from .factories import RecordFactory
 from .test_access import EXPECTED_GET, POSTED_READS, SITE_URLS, app_url_names
@@ -52,7 +52,7 @@ BUDGET = {
     "sign_record": 16,
     "access_log": 13,
 }
-CSV_CHUNK = 500  # screening.audit_trail.all_events
+CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.
 ASKER = [COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN]
 
@@ -107,7 +107,7 @@ def page_post(client, url):
 
 def count_queries(client, url, data=None):
     """(queries, rounds): rounds is 1, or for an audit CSV export its chunks of
-    500 events (screening.audit_trail.all_events reads a chunk at a time to keep
+    500 events (screening.audit.trail.all_events reads a chunk at a time to keep
     memory bounded, and each chunk reads its events): the budget is per round."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url) if data is None else client.post(url, data)

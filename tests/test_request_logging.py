@@ -14,7 +14,7 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", login_not_required(boom)), path("", include(site_urlpatterns))]
-handler403 = "screening.errors.permission_denied"
+handler403 = "screening.access.errors.permission_denied"
 
 
 def request_records(caplog):

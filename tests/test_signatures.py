@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from screening.demo import complete_record_data, create_record
-from screening.evaluation import evaluate_record
+from screening.exchange.demo import complete_record_data, create_record
+from screening.checklist.evaluation import evaluate_record
 from screening.models import LabResult, ScreeningRecord, Signature, SignatureAttempt
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
@@ -165,7 +165,7 @@ def test_review_queue_lists_complete_unsigned_records_only(client, investigator,
     values, data = complete_record_data("SLE")
     data["labs"] = []
     incomplete = create_record(site_a, coordinator, dict(values, initials="ZZ"), data, judged_by=investigator)
-    from screening.evaluation import track_status
+    from screening.checklist.evaluation import track_status
 
     for record in (eligible, incomplete):
         track_status(evaluate_record(record), coordinator)

@@ -11,9 +11,9 @@ from django.test import override_settings
 from django.utils.safestring import mark_safe
 from django.urls import reverse
 
-from screening.forms import DateInput, RecordForm, section_form_class
-from screening.sections import SECTIONS
-from screening.widgets import INPUTS, WidgetRenderer
+from screening.crf.forms import DateInput, RecordForm, section_form_class
+from screening.crf.sections import SECTIONS
+from screening.crf.widgets import INPUTS, WidgetRenderer
 
 from .factories import RecordFactory
 

@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so a database outage anywhere below answers 503 (screening/middleware.py).
-    "screening.middleware.DatabaseUnavailableMiddleware",
+    "screening.access.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "screening.context_processors.roles",
+                "screening.access.context_processors.roles",
             ],
         },
     },
@@ -157,7 +157,7 @@ STORAGES = {
 }
 
 # Inputs and selects written in Python, the same HTML as Django's widget templates.
-FORM_RENDERER = "screening.widgets.WidgetRenderer"
+FORM_RENDERER = "screening.crf.widgets.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 CRISPY_FAIL_SILENTLY = not DEBUG
@@ -185,7 +185,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"forbidden_without_traceback": {"()": "django.utils.log.CallbackFilter",
-                                                "callback": "ext://screening.log_filters.forbidden_without_traceback"}},
+                                                "callback": "ext://screening.access.log_filters.forbidden_without_traceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from screening.forms_auth import LoginForm
+from screening.access.forms import LoginForm
 
 
 @login_not_required
@@ -30,4 +30,4 @@ urlpatterns = [
     path("", include("screening.urls")),
 ]
 
-handler403 = "screening.errors.permission_denied"
+handler403 = "screening.access.errors.permission_denied"

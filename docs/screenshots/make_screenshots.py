@@ -57,7 +57,7 @@ ARGS = [
 ]
 VIEWPORTS = [(1366, 900), (390, 844)]
 ROLES = ["coordinator", "investigator", "monitor", "site_admin"]
-PASSWORD = "trialsite-demo-2026"  # screening.demo.DEMO_PASSWORD
+PASSWORD = "trialsite-demo-2026"  # screening.exchange.demo.DEMO_PASSWORD
 SITE, OTHER_SITE = "S01", "S02"
 DOWNLOADS = (".csv", ".json")
 NOTES = set()  # pages not shot and other remarks, said once at the end
@@ -148,7 +148,7 @@ def build_plan(env):
     from django.urls import get_resolver, reverse
 
     from screening.models import ScreeningRecord
-    from screening.sections import sections_for
+    from screening.crf.sections import sections_for
 
     records = {}
     for record in ScreeningRecord.objects.filter(site__code=SITE).order_by("pk"):

@@ -1,6 +1,6 @@
 """The plain, database-free picture of one screening record that the rules read.
 
-Built from the database by `screening.snapshots.build_snapshot` (a fixed number of
+Built from the database by `screening.checklist.snapshots.build_snapshot` (a fixed number of
 queries); built by hand in tests. Normalised values:
 - yes/no questions: True / False, and None when unanswered or "unknown";
 - test results: the choice code ("positive", "negative", "detected", ...), None when blank

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from screening.roles import ensure_roles
+    from screening.access.roles import ensure_roles
 
     # Permissions are normally created after all migrations; roles need them now.
     for app_config in apps.get_app_configs():

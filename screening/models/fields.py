@@ -29,7 +29,7 @@ def result(verbose_name, help_text="", choices=RESULT_CHOICES):
 def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
     """A nullable decimal with its range and unit in the help text, and its unit
     on the field (``field.unit``), where the audit trail, the data dictionary and
-    the exchange format read it (screening.display.unit_of): help text is prose."""
+    the exchange format read it (screening.values.unit_of): help text is prose."""
     digits = len(str(int(high))) + decimals
     text = f"{unit}; {low}–{high}."
     if help_text:

@@ -16,7 +16,7 @@ from screening.vocabulary import (
     ROUTES,
 )
 
-from ..display import date_text, value_text
+from ..values import date_text, value_text
 from .fields import answer, event_date, grade, measurement
 from .records import CrfModel, ScreeningRecord
 

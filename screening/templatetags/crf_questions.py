@@ -12,7 +12,7 @@ from django import forms, template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..markup import e
+from ..crf.markup import e
 
 register = template.Library()
 
@@ -136,7 +136,7 @@ def answer_text(bound_field):
 
 @register.filter
 def missing_links(paths, record):
-    """The links, in words, to enter what the rules still miss (see screening.field_paths)."""
-    from ..field_paths import links
+    """The links, in words, to enter what the rules still miss (see screening.crf.field_paths)."""
+    from ..crf.field_paths import links
 
     return links(record, paths)

@@ -9,8 +9,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..display import date_text, value_text
-from ..markup import e
+from ..values import date_text, value_text
+from ..crf.markup import e
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def criterion_row(row, links):
     evidence = f'<ul class="small mb-0">{"".join(_evidence(item) for item in row.evidence)}</ul>' if row.evidence else ""
     note = f'<div class="small fst-italic">Note: {e(row.note)}</div>' if row.note else ""
     missing = ""
-    if row.missing:  # each in words, linking to the field (screening.field_paths)
+    if row.missing:  # each in words, linking to the field (screening.crf.field_paths)
         named = ", ".join(f'<a href="{e(link.url)}">{e(link.label)}</a>' if link.url else e(link.label) for link in links)
         missing = f'<div class="small">{e(_("Missing:"))} {named}</div>'
     provisional = ' <span class="badge bg-light text-dark border">provisional</span>' if row.provisional else ""

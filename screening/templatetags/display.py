@@ -14,7 +14,7 @@ is not used: it is UTC for every request).
 from django import template
 from django.utils import timezone
 
-from .. import display
+from .. import values as display
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ field no one could reach makes these helpers fail, as it would stop a person.
 
 import datetime
 
-from screening.loader import form_value
+from screening.exchange.loader import form_value
 
 
 def control(page, name):

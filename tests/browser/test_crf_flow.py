@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.demo import complete_record_data
+from screening.exchange.demo import complete_record_data
 from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import COORDINATOR
 from tests.factories import PASSWORD

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.demo import complete_record_data, create_record
+from screening.exchange.demo import complete_record_data, create_record
 from screening.models.sites import COORDINATOR, MONITOR
 from tests.factories import PASSWORD
 

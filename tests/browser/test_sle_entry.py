@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from screening.demo import complete_record_data
+from screening.exchange.demo import complete_record_data
 from screening.models import LabResult, Medication, ScreeningRecord
 from screening.models.sites import COORDINATOR, INVESTIGATOR
 from tests.factories import PASSWORD
@@ -101,7 +101,7 @@ def test_a_coordinator_enters_a_whole_sle_record_by_keyboard_and_mouse(new_page,
 
 def test_a_missing_link_lands_on_the_field(new_page, make_user, site_a):
     """From the record page's "still needed" list to the question, focused and highlighted."""
-    from screening.demo import create_record
+    from screening.exchange.demo import create_record
 
     coordinator = make_user(COORDINATOR, site_a, username="cora")
     values, data = complete_record_data("SLE")

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.evaluation import as_json, evaluate_and_log
+from screening.checklist.evaluation import as_json, evaluate_and_log
 from screening.models import EligibilityAccess, ScreeningRecord
 
 

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from screening import data_dictionary
+from screening.crf import data_dictionary
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from screening.json_schema import schema
+from screening.exchange.json_schema import schema
 
 
 class Command(BaseCommand):

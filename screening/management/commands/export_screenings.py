@@ -3,8 +3,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.evaluation import evaluate_record
-from screening.exchange import FORMAT, record_data
+from screening.checklist.evaluation import evaluate_record
+from screening.exchange.format import FORMAT, record_data
 from screening.models import ScreeningRecord, Site
 
 

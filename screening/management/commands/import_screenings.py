@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.importing import ImportRefused, import_records
+from screening.exchange.importing import ImportRefused, import_records
 from screening.models import Site, SiteMembership
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from screening.demo import DEMO_PASSWORD, seed_records
+from screening.exchange.demo import DEMO_PASSWORD, seed_records
 from screening.models import Site, SiteMembership
 from screening.models.sites import ROLES
 

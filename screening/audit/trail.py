@@ -39,9 +39,9 @@ from django.db import connection
 from django.db.models import F, IntegerField, Value
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import display as shown_as
-from .audit import history_of
-from .models import (
+from .. import values as shown_as
+from ..crf.recording import history_of
+from ..models import (
     AuditExport,
     EligibilityAccess,
     EligibilityStatusChange,
@@ -49,9 +49,9 @@ from .models import (
     Medication,
     ScreeningRecord,
 )
-from .models.sites import ROLES
-from .roles import role_of
-from .sections import SECTIONS, data_fields
+from ..models.sites import ROLES
+from ..access.roles import role_of
+from ..crf.sections import SECTIONS, data_fields
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
@@ -544,7 +544,7 @@ def describe_filters(filters, site=None, users=None):
     """The filters of an export in words: "Filters: section Laboratory results, event
     Changed; as of 2026-12-02 08:45:22 CST" (stored as given, described when shown;
     `users` by id, already loaded for the page)."""
-    from .sections import BY_KEY
+    from ..crf.sections import BY_KEY
 
     given = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     as_of = given.pop("as_of", None)

@@ -7,9 +7,9 @@ import csv
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from .display import unit_of
+from ..values import unit_of
 from .sections import SECTIONS, data_fields, fieldset_of
-from .vocabulary import INDICATIONS
+from ..vocabulary import INDICATIONS
 
 COLUMNS = [
     "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
@@ -46,9 +46,9 @@ def criteria_by_field():
     by evaluating an empty record of each indication, so the column cannot drift."""
     import datetime
 
-    from .eligibility.engine import evaluate
-    from .eligibility.snapshot import Snapshot
-    from .snapshots import SECTION_RELATIONS
+    from ..eligibility.engine import evaluate
+    from ..eligibility.snapshot import Snapshot
+    from ..checklist.snapshots import SECTION_RELATIONS
 
     day = datetime.date(2026, 1, 1)
     uses = {}
@@ -69,7 +69,7 @@ def criteria_by_field():
 
 
 def _criteria(uses, section_key, repeating, field_name, model):
-    from .snapshots import ROW_MODELS, SECTION_RELATIONS
+    from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
     if model._meta.model_name == "screeningrecord":
         key = "record"

@@ -5,12 +5,12 @@ record joined to its sections, one per row table its indication can hold."""
 from decimal import Decimal
 from functools import cache
 
-from .eligibility.snapshot import Snapshot
-from .models import fields as answers
-from .models import (
+from ..eligibility.snapshot import Snapshot
+from ..models import fields as answers
+from ..models import (
     BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest, ScreeningRecord,
 )
-from .sections import BY_KEY, SNAPSHOT_KEYS, data_fields
+from ..crf.sections import BY_KEY, SNAPSHOT_KEYS, data_fields
 
 RECORD_FIELDS = (
     "screening_number", "sex", "date_of_birth", "indication", "screening_date", "consent_date",

@@ -1,6 +1,6 @@
 """The four roles as Django groups, and the permissions each one holds."""
 
-from .models.sites import COORDINATOR, INVESTIGATOR, MONITOR, ROLES, SITE_ADMIN
+from ..models.sites import COORDINATOR, INVESTIGATOR, MONITOR, ROLES, SITE_ADMIN
 
 VIEW = ["screening.view_screeningrecord"]
 ROLE_PERMISSIONS = {

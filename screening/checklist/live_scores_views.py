@@ -7,8 +7,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from . import live_scores
-from .permissions import get_record_for_user
-from .views import _section_or_404
+from ..access.permissions import get_record_for_user
+from ..crf.views import _section_or_404
 
 
 # POST, not GET: the page posts its form as it is (CSRF token included), and the

@@ -4,7 +4,7 @@ record page, the data dictionary and the audit trail alike.
 
 from dataclasses import dataclass, field
 
-from . import models as m
+from .. import models as m
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 record, plus records in other states (incomplete, not eligible).
 
 The data have the snapshot's shape and go through the same forms as the browser
-(`screening.loader`), so demo data can never hold what a coordinator could not enter.
+(`screening.exchange.loader`), so demo data can never hold what a coordinator could not enter.
 """
 
 import copy
@@ -10,15 +10,15 @@ import datetime
 
 from django.utils import timezone
 
-from .audit import save_with_audit
+from ..crf.recording import save_with_audit
 from .loader import load_sections
-from .models import ScreeningRecord
+from ..models import ScreeningRecord
 
 DEMO_PASSWORD = "trialsite-demo-2026"
 
 
 def _months(d, n):
-    from .calculators.dates import add_months
+    from ..calculators.dates import add_months
 
     return add_months(d, n)
 
@@ -152,37 +152,37 @@ def complete_record_data(indication, today=None):
 
 
 def _mrss(day, score):
-    from .calculators.mrss import MRSS_SITES
+    from ..calculators.mrss import MRSS_SITES
 
     return {"assessment_date": day, **{site: score for site in MRSS_SITES}}
 
 
 def _sle_items():
-    from .calculators.sle_classification import SLE_2019_DOMAINS
+    from ..calculators.sle_classification import SLE_2019_DOMAINS
 
     return [code for items in SLE_2019_DOMAINS.values() for code in items]
 
 
 def _sledai_items():
-    from .calculators.sledai import SLEDAI_2K
+    from ..calculators.sledai import SLEDAI_2K
 
     return list(SLEDAI_2K)
 
 
 def _iim_items():
-    from .calculators.iim import IIM_2017_ITEMS
+    from ..calculators.iim import IIM_2017_ITEMS
 
     return list(IIM_2017_ITEMS)
 
 
 def _mmt8_groups():
-    from .calculators.mmt8 import MMT8_GROUPS
+    from ..calculators.mmt8 import MMT8_GROUPS
 
     return list(MMT8_GROUPS)
 
 
 def _ssc_items():
-    from .calculators.ssc import SSC_2013_ITEMS
+    from ..calculators.ssc import SSC_2013_ITEMS
 
     return list(SSC_2013_ITEMS)
 
@@ -196,7 +196,7 @@ def create_record(site, user, record_values, data, reason="Demo data", judged_by
     load_sections(record, data, user, reason)
     if judgement and judged_by is not None:
         load_sections(record, {"sections": {"judgement": judgement}}, judged_by, reason)
-    from .evaluation import evaluate_record, track_status
+    from ..checklist.evaluation import evaluate_record, track_status
 
     track_status(evaluate_record(record), user)
     return record

@@ -14,13 +14,13 @@ fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
 from datetime import date
 from decimal import Decimal
 
-from .display import unit_of
-from .sections import data_fields
-from .snapshots import ROW_MODELS, SECTION_RELATIONS
+from ..values import unit_of
+from ..crf.sections import data_fields
+from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 FORMAT = "trialsite-screening/1"
 def _record_value_fields():
-    from .models import ScreeningRecord
+    from ..models import ScreeningRecord
 
     # The link to an earlier record is a database id: it does not travel between systems.
     return [f.name for f in data_fields(ScreeningRecord) if f.name != "rescreen_of"]

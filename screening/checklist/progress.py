@@ -11,9 +11,9 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
-from .eligibility.engine import evaluate
-from .eligibility.results import Status
-from .sections import SNAPSHOT_KEYS, data_fields, sections_for
+from ..eligibility.engine import evaluate
+from ..eligibility.results import Status
+from ..crf.sections import SNAPSHOT_KEYS, data_fields, sections_for
 from .snapshots import build_snapshot
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, NEEDS_ATTENTION = "not started", "in progress", "complete", "needs attention"
@@ -60,7 +60,7 @@ def missing_by_section(evaluation):
 def criteria_by_section():
     """CRF section key -> ids of the criteria that read it, from the engine itself
     (the data dictionary's "Criteria" column)."""
-    from .data_dictionary import criteria_by_field
+    from ..crf.data_dictionary import criteria_by_field
 
     by_section = {}
     for (head, _name), ids in criteria_by_field().items():

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from simple_history.models import HistoricalRecords
 
-from .models import AccessEvent
-from .models.sites import ROLES
+from ..models import AccessEvent
+from ..models.sites import ROLES
 
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
 
@@ -170,10 +170,10 @@ def connect():
     from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-    from .models import SiteMembership
+    from ..models import SiteMembership
 
     User = get_user_model()
-    uid = "screening.access_log."
+    uid = "screening.audit.access_log."
     user_logged_in.connect(logged_in, dispatch_uid=uid + "login")
     user_logged_out.connect(logged_out, dispatch_uid=uid + "logout")
     user_login_failed.connect(login_failed, dispatch_uid=uid + "login_failed")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from .eligibility.engine import evaluate
-from .models import EligibilityAccess, EligibilityState, EligibilityStatusChange
-from .roles import role_of
+from ..eligibility.engine import evaluate
+from ..models import EligibilityAccess, EligibilityState, EligibilityStatusChange
+from ..access.roles import role_of
 from .snapshots import build_snapshot
 
 
@@ -57,7 +57,7 @@ def track_status(result, user):
     """After any save or evaluation: refresh the record's eligibility state, mark
     signatures whose hash no longer matches as invalidated, and keep a status
     change row whenever the overall status differs from the last one kept."""
-    from .signing import describe_change, invalidate_stale
+    from ..signatures.signing import describe_change, invalidate_stale
 
     if status_is_current(result):  # the usual case when a record is only viewed
         return None

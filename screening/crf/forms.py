@@ -15,10 +15,10 @@ from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import display
-from .audit import history_of
-from .calculators.dates import add_months
-from .models import ScreeningRecord
+from .. import values as display
+from .recording import history_of
+from ..calculators.dates import add_months
+from ..models import ScreeningRecord
 from .sections import CONSENT, data_fields, fieldset_of
 
 # Dates of procedures done at the screening visit: on or after consent, and no
@@ -103,7 +103,7 @@ class CrfForm(forms.ModelForm):
 
     `versioned=True` (the section page) adds the hidden `version` field."""
 
-    section = None  # the Section it edits (screening.sections)
+    section = None  # the Section it edits (screening.crf.sections)
 
     def __init__(self, *args, record=None, read_only=False, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)

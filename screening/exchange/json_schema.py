@@ -2,10 +2,10 @@
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
-from .exchange import FORMAT, RECORD_VALUE_FIELDS, fixed_unit
-from .models import ScreeningRecord
-from .sections import BY_KEY, data_fields
-from .snapshots import ROW_MODELS, SECTION_RELATIONS
+from .format import FORMAT, RECORD_VALUE_FIELDS, fixed_unit
+from ..models import ScreeningRecord
+from ..crf.sections import BY_KEY, data_fields
+from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 
 def field_schema(field):

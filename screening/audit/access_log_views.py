@@ -18,14 +18,14 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import audit_trail as trail
-from .audit import history_of
-from .display import zone_name
-from .audit_views import PER_PAGE, DateRangeFilterForm, UserChoice
-from .models import AccessEvent, SiteMembership
-from .models.sites import INVESTIGATOR
-from .permissions import get_site_for_user, permission_required
-from .roles import role_of
+from . import trail
+from ..crf.recording import history_of
+from ..values import zone_name
+from .views import PER_PAGE, DateRangeFilterForm, UserChoice
+from ..models import AccessEvent, SiteMembership
+from ..models.sites import INVESTIGATOR
+from ..access.permissions import get_site_for_user, permission_required
+from ..access.roles import role_of
 
 
 class AccessFilterForm(DateRangeFilterForm):

@@ -2,7 +2,7 @@
 
 from django.views.defaults import permission_denied as django_permission_denied
 
-from .models import AccessEvent
+from ..models import AccessEvent
 from .roles import role_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -3,7 +3,7 @@ calculators make of the values on the page (docs/live-scores.md).
 
 The figures come from the calculators the eligibility engine uses, called with
 the same inputs read the same way: the values become a Snapshot through the
-snapshot's own normalisation (`screening.snapshots.normalise`), then the
+snapshot's own normalisation (`screening.checklist.snapshots.normalise`), then the
 engine's readers (`answer`, `value`, the screening lab, the age at onset, the
 BVAS rows, Cockcroft–Gault) feed the calculators. Nothing here scores.
 
@@ -20,30 +20,30 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .calculators.bvas import BVAS_V3_ITEMS, bvas_score, count_major_other
-from .calculators.dates import age_on
-from .calculators.iim import (
+from ..calculators.bvas import BVAS_V3_ITEMS, bvas_score, count_major_other
+from ..calculators.dates import age_on
+from ..calculators.iim import (
     AGE_AT_ONSET, IIM_2017_ITEMS, iim_age_points, iim_category, iim_score, suggested_subclass,
 )
-from .calculators.mmt8 import MMT8_GROUPS, MMT8_MAX, mmt8_total
-from .calculators.mrss import MRSS_MAX, MRSS_SITES, mrss_total
-from .calculators.sle_classification import ANA_ENTRY, SLE_2019_DOMAINS, classify_sle_2019
-from .calculators.sledai import SLEDAI_2K, SLEDAI_2K_MAX, sledai_2k
-from .calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
-from .calculators.units import UNIT_LABELS
-from .eligibility import protocol as P
-from .eligibility.context import build_context
-from .eligibility.criteria.aav import _bvas_flags
-from .eligibility.criteria.common import answer, fmt, pct, record_value, value
-from .eligibility.criteria.general import _cockcroft_gault
-from .eligibility.criteria.iim import BIOPSY_ITEMS, age_at_onset
-from .eligibility.criteria.labs import screening_lab
-from .eligibility.criteria.verdicts import MissingData
-from .eligibility.snapshot import Snapshot
-from .forms import MAX_ROWS, row_formset_class, section_form_class
-from .models import BvasItem, IimSection, LabResult, MrssAssessment, OrganFunction, SleSection, SscSection
+from ..calculators.mmt8 import MMT8_GROUPS, MMT8_MAX, mmt8_total
+from ..calculators.mrss import MRSS_MAX, MRSS_SITES, mrss_total
+from ..calculators.sle_classification import ANA_ENTRY, SLE_2019_DOMAINS, classify_sle_2019
+from ..calculators.sledai import SLEDAI_2K, SLEDAI_2K_MAX, sledai_2k
+from ..calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
+from ..calculators.units import UNIT_LABELS
+from ..eligibility import protocol as P
+from ..eligibility.context import build_context
+from ..eligibility.criteria.aav import _bvas_flags
+from ..eligibility.criteria.common import answer, fmt, pct, record_value, value
+from ..eligibility.criteria.general import _cockcroft_gault
+from ..eligibility.criteria.iim import BIOPSY_ITEMS, age_at_onset
+from ..eligibility.criteria.labs import screening_lab
+from ..eligibility.criteria.verdicts import MissingData
+from ..eligibility.snapshot import Snapshot
+from ..crf.forms import MAX_ROWS, row_formset_class, section_form_class
+from ..models import BvasItem, IimSection, LabResult, MrssAssessment, OrganFunction, SleSection, SscSection
 from .snapshots import RECORD_FIELDS, ROW_MODELS, normalise, section_instance
-from .sections import data_fields
+from ..crf.sections import data_fields
 
 ROW_KEYS = {model: key for key, model in ROW_MODELS.items()}  # row model -> snapshot key
 # The rows the panels read, by row model (PFTs: none): of the lab rows only the
@@ -170,7 +170,7 @@ def _posted_rows(record, rows, data):
     new rows typed in, less those ticked for deletion, of the first MAX_ROWS.
 
     Each row is validated by the formset's own form class on an unsaved row,
-    as screening.loader does: the formset's row-id field would read each saved
+    as screening.exchange.loader does: the formset's row-id field would read each saved
     row back from the database."""
     formset = row_formset_class(rows)(data, instance=record, prefix=rows.model._meta.model_name)
     if not formset.management_form.is_valid():

@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .audit import delete_with_audit, save_with_audit
-from .evaluation import evaluate_record, track_status
-from .exchange import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
-from .forms import RecordForm
+from ..crf.recording import delete_with_audit, save_with_audit
+from ..checklist.evaluation import evaluate_record, track_status
+from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
+from ..crf.forms import RecordForm
 from .loader import LoadError, LoadFailed, _form_data, load_sections
-from .models import ScreeningRecord, SiteMembership
-from .models.sites import INVESTIGATOR
-from .roles import role_of
-from .sections import BY_KEY
-from .snapshots import SECTION_RELATIONS
+from ..models import ScreeningRecord, SiteMembership
+from ..models.sites import INVESTIGATOR
+from ..access.roles import role_of
+from ..crf.sections import BY_KEY
+from ..checklist.snapshots import SECTION_RELATIONS
 
 # The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
 # column (16 characters) and the sequence an integer column.

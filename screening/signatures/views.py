@@ -3,9 +3,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .evaluation import evaluate_record
-from .models.signatures import MEANINGS
-from .permissions import get_record_for_user, permission_required
+from ..checklist.evaluation import evaluate_record
+from ..models.signatures import MEANINGS
+from ..access.permissions import get_record_for_user, permission_required
 from .signing import SigningRefused, allowed_meanings, next_checkpoint, sign, signing_locked
 
 

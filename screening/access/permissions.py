@@ -9,7 +9,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import ScreeningRecord, Site
+from ..models import ScreeningRecord, Site
 
 
 def sites_for(user):

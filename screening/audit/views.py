@@ -18,15 +18,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import audit_trail as trail
-from .audit import history_of
-from .display import zone_name
-from .forms import DateInput
-from .models import AuditExport
-from .models.sites import SiteMembership
-from .permissions import get_record_for_user, get_site_for_user, permission_required
-from .roles import role_of
-from .sections import BY_KEY, SECTIONS, sections_for
+from . import trail
+from ..crf.recording import history_of
+from ..values import zone_name
+from ..crf.forms import DateInput
+from ..models import AuditExport
+from ..models.sites import SiteMembership
+from ..access.permissions import get_record_for_user, get_site_for_user, permission_required
+from ..access.roles import role_of
+from ..crf.sections import BY_KEY, SECTIONS, sections_for
 
 AUDIT_PERMISSION = "screening.view_audit_trail"
 PER_PAGE = 50

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .audit import save_with_audit
-from .forms import RecordForm, row_formset_class, section_form_class
-from .models import fields as answers
-from .sections import BY_KEY, SECTIONS
-from .snapshots import ROW_MODELS, SECTION_RELATIONS
+from ..crf.recording import save_with_audit
+from ..crf.forms import RecordForm, row_formset_class, section_form_class
+from ..models import fields as answers
+from ..crf.sections import BY_KEY, SECTIONS
+from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 ROW_SECTIONS = {rows.model: (section, rows) for section in SECTIONS for rows in section.rows}
 

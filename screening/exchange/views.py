@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .importing import ImportRefused, import_records
-from .permissions import permission_required, sites_for
-from .vocabulary import INDICATIONS
+from ..access.permissions import permission_required, sites_for
+from ..vocabulary import INDICATIONS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The format is documented once, in docs/; the Import page shows that file and

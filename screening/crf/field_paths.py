@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import LabResult, ScreeningRecord
+from ..models import LabResult, ScreeningRecord
 from .sections import BY_KEY, SNAPSHOT_KEYS
-from .snapshots import ROW_MODELS
+from ..checklist.snapshots import ROW_MODELS
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import data_dictionary, live_scores
-from .audit import delete_with_audit, save_with_audit
-from .evaluation import evaluate_record, track_status
+from . import data_dictionary
+from ..checklist import live_scores
+from .recording import delete_with_audit, save_with_audit
+from ..checklist.evaluation import evaluate_record, track_status
 from .forms import (
     EditConflict, ReasonForm, RecordForm, find_conflict, row_formset_class, section_form_class, stored_bookkeeping,
 )
-from .models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
-from .models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
-from .models.sites import COORDINATOR, INVESTIGATOR
-from .permissions import get_record_for_user, permission_required, records_for, sites_for
-from .calculators.units import ANALYTES
+from ..models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
+from ..models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
+from ..models.sites import COORDINATOR, INVESTIGATOR
+from ..access.permissions import get_record_for_user, permission_required, records_for, sites_for
+from ..calculators.units import ANALYTES
 from .error_summary import page_errors
-from .progress import overall_progress, section_states
-from .roles import role_of
+from ..checklist.progress import overall_progress, section_states
+from ..access.roles import role_of
 from .sections import BY_KEY, CONSENT, sections_for
-from .snapshots import section_instance
-from .vocabulary import INDICATIONS
+from ..checklist.snapshots import section_instance
+from ..vocabulary import INDICATIONS
 
 
 def home(request):

@@ -3,10 +3,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .evaluation import as_json, evaluate_and_log
-from .models import EligibilityAccess
-from .permissions import get_record_for_user
-from .field_paths import links
-from .signing import next_checkpoint, valid_signatures
+from ..models import EligibilityAccess
+from ..access.permissions import get_record_for_user
+from ..crf.field_paths import links
+from ..signatures.signing import next_checkpoint, valid_signatures
 
 
 def _section_links(record, result):

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from .audit import history_of, save_with_audit
-from .display import site_time_text, user_display_name
-from .evaluation import evaluate_record, track_status
-from .models import ScreeningRecord
-from .models.signatures import (
+from ..crf.recording import history_of, save_with_audit
+from ..values import site_time_text, user_display_name
+from ..checklist.evaluation import evaluate_record, track_status
+from ..models import ScreeningRecord
+from ..models.signatures import (
     MEANING_ELIGIBLE,
     MEANING_SCREEN_FAILURE,
     PRE_LD,
@@ -21,7 +21,7 @@ from .models.signatures import (
     Signature,
     SignatureAttempt,
 )
-from .roles import role_of
+from ..access.roles import role_of
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 30
@@ -152,7 +152,7 @@ def invalidate_stale(record, digest, describe_change):
 
 def describe_change(record, since):
     """The first CRF change after `since`: who changed what, and why."""
-    from .sections import SECTIONS
+    from ..crf.sections import SECTIONS
 
     first = None
     for model in {m for s in SECTIONS for m in ([s.model] if s.model else []) + s.row_models}:
