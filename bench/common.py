@@ -256,9 +256,8 @@ def bulk_insert(items, user, *, history=False, batch_size=2000, snapshots=False)
     from django.db.models import F
     from simple_history.utils import bulk_create_with_history
 
+    from screening.crf.sections import BY_KEY, ROW_MODELS
     from screening.models import ScreeningRecord, Site
-    from screening.crf.sections import BY_KEY
-    from screening.checklist.snapshots import ROW_MODELS
 
     def create(model, objs):
         if not objs:
@@ -314,9 +313,9 @@ def bulk_insert(items, user, *, history=False, batch_size=2000, snapshots=False)
 
 
 def snapshot_in_memory(record, sections, rows):
-    from screening.eligibility.snapshot import Snapshot
-    from screening.crf.sections import data_fields
     from screening.checklist.snapshots import RECORD_FIELDS, _values
+    from screening.crf.sections import data_fields
+    from screening.eligibility.snapshot import Snapshot
 
     return Snapshot(
         record={name: getattr(record, name) for name in RECORD_FIELDS},
@@ -339,8 +338,8 @@ def check_bulk_matches_forms(site, user, investigator=None):
     (screening.exchange.demo.create_record) and the same data bulk-inserted evaluate to the
     same statuses and the same snapshot digest but for the screening number.
     Returns [(indication, overall)]; raises AssertionError on a difference."""
-    from screening.exchange.demo import complete_record_data, create_record
     from screening.checklist.evaluation import evaluate_record
+    from screening.exchange.demo import complete_record_data, create_record
 
     out = []
     for indication in INDICATIONS:

@@ -81,8 +81,8 @@ def orm_read(pk):
     """The baseline: a plain ORM read of everything a record can hold (all ten
     sections joined, all six row tables), materialising model instances only.
     build_snapshot reads less: only the tables of the record's indication."""
-    from screening.models import ScreeningRecord
     from screening.checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
+    from screening.models import ScreeningRecord
 
     record = ScreeningRecord.objects.select_related(*SECTION_RELATIONS.values()).get(pk=pk)
     sections = [getattr(record, relation, None) for relation in SECTION_RELATIONS.values()]
@@ -94,8 +94,8 @@ def time_evaluation(pks):
     """Per record, alternately ORM read first or evaluate_record first (so neither
     profits from caches the other warmed); then evaluate(snapshot) alone over the
     snapshots kept, and digest() alone."""
-    from screening.eligibility.engine import evaluate
     from screening.checklist.evaluation import evaluate_record
+    from screening.eligibility.engine import evaluate
 
     t_orm = t_eval_record = 0.0
     snapshots, overall = [], Counter()
@@ -186,8 +186,8 @@ def main():
 
     from django.db import connection
 
-    from screening.models import ScreeningRecord
     from screening.checklist.snapshots import ROW_MODELS
+    from screening.models import ScreeningRecord
 
     t0 = time.perf_counter()
     users, variants, checked = build(args)
@@ -220,10 +220,10 @@ def main():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print(f"  machine: {os.cpu_count()} CPUs ({cpu}); load average {load_before:.2f} at start, "
           f"{os.getloadavg()[0]:.2f} at the end")
-    print(f"  rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
-    print(f"  variants: " + ", ".join(f"{k} {v:,}" for k, v in variants.most_common()))
-    print(f"  overall: " + ", ".join(f"{k} {v:,}" for k, v in overall.most_common()))
-    print(f"  forms vs bulk insert cross-check: " + ", ".join(f"{i} {o}" for i, o in checked) + " (identical)")
+    print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+    print("  variants: " + ", ".join(f"{k} {v:,}" for k, v in variants.most_common()))
+    print("  overall: " + ", ".join(f"{k} {v:,}" for k, v in overall.most_common()))
+    print("  forms vs bulk insert cross-check: " + ", ".join(f"{i} {o}" for i, o in checked) + " (identical)")
     print()
     w = 56
     print(f"{'(a)/(b) evaluation of all records':<{w}} {'total s':>9} {'ms/record':>10} {'queries':>8} {'× baseline':>11}")

@@ -25,10 +25,10 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from unittest import mock
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -109,7 +109,6 @@ def database_ready(args):
 
 def history_count(pk):
     from screening.crf.sections import SECTIONS
-
     from screening.models import ScreeningRecord
 
     models = {m for s in SECTIONS for m in ([s.model] if s.model else []) + s.row_models}
@@ -188,8 +187,8 @@ def build_database(args):
 def _seed_status(records, snapshots, by_site):
     """What the forms path leaves after the last save (track_status): the record's
     EligibilityState and one EligibilityStatusChange with snapshot and results."""
-    from screening.eligibility.engine import evaluate
     from screening.checklist.evaluation import _count, _plain
+    from screening.eligibility.engine import evaluate
     from screening.models import EligibilityState, EligibilityStatusChange
 
     states, changes = [], []
@@ -220,9 +219,9 @@ def build_large_record(site, users, saves, rng):
     many as a normal record's; only their history grows."""
     from django.utils import timezone
 
+    from screening.checklist.evaluation import evaluate_record, track_status
     from screening.crf.recording import save_with_audit
     from screening.exchange.demo import complete_record_data, create_record
-    from screening.checklist.evaluation import evaluate_record, track_status
     from screening.models import LabResult, Medication, OrganFunction
 
     coordinator, investigator = users["coordinator"], users["investigator"]
@@ -434,8 +433,8 @@ def scores_ok(body):
 def sle_section_posts(pks):
     """{record pk: fields}: the SLE section form as its page posts it for the live
     scores, from the saved values (the CSRF token is added per request)."""
-    from screening.models import SleSection
     from screening.crf.sections import data_fields
+    from screening.models import SleSection
 
     fields = data_fields(SleSection)
     posts = {}
@@ -450,8 +449,8 @@ def sle_section_posts(pks):
 
 def define_pages(site_records, large_by_site, sle_posts):
     from screening.calculators.sledai import SLEDAI_2K
-    from screening.models import ScreeningRecord
     from screening.crf.sections import sections_for
+    from screening.models import ScreeningRecord
 
     sections = {ind: [s.key for s in sections_for(ScreeningRecord(indication=ind))] for ind in common.INDICATIONS}
 

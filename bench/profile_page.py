@@ -47,7 +47,6 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from screening.models import ScreeningRecord
     from screening.access.permissions import records_for
 
     user = get_user_model().objects.get(username=args.user)

@@ -9,7 +9,14 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-from .models import AccessEvent, AuditExport, EligibilityAccess, EligibilityStatusChange, Signature, SignatureAttempt
+from .models import (
+    AccessEvent,
+    AuditExport,
+    EligibilityAccess,
+    EligibilityStatusChange,
+    Signature,
+    SignatureAttempt,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,12 +10,19 @@ class ScreeningConfig(AppConfig):
 
         from .audit import access_log
         from .audit.history_indexes import ensure_history_indexes
+        from .checklist import evaluation
+        from .checklist.signals import eligibility_changed
+        from .crf.signals import crf_saved
+        from .signatures import signing
 
-        # The user access log is written by signal receivers (the only ones of
-        # the project, besides the post_migrate below): its events come from
+        # The user access log is written by signal receivers: its events come from
         # Django (logins, logouts, group, membership and is_active changes made
         # through the admin or the ORM) and from django-axes (lockouts), not
         # from our code, so there is no call site of ours to log them from.
-        # See screening/access_log.py.
+        # See screening/audit/access_log.py.
         access_log.connect()
+        # The one-way arrows crf -> checklist -> signatures (docs/architecture.md):
+        # a save re-evaluates the record; a new evaluation invalidates stale signatures.
+        crf_saved.connect(evaluation.on_crf_saved)
+        eligibility_changed.connect(signing.on_eligibility_changed)
         post_migrate.connect(ensure_history_indexes, sender=self)

@@ -1,11 +1,13 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from .audit import access_log_views, views as audit_views
-from .checklist import views as eligibility_views, live_scores_views
+from .audit import access_log_views
+from .audit import views as audit_views
+from .checklist import live_scores_views
+from .checklist import views as eligibility_views
+from .crf import views
 from .exchange import views as import_views
 from .signatures import views as signature_views
-from .crf import views
 
 # Pages that only read are wrapped in require_safe here, in one place: a POST to
 # them is a 405, never a silent read. The pages that write check permissions.

@@ -1,74 +1,11 @@
 """The role x site access rule, as a matrix over every URL of the app."""
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
-from .conftest import ALL_ROLES
-
-# url name -> status for a GET by each role at its own site (a POST for POSTED_READS).
-EXPECTED_GET = {
-    "home": {COORDINATOR: 302, INVESTIGATOR: 302, MONITOR: 302, SITE_ADMIN: 302},
-    "record_list": dict.fromkeys(ALL_ROLES, 200),
-    "record_create": {COORDINATOR: 200, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 403},
-    "record_detail": dict.fromkeys(ALL_ROLES, 200),
-    "section_edit": dict.fromkeys(ALL_ROLES, 200),
-    "section_scores": dict.fromkeys(ALL_ROLES, 200),
-    "review_queue": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "data_dictionary_csv": dict.fromkeys(ALL_ROLES, 200),
-    "eligibility": dict.fromkeys(ALL_ROLES, 200),
-    "eligibility_json": dict.fromkeys(ALL_ROLES, 200),
-    "eligibility_print": dict.fromkeys(ALL_ROLES, 200),
-    "import_upload": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
-    "import_format": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
-    "import_example": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
-    "record_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "record_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "field_history": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "site_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
-    "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
-    "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
-}
-# Reads that take a POST (the live scores post the form being filled in): the
-# matrix posts to them, and a GET is refused.
-POSTED_READS = {"section_scores"}
-RECORD_URLS = {
-    "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
-    "record_audit", "record_audit_csv", "field_history", "section_scores",
-}
-SITE_URLS = {"site_audit", "site_audit_csv", "access_log"}
-
-
-def app_url_names():
-    return {
-        p.name
-        for p in get_resolver("screening.urls").url_patterns
-        if getattr(p, "name", None)
-    }
-
-
-def url_for(name, record):
-    if name == "section_edit":
-        return reverse(name, args=[record.pk, "organ"])
-    if name == "field_history":
-        return reverse(name, args=[record.pk, "organ", "organfunction.lvef"])
-    if name == "section_scores":
-        return reverse(name, args=[record.pk, "labs"])  # every indication has labs
-    if name == "import_example":
-        return reverse(name, args=["sle"])
-    if name in SITE_URLS:
-        return reverse(name, args=[record.site.code])
-    if name in RECORD_URLS:
-        return reverse(name, args=[record.pk])
-    return reverse(name)
-
-
-def ask(client, name, record):
-    """The matrix's request: a GET, or a POST for the reads that take one."""
-    url = url_for(name, record)
-    return client.post(url) if name in POSTED_READS else client.get(url)
+from .urlmatrix import ALL_ROLES, EXPECTED_GET, POSTED_READS, RECORD_URLS, SITE_URLS, app_url_names, ask, url_for
 
 
 def test_every_url_is_in_the_matrix():

@@ -5,8 +5,8 @@ import io
 
 from django.core.management import call_command
 
-from screening.models import CrfModel
 from screening.crf.sections import SECTIONS, data_fields
+from screening.models import CrfModel
 
 
 def crf_models():

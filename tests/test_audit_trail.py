@@ -17,9 +17,9 @@ from simple_history.models import HistoricalChanges
 
 from screening.audit import trail
 from screening.crf.recording import save_with_audit
+from screening.crf.sections import SECTIONS
 from screening.models import AuditExport, LabResult, OrganFunction, ScreeningRecord
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
-from screening.crf.sections import SECTIONS
 
 from .factories import RecordFactory
 

@@ -12,7 +12,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.forms import CheckboxInput
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +19,7 @@ from screening.models import LabResult, OrganFunction
 from screening.models.sites import COORDINATOR
 
 from .factories import RecordFactory, SiteFactory, UserFactory
+from .pages import page_data, row_index
 
 TODAY = datetime.date.today()
 REASON = {"reason-reason_choice": "Data entry error"}
@@ -27,44 +27,6 @@ REASON = {"reason-reason_choice": "Data entry error"}
 
 def section_url(record, key):
     return reverse("section_edit", args=[record.pk, key])
-
-
-def _post_value(bound):
-    value = bound.value()
-    if isinstance(bound.field.widget, CheckboxInput):
-        return "on" if value else None
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def form_data(form, data):
-    for bound in form:
-        value = _post_value(bound)
-        if value is not None:
-            data[bound.html_name] = value
-    return data
-
-
-def page_data(response):
-    """What the browser posts back from a section page, unchanged."""
-    context = response.context
-    data = {}
-    if context["form"] is not None:
-        form_data(context["form"], data)
-    for _, formset in context["formsets"]:
-        form_data(formset.management_form, data)
-        for row in formset.forms:
-            form_data(row, data)
-    if context.get("editable"):
-        form_data(context["reason"], data)
-    return data
-
-
-def row_index(data, prefix, pk):
-    return next(k.split("-")[1] for k, v in data.items() if k.startswith(prefix) and k.endswith("-id") and v == str(pk))
 
 
 @pytest.fixture

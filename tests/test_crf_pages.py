@@ -6,9 +6,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from screening.exchange.demo import complete_record_data, create_record
+from screening.checklist.progress import (
+    COMPLETE,
+    IN_PROGRESS,
+    NEEDS_ATTENTION,
+    NOT_STARTED,
+    section_states,
+)
 from screening.crf.field_paths import describe, link
-from screening.checklist.progress import COMPLETE, IN_PROGRESS, NEEDS_ATTENTION, NOT_STARTED, section_states
+from screening.exchange.demo import complete_record_data, create_record
 
 from .factories import RecordFactory
 

@@ -16,12 +16,18 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from screening import values as display
-from screening.crf.recording import save_with_audit
-from screening.exchange.demo import complete_record_data, create_record
-from screening.eligibility.results import Evidence
 from screening.checklist.evaluation import evaluate_record
+from screening.crf.recording import save_with_audit
+from screening.eligibility.results import Evidence
+from screening.exchange.demo import complete_record_data, create_record
 from screening.management.commands.export_screenings import export_record
-from screening.models import InfectionScreen, LabResult, OrganFunction, ScreeningRecord, Site
+from screening.models import (
+    InfectionScreen,
+    LabResult,
+    OrganFunction,
+    ScreeningRecord,
+    Site,
+)
 from screening.models.fields import ANSWER_CHOICES
 from screening.templatetags.criteria import _evidence
 

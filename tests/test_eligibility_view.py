@@ -10,9 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.exchange.demo import complete_record_data, create_record
 from screening.checklist.evaluation import evaluate_record
-from screening.models import EligibilityAccess, EligibilityState, EligibilityStatusChange, LabResult, Medication
+from screening.exchange.demo import complete_record_data, create_record
+from screening.models import (
+    EligibilityAccess,
+    EligibilityState,
+    EligibilityStatusChange,
+    LabResult,
+    Medication,
+)
 
 from .factories import RecordFactory
 
@@ -170,9 +176,9 @@ def test_criterion_rows_are_the_html_of_the_template_they_replace(site_a, coordi
 
     from django.template import Context, Template
 
-    from screening.eligibility.results import Evidence
     from screening.checklist.views import _section_links
     from screening.crf.field_paths import FieldLink
+    from screening.eligibility.results import Evidence
     from screening.templatetags.criteria import criterion_rows, other_criteria
 
     values, data = complete_record_data(indication)

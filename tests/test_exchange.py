@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from screening.exchange.demo import complete_record_data, create_record
 from screening.checklist.evaluation import evaluate_record
+from screening.exchange.demo import complete_record_data, create_record
 from screening.exchange.format import record_data
 from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR, SITE_ADMIN

@@ -16,19 +16,18 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms import CheckboxInput
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from screening.checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
+from screening.crf.sections import BY_KEY, SECTIONS
 from screening.exchange.demo import complete_record_data, create_record
 from screening.exchange.format import record_data
 from screening.exchange.importing import ImportRefused, import_records
 from screening.models import ScreeningRecord
-from screening.crf.sections import BY_KEY, SECTIONS
-from screening.checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
-from .test_concurrency import page_data
+from .pages import page_data
 
 SCRIPT = '<script>alert("xss-fuzz")</script>'
 SQL = "'; DROP TABLE screening_screeningrecord; --"

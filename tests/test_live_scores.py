@@ -9,19 +9,26 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
-from screening.checklist import live_scores
 from screening.calculators.dates import add_months
 from screening.calculators.sledai import SLEDAI_2K
-from screening.exchange.demo import complete_record_data, create_record
+from screening.checklist import live_scores
 from screening.checklist.evaluation import evaluate_record
 from screening.crf.forms import MAX_ROWS, row_formset_class, section_form_class
+from screening.crf.sections import BY_KEY
+from screening.exchange.demo import complete_record_data, create_record
 from screening.exchange.loader import form_value
 from screening.models import (
-    AavSection, BvasItem, IimSection, LabResult, MrssAssessment, OrganFunction, ScreeningRecord, SleSection,
+    AavSection,
+    BvasItem,
+    IimSection,
+    LabResult,
+    MrssAssessment,
+    OrganFunction,
+    ScreeningRecord,
+    SleSection,
     SscSection,
 )
 from screening.models.sites import INVESTIGATOR, MONITOR
-from screening.crf.sections import BY_KEY
 
 from .factories import RecordFactory
 

@@ -7,7 +7,7 @@ from django.urls import get_resolver
 from screening.models import AccessEvent, ScreeningRecord
 from screening.models.sites import MONITOR
 
-from .test_access import POSTED_READS, app_url_names, url_for
+from .urlmatrix import POSTED_READS, app_url_names, url_for
 
 
 @pytest.mark.parametrize("name", sorted(app_url_names() - POSTED_READS))

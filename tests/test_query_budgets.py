@@ -8,21 +8,20 @@ a page added without a budget here fails test_every_page_has_a_budget.
 import datetime
 import math
 
-import pytest
 from django.db import connection
 from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from screening.audit.trail import STREAMS
-from screening.exchange.demo import complete_record_data, create_record
 from screening.checklist.live_scores import scored
+from screening.crf.sections import sections_for
+from screening.exchange.demo import complete_record_data, create_record
 from screening.models import BvasItem, LabResult, Medication, OrganFunction, PriorEvent
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
-from screening.crf.sections import sections_for
 
 from .factories import RecordFactory
-from .test_access import EXPECTED_GET, POSTED_READS, SITE_URLS, app_url_names
+from .urlmatrix import EXPECTED_GET, POSTED_READS, SITE_URLS, app_url_names
 
 # The audit trail reads one query per stream shown (a model's history, a log),
 # at most every stream, on top of the page's own: see docs/audit-trail.md.

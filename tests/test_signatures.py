@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from screening.exchange.demo import complete_record_data, create_record
 from screening.checklist.evaluation import evaluate_record
+from screening.exchange.demo import complete_record_data, create_record
 from screening.models import LabResult, ScreeningRecord, Signature, SignatureAttempt
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 

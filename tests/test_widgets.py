@@ -8,8 +8,8 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.test import override_settings
-from django.utils.safestring import mark_safe
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from screening.crf.forms import DateInput, RecordForm, section_form_class
 from screening.crf.sections import SECTIONS

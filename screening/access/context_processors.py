@@ -5,4 +5,4 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_role": role_of(user), "user_role_label": role_label(user)}
+    return {"user_role": role_of(user), "user_role_label": role_label(role_of(user))}

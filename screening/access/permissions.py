@@ -49,3 +49,10 @@ def permission_required(perm):
         return wrapped
 
     return decorator
+
+
+def can_edit_section(user, section):
+    """Judgement sections are the investigator's; every other section the coordinator's."""
+    if section.judgement:
+        return user.has_perm("screening.record_judgement")
+    return user.has_perm("screening.enter_crf")

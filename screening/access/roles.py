@@ -33,5 +33,6 @@ def role_of(user):
     return user._trialsite_role
 
 
-def role_label(user):
-    return ROLES.get(role_of(user), "")
+def role_label(role):
+    """The words for a role code ("site_admin" -> "Site administrator"); other names as they are."""
+    return ROLES.get(role, role or "")

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from simple_history.models import HistoricalRecords
 
+from ..access.roles import role_label
 from ..models import AccessEvent
-from ..models.sites import ROLES
 
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
 
@@ -53,10 +53,6 @@ def log(kind, *, user=None, username=None, actor=None, detail="", request=None, 
         ip_address=ip_of(request),
         site=site,
     )
-
-
-def role_label(group):
-    return ROLES.get(group.name, group.name)
 
 
 # --------------------------------------------------------------------------
@@ -115,7 +111,7 @@ def _log_roles(kind, pairs):
     groups = Group.objects.in_bulk({g for _, g in pairs})
     actor = current_actor()
     for user_id, group_id in pairs:
-        log(kind, user=users[user_id], actor=actor, detail=role_label(groups[group_id]))
+        log(kind, user=users[user_id], actor=actor, detail=role_label(groups[group_id].name))
 
 
 def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -167,7 +163,11 @@ def user_post_save(sender, instance, created, raw=False, **kwargs):
 
 def connect():
     from axes.signals import user_locked_out
-    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+    from django.contrib.auth.signals import (
+        user_logged_in,
+        user_logged_out,
+        user_login_failed,
+    )
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from ..models import SiteMembership

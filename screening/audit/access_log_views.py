@@ -18,14 +18,14 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import trail
-from ..crf.recording import history_of
-from ..values import zone_name
-from .views import PER_PAGE, DateRangeFilterForm, UserChoice
-from ..models import AccessEvent, SiteMembership
-from ..models.sites import INVESTIGATOR
 from ..access.permissions import get_site_for_user, permission_required
 from ..access.roles import role_of
+from ..crf.recording import history_of
+from ..models import AccessEvent, SiteMembership
+from ..models.sites import INVESTIGATOR
+from ..values import zone_name
+from . import trail
+from .forms import PER_PAGE, DateRangeFilterForm, UserChoice
 
 
 class AccessFilterForm(DateRangeFilterForm):

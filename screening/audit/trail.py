@@ -37,10 +37,13 @@ from itertools import groupby
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F, IntegerField, Value
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import values as shown_as
+from ..access.roles import role_of
 from ..crf.recording import history_of
+from ..crf.sections import SECTIONS, data_fields
 from ..models import (
     AuditExport,
     EligibilityAccess,
@@ -50,8 +53,6 @@ from ..models import (
     ScreeningRecord,
 )
 from ..models.sites import ROLES
-from ..access.roles import role_of
-from ..crf.sections import SECTIONS, data_fields
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
@@ -460,7 +461,7 @@ def predecessors(rows):
     """history_id -> the previous version of the same object (None for the first)."""
     out = {}
     rows = sorted(rows, key=lambda r: (r.id, r.history_date, r.history_id))
-    for _, versions in groupby(rows, key=lambda r: r.id):
+    for _pk, versions in groupby(rows, key=lambda r: r.id):
         before = None
         for row in versions:
             out[row.history_id] = before
@@ -648,7 +649,7 @@ def field_history(scope, stream, model_field):
         columns.add("record_id")
     rows = list(stream.in_scope(scope).only(*columns).order_by("id", "history_date", "history_id"))
     events = []
-    for _, versions in groupby(rows, key=lambda r: r.id):
+    for _pk, versions in groupby(rows, key=lambda r: r.id):
         before = None
         for row in versions:
             change = field_change(model, model_field, before, row, row.history_type)

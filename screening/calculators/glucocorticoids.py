@@ -15,7 +15,7 @@ How a course becomes a dose per day:
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Iterable
 

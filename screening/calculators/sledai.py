@@ -8,7 +8,6 @@ from typing import Mapping
 
 from .scores import Score, yes_no_answers
 
-SLEDAI_2K_WINDOW_DAYS = 10
 SLEDAI_2K_THRESHOLD = 8  # INC-SLE-03: ≥ 8
 SLEDAI_2K_MAX = 105
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from ..access.roles import role_of
 from ..eligibility.engine import evaluate
 from ..models import EligibilityAccess, EligibilityState, EligibilityStatusChange
-from ..access.roles import role_of
+from .signals import eligibility_changed
 from .snapshots import build_snapshot
 
 
@@ -57,12 +58,10 @@ def track_status(result, user):
     """After any save or evaluation: refresh the record's eligibility state, mark
     signatures whose hash no longer matches as invalidated, and keep a status
     change row whenever the overall status differs from the last one kept."""
-    from ..signatures.signing import describe_change, invalidate_stale
-
     if status_is_current(result):  # the usual case when a record is only viewed
         return None
     EligibilityState.objects.update_or_create(record=result.record, defaults=_state(result))
-    invalidate_stale(result.record, result.digest, describe_change)
+    eligibility_changed.send(sender=EligibilityState, record=result.record, digest=result.digest)
     last = EligibilityStatusChange.objects.filter(record=result.record).order_by("-at", "-id").first()
     if last is not None and last.overall == result.overall:
         return None
@@ -78,7 +77,7 @@ def track_status(result, user):
 
 
 def _count(counts, status):
-    return sum(n for key, n in counts.items() if getattr(key, "value", key) == status)
+    return counts.get(status, 0)  # keyed by the status's name (Evaluation.counts)
 
 
 def evaluate_and_log(record, user, channel=EligibilityAccess.VIEW):
@@ -110,3 +109,8 @@ def as_json(result):
         "snapshot_hash": result.digest,
         **result.evaluation.to_dict(),
     }
+
+
+def on_crf_saved(sender, record, user, **kwargs):
+    """Receiver of crf.signals.crf_saved: keep the record's eligibility state current."""
+    track_status(evaluate_record(record), user)

@@ -23,14 +23,25 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..calculators.bvas import BVAS_V3_ITEMS, bvas_score, count_major_other
 from ..calculators.dates import age_on
 from ..calculators.iim import (
-    AGE_AT_ONSET, IIM_2017_ITEMS, iim_age_points, iim_category, iim_score, suggested_subclass,
+    AGE_AT_ONSET,
+    IIM_2017_ITEMS,
+    iim_age_points,
+    iim_category,
+    iim_score,
+    suggested_subclass,
 )
 from ..calculators.mmt8 import MMT8_GROUPS, MMT8_MAX, mmt8_total
 from ..calculators.mrss import MRSS_MAX, MRSS_SITES, mrss_total
-from ..calculators.sle_classification import ANA_ENTRY, SLE_2019_DOMAINS, classify_sle_2019
+from ..calculators.sle_classification import (
+    ANA_ENTRY,
+    SLE_2019_DOMAINS,
+    classify_sle_2019,
+)
 from ..calculators.sledai import SLEDAI_2K, SLEDAI_2K_MAX, sledai_2k
 from ..calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
 from ..calculators.units import UNIT_LABELS
+from ..crf.forms import MAX_ROWS, row_formset_class, section_form_class
+from ..crf.sections import ROW_MODELS, data_fields
 from ..eligibility import protocol as P
 from ..eligibility.context import build_context
 from ..eligibility.criteria.aav import _bvas_flags
@@ -40,10 +51,16 @@ from ..eligibility.criteria.iim import BIOPSY_ITEMS, age_at_onset
 from ..eligibility.criteria.labs import screening_lab
 from ..eligibility.criteria.verdicts import MissingData
 from ..eligibility.snapshot import Snapshot
-from ..crf.forms import MAX_ROWS, row_formset_class, section_form_class
-from ..models import BvasItem, IimSection, LabResult, MrssAssessment, OrganFunction, SleSection, SscSection
-from .snapshots import RECORD_FIELDS, ROW_MODELS, normalise, section_instance
-from ..crf.sections import data_fields
+from ..models import (
+    BvasItem,
+    IimSection,
+    LabResult,
+    MrssAssessment,
+    OrganFunction,
+    SleSection,
+    SscSection,
+)
+from .snapshots import RECORD_FIELDS, normalise, section_instance
 
 ROW_KEYS = {model: key for key, model in ROW_MODELS.items()}  # row model -> snapshot key
 # The rows the panels read, by row model (PFTs: none): of the lab rows only the

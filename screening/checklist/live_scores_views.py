@@ -6,9 +6,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from . import live_scores
 from ..access.permissions import get_record_for_user
-from ..crf.views import _section_or_404
+from ..crf.sections import section_of_record
+from . import live_scores
 
 
 # POST, not GET: the page posts its form as it is (CSRF token included), and the
@@ -20,8 +20,8 @@ from ..crf.views import _section_or_404
 @cache_control(no_store=True)
 def section_scores(request, pk, key):
     record = get_record_for_user(request, pk)
-    section = _section_or_404(record, key)
-    if not live_scores.scored(section):
+    section = section_of_record(record, key)
+    if section is None or not live_scores.scored(section):
         raise Http404("This section has no scores.")
     # A fragment, rendered without the page's context processors (they would query for nothing).
     return HttpResponse(render_to_string("screening/_live_scores.html", {

@@ -11,9 +11,9 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
+from ..crf.sections import ROW_MODELS, SNAPSHOT_KEYS, data_fields, sections_for
 from ..eligibility.engine import evaluate
 from ..eligibility.results import Status
-from ..crf.sections import SNAPSHOT_KEYS, data_fields, sections_for
 from .snapshots import build_snapshot
 
 NOT_STARTED, IN_PROGRESS, COMPLETE, NEEDS_ATTENTION = "not started", "in progress", "complete", "needs attention"
@@ -21,7 +21,6 @@ STATE_LABELS = {
     NOT_STARTED: _("not started"), IN_PROGRESS: _("in progress"),
     COMPLETE: _("complete"), NEEDS_ATTENTION: _("needs attention"),
 }
-ROW_KEYS = ("labs", "medications", "events", "pfts", "mrss", "bvas_items")
 # What the consent section's questions are called in the snapshot.
 RECORD_QUESTIONS = (
     "initials", "sex", "date_of_birth", "indication", "screening_date", "consent_date", "consent_version",
@@ -101,7 +100,7 @@ def _answered(section, snapshot, record):
     Counted on the saved instances, not the snapshot, where "Unknown" reads as
     missing: it is an answer. A tick box left unticked is not counted either way."""
     if section.model is None:
-        keys = [k for k in ROW_KEYS if SNAPSHOT_KEYS[k] == section.key]
+        keys = [rows.key for rows in section.rows]
         return sum(len(getattr(snapshot, k)) for k in keys), 0
     if section.key == "consent":
         instance, names = record, RECORD_QUESTIONS
@@ -117,7 +116,7 @@ def _saved_sections(snapshot):
     saved = {"consent"}
     for key in snapshot.sections:
         saved.add(SNAPSHOT_KEYS[key])
-    for key in ROW_KEYS:
+    for key in ROW_MODELS:
         if getattr(snapshot, key):
             saved.add(SNAPSHOT_KEYS[key])
     return saved

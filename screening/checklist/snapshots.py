@@ -5,38 +5,23 @@ record joined to its sections, one per row table its indication can hold."""
 from decimal import Decimal
 from functools import cache
 
-from ..eligibility.snapshot import Snapshot
-from ..models import fields as answers
-from ..models import (
-    BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest, ScreeningRecord,
+from ..crf.sections import (
+    BY_KEY,
+    ROW_MODELS,
+    SECTION_RELATIONS,
+    SNAPSHOT_KEYS,
+    data_fields,
 )
-from ..crf.sections import BY_KEY, SNAPSHOT_KEYS, data_fields
+from ..eligibility.snapshot import Snapshot
+from ..models import (
+    ScreeningRecord,
+)
+from ..models import fields as answers
 
 RECORD_FIELDS = (
     "screening_number", "sex", "date_of_birth", "indication", "screening_date", "consent_date",
     "consent_version", "planned_ld_date", "actual_ld_date",
 )
-SECTION_RELATIONS = {  # snapshot key -> reverse one-to-one accessor
-    "organ": "organfunction",
-    "infection": "infectionscreen",
-    "reproductive": "reproductive",
-    "history": "medicalhistory",
-    "sle": "slesection",
-    "aav": "aavsection",
-    "iim": "iimsection",
-    "ssc": "sscsection",
-    "judgement": "judgement",
-}
-ROW_MODELS = {
-    "medications": Medication,
-    "labs": LabResult,
-    "pfts": PulmonaryFunctionTest,
-    "mrss": MrssAssessment,
-    "bvas_items": BvasItem,
-    "events": PriorEvent,
-}
-
-
 def normalise(field, value):
     if value is None:
         return None

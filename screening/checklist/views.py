@@ -1,12 +1,11 @@
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 
-from .evaluation import as_json, evaluate_and_log
-from ..models import EligibilityAccess
 from ..access.permissions import get_record_for_user
 from ..crf.field_paths import links
+from ..models import EligibilityAccess
 from ..signatures.signing import next_checkpoint, valid_signatures
+from .evaluation import as_json, evaluate_and_log
 
 
 def _section_links(record, result):

@@ -4,12 +4,15 @@ REDCap-style columns: one row per CRF field.
 """
 
 import csv
+import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from ..eligibility.engine import evaluate
+from ..eligibility.snapshot import Snapshot
 from ..values import unit_of
-from .sections import SECTIONS, data_fields, fieldset_of
 from ..vocabulary import INDICATIONS
+from .sections import ROW_MODELS, SECTION_RELATIONS, SECTIONS, data_fields, fieldset_of
 
 COLUMNS = [
     "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
@@ -44,12 +47,6 @@ def _unit(field):
 def criteria_by_field():
     """Which criteria name each field when it is missing: read off the engine itself,
     by evaluating an empty record of each indication, so the column cannot drift."""
-    import datetime
-
-    from ..eligibility.engine import evaluate
-    from ..eligibility.snapshot import Snapshot
-    from ..checklist.snapshots import SECTION_RELATIONS
-
     day = datetime.date(2026, 1, 1)
     uses = {}
     for indication in INDICATIONS:
@@ -69,7 +66,6 @@ def criteria_by_field():
 
 
 def _criteria(uses, section_key, repeating, field_name, model):
-    from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
     if model._meta.model_name == "screeningrecord":
         key = "record"

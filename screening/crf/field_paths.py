@@ -11,8 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ..models import LabResult, ScreeningRecord
-from .sections import BY_KEY, SNAPSHOT_KEYS
-from ..checklist.snapshots import ROW_MODELS
+from .sections import BY_KEY, ROW_MODELS, SNAPSHOT_KEYS
 
 
 @dataclass(frozen=True)

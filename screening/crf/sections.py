@@ -5,12 +5,14 @@ record page, the data dictionary and the audit trail alike.
 from dataclasses import dataclass, field
 
 from .. import models as m
+from ..eligibility.snapshot import ROW_KEYS
 
 
 @dataclass(frozen=True)
 class Rows:
     """A repeating group of a section, edited as an inline formset."""
 
+    key: str  # its list in the eligibility snapshot (and the exchange format)
     model: type
     title: str
     fields: tuple = ()
@@ -57,7 +59,7 @@ SECTIONS = (
         "labs",
         "Laboratory results",
         None,
-        rows=(Rows(m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
+        rows=(Rows("labs", m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
         help="Enter each result with the unit and the reference range printed by the site's lab.",
     ),
     Section("infection", "Infection screen", m.InfectionScreen),
@@ -68,6 +70,7 @@ SECTIONS = (
         None,
         rows=(
             Rows(
+                "medications",
                 m.Medication,
                 "Courses",
                 ("drug", "drug_other", "dose", "dose_unit", "route", "frequency", "start_date", "stop_date", "ongoing", "purpose", "outcome"),
@@ -81,6 +84,7 @@ SECTIONS = (
         None,
         rows=(
             Rows(
+                "events",
                 m.PriorEvent,
                 "Events",
                 ("kind", "start_date", "end_date", "description", "systemic_treatment", "treatment_end"),
@@ -107,7 +111,7 @@ SECTIONS = (
         "AAV",
         m.AavSection,
         indication="AAV",
-        rows=(Rows(m.BvasItem, "BVAS v3 items present at screening", ("item", "new_or_worse", "major")),),
+        rows=(Rows("bvas_items", m.BvasItem, "BVAS v3 items present at screening", ("item", "new_or_worse", "major")),),
         fieldsets=(
             ("Diagnosis and ANCA", ("diagnosis", "anca_date", "pr3_anca", "mpo_anca")),
             ("BVAS v3", ("bvas_date",)),
@@ -132,8 +136,8 @@ SECTIONS = (
         m.SscSection,
         indication="DCSSC",
         rows=(
-            Rows(m.MrssAssessment, "mRSS assessments"),
-            Rows(m.PulmonaryFunctionTest, "Pulmonary function tests", ("test_date", "fvc_pct", "dlco_pct")),
+            Rows("mrss", m.MrssAssessment, "mRSS assessments"),
+            Rows("pfts", m.PulmonaryFunctionTest, "Pulmonary function tests", ("test_date", "fvc_pct", "dlco_pct")),
         ),
         fieldsets=(
             ("2013 ACR/EULAR classification", ("acr_",)),
@@ -146,29 +150,34 @@ SECTIONS = (
 )
 
 BY_KEY = {s.key: s for s in SECTIONS}
-SNAPSHOT_KEYS = {  # snapshot section key -> CRF section key
-    "organ": "organ",
-    "infection": "infection",
-    "reproductive": "reproductive",
-    "history": "history",
-    "sle": "sle",
-    "aav": "aav",
-    "iim": "iim",
-    "ssc": "ssc",
-    "judgement": "judgement",
-    "record": "consent",
-    "labs": "labs",
-    "medications": "medications",
-    "events": "events",
-    "pfts": "ssc",
-    "mrss": "ssc",
-    "bvas_items": "aav",
+# Everything else about the sections is read off the declaration above, so adding
+# a section is its declaration and its model (tests/test_architecture.py checks
+# these against the eligibility engine's own keys).
+SECTION_RELATIONS = {  # snapshot key of a one-per-record section -> reverse one-to-one accessor
+    s.key: s.model._meta.model_name for s in SECTIONS if s.model is not None and s is not CONSENT
 }
+ROW_MODELS = {  # snapshot key -> row model, in the snapshot's order
+    key: model for key in ROW_KEYS for model in [rows.model for s in SECTIONS for rows in s.rows if rows.key == key]
+}
+SNAPSHOT_KEYS = {  # snapshot key -> CRF section key
+    "record": CONSENT.key,
+    **{key: key for key in SECTION_RELATIONS},
+    **{rows.key: s.key for s in SECTIONS for rows in s.rows},
+}
+CRF_MODELS = tuple(dict.fromkeys(m for s in SECTIONS for m in ([s.model] if s.model else []) + s.row_models))
 
 
 def sections_for(record):
     """The sections offered for this record: general ones and its indication's."""
     return [s for s in SECTIONS if s.indication in (None, record.indication)]
+
+
+def section_of_record(record, key):
+    """The section `key` if this record has it (its indication's or a general one), else None."""
+    section = BY_KEY.get(key)
+    if section is None or (section.indication and section.indication != record.indication):
+        return None
+    return section
 
 
 def data_fields(model):

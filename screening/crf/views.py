@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,24 +8,30 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import data_dictionary
-from ..checklist import live_scores
-from .recording import delete_with_audit, save_with_audit
-from ..checklist.evaluation import evaluate_record, track_status
-from .forms import (
-    EditConflict, ReasonForm, RecordForm, find_conflict, row_formset_class, section_form_class, stored_bookkeeping,
+from ..access.permissions import (
+    can_edit_section,
+    get_record_for_user,
+    permission_required,
+    records_for,
+    sites_for,
 )
+from ..access.roles import role_of
+from ..calculators.units import ANALYTES
+from ..checklist import live_scores
+from ..checklist.evaluation import evaluate_record, track_status
+from ..checklist.progress import overall_progress, section_states
+from ..checklist.snapshots import section_instance
 from ..models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
 from ..models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
 from ..models.sites import COORDINATOR, INVESTIGATOR
-from ..access.permissions import get_record_for_user, permission_required, records_for, sites_for
-from ..calculators.units import ANALYTES
-from .error_summary import page_errors
-from ..checklist.progress import overall_progress, section_states
-from ..access.roles import role_of
-from .sections import BY_KEY, CONSENT, sections_for
-from ..checklist.snapshots import section_instance
 from ..vocabulary import INDICATIONS
+from . import data_dictionary
+from .conflicts import EditConflict, find_conflict
+from .error_summary import page_errors
+from .forms import ReasonForm, RecordForm, row_formset_class, section_form_class
+from .recording import save_with_audit
+from .saving import save_section
+from .sections import CONSENT, section_of_record, sections_for
 
 
 def home(request):
@@ -99,19 +104,6 @@ def record_detail(request, pk):
     })
 
 
-def can_edit(user, section):
-    if section.judgement:
-        return user.has_perm("screening.record_judgement")
-    return user.has_perm("screening.enter_crf")
-
-
-def _section_or_404(record, key):
-    section = BY_KEY.get(key)
-    if section is None or (section.indication and section.indication != record.indication):
-        raise Http404("No such section for this record.")
-    return section
-
-
 def _next_section(record, section):
     """The section after this one in the indication's order, or None after the last."""
     order = sections_for(record)
@@ -152,8 +144,10 @@ def _build_section(record, section, editable, data, analyte=""):
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk, key):
     record = get_record_for_user(request, pk)
-    section = _section_or_404(record, key)
-    editable = can_edit(request.user, section)
+    section = section_of_record(record, key)
+    if section is None:
+        raise Http404("No such section for this record.")
+    editable = can_edit_section(request.user, section)
     if request.method == "POST" and not editable:
         raise PermissionDenied
     if section is not CONSENT and not record.consented:
@@ -175,7 +169,7 @@ def section_edit(request, pk, key):
             return _after_save(request, record, section)
         try:
             if valid:
-                _save_section(request.user, record, section, form, formsets, data, reason.reason, had_data)
+                save_section(request.user, record, section, form, formsets, data, reason.reason, had_data)
                 messages.success(request, _("%(section)s saved.") % {"section": section.title})
                 return _after_save(request, record, section)
             # Refused: say first if the refusal comes from someone else's save (e.g. a deleted row).
@@ -211,38 +205,11 @@ def section_edit(request, pk, key):
         "errors": errors,
         "states": states,
         "current": next(s for s in states if s.section is section),
-        "next_section": following if following is not None and can_edit(request.user, following) else None,
+        "next_section": following if following is not None and can_edit_section(request.user, following) else None,
         "form_model": form._meta.model._meta.model_name if form is not None else "",
         "live_scores": live_scores.for_page(record, section, form, formsets),
         "live_scores_url": reverse("section_scores", args=[record.pk, section.key]) if live_scores.scored(section) else "",
     })
-
-
-def _save_section(user, record, section, form, formsets, data, reason, had_data):
-    """Save the section's form and rows in one transaction, after the version check.
-
-    The record's row is locked first: saves of one record queue there, so no one
-    else can save between the check and the writes. Raises EditConflict (nothing
-    written) when anything in the section changed since the page was opened."""
-    reason = reason if had_data else (reason or "Initial entry")
-    with transaction.atomic():
-        ScreeningRecord.objects.select_for_update().filter(pk=record.pk).first()
-        conflict = find_conflict(record, section, form, formsets, data, lock=True)
-        if conflict is not None:
-            raise EditConflict(conflict)
-        if form is not None and (form.has_changed() or form.instance.pk is None):
-            save_with_audit(stored_bookkeeping(form.instance, form, record), user, reason)
-        for _, formset in formsets:
-            for row_form in formset.forms:
-                if row_form in formset.deleted_forms:
-                    if row_form.instance.pk:
-                        delete_with_audit(row_form.instance, user, reason)
-                elif row_form.has_changed():
-                    row = stored_bookkeeping(row_form.instance, row_form, record)
-                    row.record = record
-                    save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
-        # Keep every change of the overall status with the snapshot behind it.
-        track_status(evaluate_record(record), user)
 
 
 def data_dictionary_csv(request):

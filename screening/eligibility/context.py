@@ -1,7 +1,7 @@
 """Reference dates every rule counts from (checklist: Conventions, Two checkpoints)."""
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from . import protocol

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-SECTION_KEYS = ("organ", "infection", "reproductive", "history", "sle", "aav", "iim", "ssc", "judgement")
 ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events")
 
 

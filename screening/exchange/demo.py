@@ -11,8 +11,8 @@ import datetime
 from django.utils import timezone
 
 from ..crf.recording import save_with_audit
-from .loader import load_sections
 from ..models import ScreeningRecord
+from .loader import load_sections
 
 DEMO_PASSWORD = "trialsite-demo-2026"
 

@@ -14,9 +14,8 @@ fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
 from datetime import date
 from decimal import Decimal
 
+from ..crf.sections import ROW_MODELS, SECTION_RELATIONS, data_fields
 from ..values import unit_of
-from ..crf.sections import data_fields
-from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 FORMAT = "trialsite-screening/1"
 def _record_value_fields():
@@ -69,10 +68,6 @@ def record_data(record):
         fields = data_fields(model)
         data[key] = [_values(row, fields) for row in getattr(record, f"{model._meta.model_name}_rows").all()]
     return data
-
-
-class UnitMismatch(ValueError):
-    pass
 
 
 def unwrap_units(model, values):

@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..crf.recording import delete_with_audit, save_with_audit
+from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
-from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
 from ..crf.forms import RecordForm
-from .loader import LoadError, LoadFailed, _form_data, load_sections
+from ..crf.recording import delete_with_audit, save_with_audit
+from ..crf.sections import BY_KEY, SECTION_RELATIONS
 from ..models import ScreeningRecord, SiteMembership
 from ..models.sites import INVESTIGATOR
-from ..access.roles import role_of
-from ..crf.sections import BY_KEY
-from ..checklist.snapshots import SECTION_RELATIONS
+from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
+from .loader import LoadError, LoadFailed, _form_data, load_sections
 
 # The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
 # column (16 characters) and the sequence an integer column.

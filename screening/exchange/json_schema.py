@@ -1,11 +1,14 @@
 """JSON Schema of the exchange format, generated from the models so it cannot drift."""
 
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 
-from .format import FORMAT, RECORD_VALUE_FIELDS, fixed_unit
+from ..crf.sections import BY_KEY, ROW_MODELS, SECTION_RELATIONS, data_fields
 from ..models import ScreeningRecord
-from ..crf.sections import BY_KEY, data_fields
-from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
+from .format import FORMAT, RECORD_VALUE_FIELDS, fixed_unit
 
 
 def field_schema(field):

@@ -10,11 +10,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ..crf.recording import save_with_audit
 from ..crf.forms import RecordForm, row_formset_class, section_form_class
+from ..crf.recording import save_with_audit
+from ..crf.sections import BY_KEY, ROW_MODELS, SECTION_RELATIONS, SECTIONS
 from ..models import fields as answers
-from ..crf.sections import BY_KEY, SECTIONS
-from ..checklist.snapshots import ROW_MODELS, SECTION_RELATIONS
 
 ROW_SECTIONS = {rows.model: (section, rows) for section in SECTIONS for rows in section.rows}
 

@@ -4,9 +4,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from .importing import ImportRefused, import_records
 from ..access.permissions import permission_required, sites_for
 from ..vocabulary import INDICATIONS
+from .importing import ImportRefused, import_records
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # The format is documented once, in docs/; the Import page shows that file and

@@ -2,7 +2,14 @@ from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
 from .exports import AuditExport
 from .records import CrfModel, ScreeningRecord
-from .rows import BvasItem, LabResult, Medication, MrssAssessment, PriorEvent, PulmonaryFunctionTest
+from .rows import (
+    BvasItem,
+    LabResult,
+    Medication,
+    MrssAssessment,
+    PriorEvent,
+    PulmonaryFunctionTest,
+)
 from .sections import (
     AavSection,
     IimSection,

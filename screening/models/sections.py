@@ -61,7 +61,6 @@ class OrganFunction(Section):
         verbose_name = "organ function"
 
 
-INFECTION_RESULT = [("positive", "Positive"), ("negative", "Negative"), ("not_done", "Not done")]
 NAT_CHOICES = [
     ("detected", "Detected above the lab's lower limit"),
     ("not_detected", "Not detected / below the lower limit"),

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from ..crf.recording import history_of, save_with_audit
-from ..values import site_time_text, user_display_name
+from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
+from ..crf.recording import history_of, save_with_audit
+from ..crf.sections import CRF_MODELS
 from ..models import ScreeningRecord
 from ..models.signatures import (
     MEANING_ELIGIBLE,
@@ -21,7 +22,7 @@ from ..models.signatures import (
     Signature,
     SignatureAttempt,
 )
-from ..access.roles import role_of
+from ..values import site_time_text, user_display_name
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 30
@@ -96,7 +97,7 @@ def sign(record, user, password, meaning, shown_hash):
         refuse("wrong password")
 
     now = timezone.now()
-    failing = [r.id for r in result.evaluation.results if getattr(r.status, "value", r.status) == "FAIL"]
+    failing = [r.id for r in result.evaluation.results if r.status == "FAIL"]
     with transaction.atomic():
         signature = Signature.objects.create(
             record=record,
@@ -152,10 +153,8 @@ def invalidate_stale(record, digest, describe_change):
 
 def describe_change(record, since):
     """The first CRF change after `since`: who changed what, and why."""
-    from ..crf.sections import SECTIONS
-
     first = None
-    for model in {m for s in SECTIONS for m in ([s.model] if s.model else []) + s.row_models}:
+    for model in CRF_MODELS:
         key = "id" if model is ScreeningRecord else "record_id"
         row = (
             history_of(model).filter(**{key: record.pk}, history_date__gt=since)
@@ -179,3 +178,8 @@ def describe_change(record, since):
     if first.history_change_reason:
         kind += gettext(", reason: %(reason)s") % {"reason": first.history_change_reason}
     return kind
+
+
+def on_eligibility_changed(sender, record, digest, **kwargs):
+    """Receiver of checklist.signals.eligibility_changed."""
+    invalidate_stale(record, digest, describe_change)

@@ -3,10 +3,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ..access.permissions import get_record_for_user, permission_required
 from ..checklist.evaluation import evaluate_record
 from ..models.signatures import MEANINGS
-from ..access.permissions import get_record_for_user, permission_required
-from .signing import SigningRefused, allowed_meanings, next_checkpoint, sign, signing_locked
+from .signing import (
+    SigningRefused,
+    allowed_meanings,
+    next_checkpoint,
+    sign,
+    signing_locked,
+)
 
 
 class SignForm(forms.Form):
@@ -41,7 +47,7 @@ def sign_record(request, pk):
         else:
             messages.success(request, "Eligibility signed.")
             return redirect("eligibility", pk=record.pk)
-    failing = [r for r in result.evaluation.results if getattr(r.status, "value", r.status) == "FAIL"]
+    failing = [r for r in result.evaluation.results if r.status == "FAIL"]
     return render(request, "screening/sign.html", {
         "record": record,
         "result": result,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ..values import time_html
 from ..crf.markup import e
+from ..values import time_html
 
 register = template.Library()
 

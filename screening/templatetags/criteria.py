@@ -9,14 +9,14 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..values import date_text, value_text
 from ..crf.markup import e
+from ..values import date_text, value_text
 
 register = template.Library()
 
 
 def status_of(row):
-    return getattr(row.status, "value", None) or row.status
+    return str(row.status)  # a Status prints as its name
 
 
 def _evidence(item):

@@ -8,9 +8,9 @@ not scroll sideways.
 
 import pytest
 
+from screening.crf.sections import sections_for
 from screening.exchange.demo import complete_record_data, create_record
 from screening.models.sites import COORDINATOR
-from screening.crf.sections import sections_for
 from tests.factories import PASSWORD
 
 from .conftest import DESKTOP, PHONE, log_in

@@ -1,6 +1,11 @@
 import pytest
 
-from screening.calculators.bvas import BVAS_SECTIONS, BVAS_V3_ITEMS, bvas_score, count_major_other
+from screening.calculators.bvas import (
+    BVAS_SECTIONS,
+    BVAS_V3_ITEMS,
+    bvas_score,
+    count_major_other,
+)
 
 PERSISTENT_COMPATIBLE = [code for code, item in BVAS_V3_ITEMS.items() if item[2] is not None]
 

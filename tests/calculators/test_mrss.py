@@ -1,6 +1,12 @@
 import pytest
 
-from screening.calculators.mrss import DIFFUSE_SITES, MRSS_MAX, MRSS_SITES, mrss_total, relative_change
+from screening.calculators.mrss import (
+    DIFFUSE_SITES,
+    MRSS_MAX,
+    MRSS_SITES,
+    mrss_total,
+    relative_change,
+)
 
 NORMAL_SKIN = dict.fromkeys(MRSS_SITES, 0)
 

@@ -1,7 +1,12 @@
 import pytest
 
 from screening.calculators.scores import Score
-from screening.calculators.sledai import SLEDAI_2K, SLEDAI_2K_MAX, SLEDAI_2K_THRESHOLD, sledai_2k
+from screening.calculators.sledai import (
+    SLEDAI_2K,
+    SLEDAI_2K_MAX,
+    SLEDAI_2K_THRESHOLD,
+    sledai_2k,
+)
 
 NONE_PRESENT = dict.fromkeys(SLEDAI_2K, False)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .builders import event, days, result, status
+from .builders import days, event, result, status
 
 RELIES_ON = [
     ("INC-04d", ["events_complete"]),

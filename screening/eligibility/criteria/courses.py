@@ -7,7 +7,10 @@ without a stop date) ends at the reference date of the rule that reads it.
 from dataclasses import dataclass
 from datetime import date
 
-from screening.calculators.dates import add_months, lasted_at_least_months, span_overlaps
+from screening.calculators.dates import (
+    lasted_at_least_months,
+    span_overlaps,
+)
 from screening.calculators.glucocorticoids import Course, max_daily_dose
 from screening.vocabulary import DRUGS, EVENT_KINDS, GLUCOCORTICOID, drug_classes
 
@@ -162,6 +165,3 @@ def events_in(snapshot, kinds, window_start, window_end):
             hits.append(row)
     return hits
 
-
-def months_before(ref, months):
-    return add_months(ref, -months)

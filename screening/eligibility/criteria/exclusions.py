@@ -8,9 +8,25 @@ from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 from .. import protocol as P
 from ..results import Evidence
 from . import infections
-from .common import answer, answer_evidence, fmt, judged, no_to, num, require_ld, require_scr, value
+from .common import (
+    answer,
+    answer_evidence,
+    fmt,
+    judged,
+    no_to,
+    num,
+    require_ld,
+    require_scr,
+    value,
+)
 from .courses import (
-    drug_name, event_label, events_in, glucocorticoid_doses, overlapping_rows, rows_of_class, unconvertible_evidence,
+    drug_name,
+    event_label,
+    events_in,
+    glucocorticoid_doses,
+    overlapping_rows,
+    rows_of_class,
+    unconvertible_evidence,
 )
 from .table import EVENTS_COMPLETE, EXCLUSION, MEDICATIONS_COMPLETE, registrar
 from .verdicts import all_of, failed, incomplete, not_applicable, passed

@@ -9,15 +9,38 @@ from screening.vocabulary import INDICATIONS
 from .. import protocol as P
 from ..results import Evidence, Status
 from .common import (
-    answer, answer_evidence, fmt, judged, no_to, num, on, record_value, require_record, require_scr, value, yes_to,
+    answer,
+    answer_evidence,
+    fmt,
+    judged,
+    no_to,
+    num,
+    on,
+    record_value,
+    require_record,
+    require_scr,
+    value,
+    yes_to,
 )
 from .courses import event_label, events_in
 from .labs import (
-    lab_at_least, lab_uln_at_most, require_screening_window, screening_lab, screening_rows,
+    lab_at_least,
+    lab_uln_at_most,
+    require_screening_window,
+    screening_lab,
+    screening_rows,
     screening_window_evidence,
 )
 from .table import EVENTS_COMPLETE, GENERAL, registrar
-from .verdicts import MissingData, all_of, failed, incomplete, not_applicable, passed, with_evidence
+from .verdicts import (
+    MissingData,
+    all_of,
+    failed,
+    incomplete,
+    not_applicable,
+    passed,
+    with_evidence,
+)
 
 CRITERIA: list = []
 criterion = registrar(CRITERIA, GENERAL)

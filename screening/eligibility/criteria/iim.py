@@ -1,7 +1,12 @@
 """IIM inclusion criteria INC-IIM-01 … 04."""
 
 from screening.calculators.dates import age_on
-from screening.calculators.iim import AGE_AT_ONSET, IIM_2017_ITEMS, iim_score, suggested_subclass
+from screening.calculators.iim import (
+    AGE_AT_ONSET,
+    IIM_2017_ITEMS,
+    iim_score,
+    suggested_subclass,
+)
 from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 

@@ -8,7 +8,13 @@ or without a value is not a result.
 from dataclasses import dataclass
 from datetime import date
 
-from screening.calculators.units import ANALYTES, UNIT_LABELS, UnitError, times_uln, to_canonical
+from screening.calculators.units import (
+    ANALYTES,
+    UNIT_LABELS,
+    UnitError,
+    times_uln,
+    to_canonical,
+)
 
 from .. import protocol
 from ..results import Evidence

@@ -1,7 +1,12 @@
 """SLE inclusion criteria INC-SLE-01 … 04."""
 
 from screening.calculators.dates import add_months
-from screening.calculators.sle_classification import ANA_ENTRY, SLE_2019_DOMAINS, SLE_2019_LABELS, classify_sle_2019
+from screening.calculators.sle_classification import (
+    ANA_ENTRY,
+    SLE_2019_DOMAINS,
+    SLE_2019_LABELS,
+    classify_sle_2019,
+)
 from screening.calculators.sledai import SLEDAI_2K, sledai_2k
 
 from .. import protocol as P

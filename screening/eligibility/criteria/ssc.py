@@ -1,7 +1,12 @@
 """dcSSc inclusion criteria INC-SSC-01 … 05."""
 
 from screening.calculators.dates import add_months
-from screening.calculators.mrss import DIFFUSE_SITES, MRSS_SITES, mrss_total, relative_change
+from screening.calculators.mrss import (
+    DIFFUSE_SITES,
+    MRSS_SITES,
+    mrss_total,
+    relative_change,
+)
 from screening.calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 

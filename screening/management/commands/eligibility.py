@@ -24,5 +24,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{record.screening_number}: {result.overall}")
         for row in result.evaluation.results:
-            status = getattr(row.status, "value", row.status)
+            status = str(row.status)
             self.stdout.write(f"  {row.id:<12} {status:<22} {row.reason}")
