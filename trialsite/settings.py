@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, the first reader of the post: a post over a limit gets its page back (screening/post_limits.py).
+    "screening.access.post_limits.PostLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -135,6 +137,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The largest section page (systemic sclerosis: 500 rows of each of its two tables,
+# screening.crf.forms.MAX_ROWS) posts about 14,550 fields; Django's default of 1,000
+# refused a labs page of about 110 rows. tests/test_post_limits.py checks every section
+# against this bound. A post over it, or over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's
+# 2.5 MB; a full page is under 1 MB), gets its page back with a message.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 15_000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -230,7 +230,18 @@ class RowForm(CrfForm):
 
 
 class RowFormSet(BaseInlineFormSet):
-    """Refuses forged row counts (negative, or more saved rows than rows) as tampering."""
+    """Refuses forged row counts (negative, or more saved rows than rows) and forged row ids as tampering."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django accepts any row of the table as a posted row id: a saved row posted
+        # with another record's row id became a new row of this record. Only this
+        # record's own rows are valid ids.
+        pk = self._pk_field.name
+        if pk in form.fields and self.instance.pk is not None:
+            form.fields[pk].queryset = self.get_queryset()
+            form.fields[pk].error_messages["invalid_choice"] = _(
+                "This row is not one of this record's rows: the page was altered. Reload the page.")
 
     @cached_property
     def management_form(self):
@@ -250,6 +261,25 @@ def row_formset_class(rows):
         ScreeningRecord, rows.model, form=RowForm, formset=RowFormSet, fields=fields, extra=1, can_delete=True,
         formfield_callback=_widget_for, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True,
     )
+
+
+# Fields of a section page besides its form and tables: the CSRF token, the
+# reason for change (two) and "Save and continue".
+PAGE_FIELDS = 4
+
+
+def most_fields_posted(section):
+    """The number of fields the section page posts at most: its form, MAX_ROWS rows of
+    each table and their management forms (DATA_UPLOAD_MAX_NUMBER_FIELDS must allow it)."""
+    count = PAGE_FIELDS
+    if section is CONSENT:
+        count += len(RecordForm(versioned=True).fields)
+    elif section.model is not None:
+        count += len(section_form_class(section)(versioned=True).fields)
+    for rows in section.rows:
+        formset = row_formset_class(rows)(prefix="rows", form_kwargs={"versioned": True})
+        count += len(formset.management_form.fields) + MAX_ROWS * len(formset.forms[0].fields)
+    return count
 
 
 REASONS = [

@@ -1,14 +1,21 @@
 """Import screening records from the JSON exchange format, through the browser's forms.
 
-Each record is saved in one transaction (all of its sections or none) and
-reported as created, updated or refused with every error.
+A file is read whole before anything is saved: one that cannot be read (not
+UTF-8, not JSON, too large, nested too deep, too many records) is refused as a
+whole (`ImportRefused`) and nothing is saved. Otherwise each record is saved in
+one transaction (all of its sections or none) and reported as created, updated
+or refused with every error: the report has one line per record of the file.
 """
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
@@ -20,14 +27,40 @@ from ..models.sites import INVESTIGATOR
 from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
 from .loader import LoadError, LoadFailed, _form_data, load_sections
 
+logger = logging.getLogger(__name__)
+
 # The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
 # column (16 characters) and the sequence an integer column.
 SCREENING_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-[0-9]{1,9}")
 TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures"}
 
+# Limits of one file (docs/exchange-format.md). The web page also caps the upload at 20 MB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_RECORDS = 5000
+# A record is five levels deep ({"records": [{"sections": {"organ": {"lvef": {"value": ...}}}}]}).
+MAX_DEPTH = 20
+# Characters of one number literal, checked before it is converted (int() of a
+# 5,000-digit literal raises, and costs quadratic time before that).
+MAX_NUMBER_CHARS = 40
+# Text that cannot be stored or shown: C0 and C1 control characters (tab, line
+# feed and carriage return are text) and unpaired surrogates (not encodable as UTF-8).
+BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
 
 class ImportRefused(Exception):
-    """The file as a whole cannot be read."""
+    """The file as a whole cannot be read: nothing of it is saved."""
+
+
+class LongNumber:
+    """Stands for a number literal longer than MAX_NUMBER_CHARS, never converted."""
+
+    def __init__(self, literal):
+        self.length = len(literal)
+
+    def __repr__(self):
+        return f"<number of {self.length} characters>"
 
 
 @dataclass
@@ -42,51 +75,92 @@ class RecordReport:
         return [head] + [f"  {e.section} / {e.field or '-'} / {e.message}" for e in self.errors]
 
 
-def parse(text):
+def _number(convert):
+    def parse_number(literal):
+        return LongNumber(literal) if len(literal) > MAX_NUMBER_CHARS else convert(literal)
+    return parse_number
+
+
+def _too_deep(text):
+    """Whether brackets outside strings nest deeper than MAX_DEPTH (checked before
+    parsing: the parser recurses once per level and a deep file exhausts the stack)."""
+    depth = 0
+    for char in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def parse(data):
+    """The records of a file (bytes or text). Raises ImportRefused for a file that cannot be read."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused(_("the file is larger than %(mb)d MB; split it") % {"mb": MAX_FILE_BYTES // 2**20})
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportRefused(_("the file is not UTF-8 text (byte %(position)d)") % {"position": error.start})
+    if _too_deep(data):
+        raise ImportRefused(_("not valid JSON: nested more than %(depth)d levels deep") % {"depth": MAX_DEPTH})
     try:
-        payload = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ImportRefused(f"not valid JSON: {error}")
+        payload = json.loads(data, parse_int=_number(int), parse_float=_number(float))
+    except json.JSONDecodeError as error:
+        raise ImportRefused(_("not valid JSON: %(error)s") % {"error": error})
     if isinstance(payload, dict) and "records" in payload:
         payload = payload["records"]
     elif isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list):
-        raise ImportRefused("expected an object with a 'records' list, a list of records, or one record")
+        raise ImportRefused(_("expected an object with a 'records' list, a list of records, or one record"))
+    if len(payload) > MAX_RECORDS:
+        raise ImportRefused(_("the file holds %(count)d records; at most %(cap)d are imported from one file: split it")
+                            % {"count": len(payload), "cap": MAX_RECORDS})
     return payload
 
 
-def import_records(text, site, user, source, update=False):
-    records = parse(text)
-    reason = f"imported from {source}"
+def shown(text, limit=60):
+    """Text from a file, safe to put in a report: bad characters escaped, long text cut."""
+    text = BAD_TEXT.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def import_records(data, site, user, source, update=False):
+    """One RecordReport per record of the file, in order; ImportRefused for a file that cannot be read."""
+    records = parse(data)
+    reason = f"imported from {shown(source, 100)}"
     return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
 
 
 def _import_one(index, item, site, user, reason, update):
     report = RecordReport(index)
-    errors = _shape_errors(item)
+    # Text that cannot be stored is refused first: no later message may echo it.
+    errors = _text_errors(item) if isinstance(item, dict) else []
+    errors = errors or _shape_errors(item)
     if errors:
         report.errors = errors
         return report
     number = item.get("screening_number") or ""
     report.screening_number = number
-    existing = ScreeningRecord.objects.filter(screening_number=number).first() if number else None
-    if existing and not update:
-        report.errors = [LoadError("record", "screening_number", "already exists; use --update to change it")]
-        return report
+    problem = _number_problem(number, site) if number else None
+    existing = ScreeningRecord.objects.filter(screening_number=number).first() if number and not problem else None
     if existing and existing.site_id != site.pk:
-        report.errors = [LoadError("record", "screening_number", "belongs to another site")]
-        return report
-    if number and not existing and not number.startswith(f"{site.code}-"):
-        report.errors = [LoadError("record", "screening_number", f"must start with the site code {site.code}-")]
+        problem = _outside(site)  # the same words as for a number that does not exist
+    if existing and not update and not problem:
+        problem = _("already exists; use --update to change it")
+    if problem:
+        report.errors = [LoadError("record", "screening_number", problem)]
         return report
     if "judgement" in item.get("sections", {}) and not _may_judge(user, site):
-        report.errors = [LoadError("judgement", "", "judgement answers need an importing user with the investigator role at this site")]
+        report.errors = [LoadError("judgement", "", _("judgement answers need an importing user with the investigator role at this site"))]
         return report
     try:
+        data = _section_data(item)
         with transaction.atomic():
             record = _save_record(item, site, user, reason, existing, number)
-            data = _section_data(item, report)
             if existing:
                 _delete_rows(record, data, user, reason)
             load_sections(record, data, user, reason)
@@ -94,37 +168,169 @@ def _import_one(index, item, site, user, reason, update):
     except LoadFailed as failed:
         report.errors += failed.errors
         return report
+    except (DataError, IntegrityError):
+        # A value the forms let through but the database refused (or a number
+        # taken by a concurrent import): the record's transaction rolled back whole.
+        logger.exception("import: the database refused record %s of the file", index)
+        report.errors = [LoadError("record", "", _(REFUSED_BY_DATABASE))]
+        return report
     report.screening_number = record.screening_number
     report.outcome = "updated" if existing else "created"
     return report
 
 
+REFUSED_BY_DATABASE = gettext_noop("the database refused this record; nothing of it was saved")
+
+
+def _outside(site):
+    return _("not a screening number of site %(site)s, whose numbers start with %(site)s-") % {"site": site.code}
+
+
+def _number_problem(number, site):
+    """Why `number` cannot be imported into `site`, or None. Says nothing of other sites' records."""
+    prefix, sequence = number.rsplit("-", 1)
+    if prefix != site.code:
+        return _outside(site)
+    canonical = f"{prefix}-{int(sequence):04d}"  # as the site numbers its records
+    if number != canonical:
+        return _("%(number)s is another way of writing %(canonical)s: write %(canonical)s") % {
+            "number": number, "canonical": canonical}
+    return None
+
+
+def _places(item):
+    """(section, field, value) of every part of a record, named as the report names them."""
+    for key, value in item.items():
+        if key == "record" and isinstance(value, dict):
+            yield from (("record", name, inner) for name, inner in value.items())
+        elif key == "sections" and isinstance(value, dict):
+            for section, values in value.items():
+                if isinstance(values, dict) and values:
+                    yield from ((section, name, inner) for name, inner in values.items())
+                else:
+                    yield section, "", values
+        elif key in ROW_MODELS and isinstance(value, list):
+            for i, row in enumerate(value):
+                if isinstance(row, dict):
+                    yield from ((f"{key}[{i}]", name, inner) for name, inner in row.items())
+                else:
+                    yield f"{key}[{i}]", "", row
+        else:
+            yield "record", key, value
+
+
+def _bad_value(value):
+    """Why a value (at any depth) cannot be read, or None."""
+    if isinstance(value, str):
+        match = BAD_TEXT.search(value)
+        if match:
+            return _("contains the character U+%(code)04X (a control character or an unpaired surrogate), "
+                     "which text cannot hold") % {"code": ord(match[0])}
+    elif isinstance(value, LongNumber):
+        return _("a number of %(length)d characters; at most %(limit)d") % {
+            "length": value.length, "limit": MAX_NUMBER_CHARS}
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            problem = _bad_value(key) or _bad_value(inner)
+            if problem:
+                return problem
+    elif isinstance(value, list):
+        for inner in value:
+            problem = _bad_value(inner)
+            if problem:
+                return problem
+    return None
+
+
+def _text_errors(item):
+    errors = []
+    for section, name, value in _places(item):
+        if BAD_TEXT.search(section) or BAD_TEXT.search(name):
+            errors.append(LoadError(shown(section), shown(name), _("the name contains a control character or an unpaired surrogate")))
+            continue
+        problem = _bad_value(value)
+        if problem:
+            errors.append(LoadError(section, name, problem))
+    return errors
+
+
 def _shape_errors(item):
     if not isinstance(item, dict):
-        return [LoadError("record", "", f"expected an object, got {type(item).__name__}")]
-    errors = [LoadError("record", key, "unknown field") for key in sorted(set(item) - TOP_LEVEL)]
+        return [LoadError("record", "", _("expected an object, got %(type)s") % {"type": _json_type(item)})]
+    errors = [LoadError("record", key, _("unknown field")) for key in sorted(set(item) - TOP_LEVEL)]
     if not isinstance(item.get("record"), dict):
-        errors.append(LoadError("record", "record", "expected an object of record fields"))
+        errors.append(LoadError("record", "record", _("expected an object of record fields")))
     else:
-        errors += [LoadError("record", k, "unknown field") for k in sorted(set(item["record"]) - set(RECORD_VALUE_FIELDS))]
+        errors += [LoadError("record", k, _("unknown field")) for k in sorted(set(item["record"]) - set(RECORD_VALUE_FIELDS))]
+        errors += _type_errors("record", ScreeningRecord, item["record"])
     sections = item.get("sections", {})
     if not isinstance(sections, dict):
-        errors.append(LoadError("sections", "", "expected an object of sections"))
+        errors.append(LoadError("sections", "", _("expected an object of sections")))
     else:
         for key, values in sections.items():
             if key not in SECTION_RELATIONS:
-                errors.append(LoadError(key, "", "unknown section"))
+                errors.append(LoadError(key, "", _("unknown section")))
             elif not isinstance(values, dict):
-                errors.append(LoadError(key, "", "expected an object of fields"))
+                errors.append(LoadError(key, "", _("expected an object of fields")))
     for key in ROW_MODELS:
         rows = item.get(key, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            errors.append(LoadError(key, "", "expected a list of objects"))
+            errors.append(LoadError(key, "", _("expected a list of objects")))
     number = item.get("screening_number", "")
     if isinstance(number, str) is False:
-        errors.append(LoadError("record", "screening_number", "expected text"))
+        errors.append(LoadError("record", "screening_number", _("expected text, got %(type)s") % {"type": _json_type(number)}))
     elif number and not (len(number) <= 16 and SCREENING_NUMBER.fullmatch(number)):
-        errors.append(LoadError("record", "screening_number", "expected the site code, a hyphen and the sequence, e.g. S01-0007"))
+        errors.append(LoadError("record", "screening_number", _("expected the site code, a hyphen and the sequence, e.g. S01-0007")))
+    return errors
+
+
+NUMBER_KINDS = {"DecimalField", "FloatField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                "SmallIntegerField", "BigIntegerField"}
+
+
+def _json_type(value):
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, (int, float, LongNumber)):
+        return _("a number")
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, list):
+        return _("a list")
+    return _("null")
+
+
+def _type_error(model, name, value):
+    """Why `value` (units already unwrapped) is the wrong JSON type for the field, or None.
+
+    Without this a form would read str(value): {"a": [1, 2]} stored as its text."""
+    try:
+        kind = model._meta.get_field(name).get_internal_type()
+    except FieldDoesNotExist:
+        return None  # reported as an unknown field
+    if value is None:
+        return None
+    if kind == "BooleanField":
+        ok, expected = isinstance(value, bool), _("true or false")
+    elif kind in NUMBER_KINDS:  # a number as text is read like a typed number: the form says what is wrong
+        ok, expected = isinstance(value, (int, float, str)) and not isinstance(value, bool), _("a number")
+    elif kind == "DateField":
+        ok, expected = isinstance(value, str), _("a date as text (YYYY-MM-DD)")
+    else:
+        ok, expected = isinstance(value, str), _("text")
+    if ok:
+        return None
+    return _("expected %(expected)s, got %(got)s") % {"expected": expected, "got": _json_type(value)}
+
+
+def _type_errors(where, model, values):
+    errors = []
+    for name, value in values.items():
+        problem = _type_error(model, name, value)
+        if problem:
+            errors.append(LoadError(where, name, problem))
     return errors
 
 
@@ -157,19 +363,23 @@ def _advance_sequence(site, number):
         type(site).objects.filter(pk=site.pk).update(next_screening_sequence=sequence + 1)
 
 
-def _section_data(item, report):
+def _section_data(item):
+    """The sections and rows as plain values: units unwrapped and JSON types checked.
+    Raises LoadFailed with every unit and type error."""
     data = {"sections": {}}
     errors = []
     for key, values in item.get("sections", {}).items():
         model = BY_KEY[key].model
         plain, unit_errors = unwrap_units(model, values)
         errors += [LoadError(key, name, message) for name, message in unit_errors]
+        errors += _type_errors(key, model, plain)
         data["sections"][key] = plain
     for key, model in ROW_MODELS.items():
         data[key] = []
         for i, values in enumerate(item.get(key, [])):
             plain, unit_errors = unwrap_units(model, values)
             errors += [LoadError(f"{key}[{i}]", name, message) for name, message in unit_errors]
+            errors += _type_errors(f"{key}[{i}]", model, plain)
             data[key].append(plain)
     if errors:
         raise LoadFailed(errors)

@@ -2,13 +2,15 @@ from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ..access.permissions import permission_required, sites_for
 from ..vocabulary import INDICATIONS
-from .importing import ImportRefused, import_records
+from .importing import MAX_FILE_BYTES, ImportRefused, import_records
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 # The format is documented once, in docs/; the Import page shows that file and
 # its examples rather than a copy that could drift from it.
 FORMAT_DOC = settings.BASE_DIR / "docs" / "exchange-format.md"
@@ -18,8 +20,8 @@ EXAMPLES = {code.lower(): label for code, label in INDICATIONS.items()}
 
 class ImportForm(forms.Form):
     site = forms.ModelChoiceField(queryset=None, empty_label=None)
-    file = forms.FileField(help_text="JSON in the exchange format (see the documentation).")
-    update = forms.BooleanField(required=False, label="Update records whose screening number exists")
+    file = forms.FileField(help_text=gettext_lazy("JSON in the exchange format (see the documentation)."))
+    update = forms.BooleanField(required=False, label=gettext_lazy("Update records whose screening number exists"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,7 +30,8 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB; split it.")
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB; split it.") % {"mb": MAX_UPLOAD_BYTES // 2**20},
+                                        code="too_large")
         return upload
 
 
@@ -40,13 +43,10 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8")
-            reports = import_records(text, form.cleaned_data["site"], request.user, upload.name,
+            reports = import_records(upload.read(), form.cleaned_data["site"], request.user, upload.name,
                                      update=form.cleaned_data["update"])
-        except UnicodeDecodeError:
-            error = "The file is not UTF-8 text."
         except ImportRefused as refused:
-            error = str(refused)
+            error = _("Nothing was imported: %(why)s.") % {"why": refused}
     return render(request, "screening/import.html", {
         "form": form, "reports": reports, "error": error, "examples": EXAMPLES.items(),
     })

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.exchange.importing import ImportRefused, import_records
+from screening.exchange.importing import MAX_FILE_BYTES, ImportRefused, import_records
 from screening.models import Site, SiteMembership
 
 
@@ -29,11 +29,13 @@ class Command(BaseCommand):
             raise CommandError(f"{user} is not a member of site {site}.")
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+                raise CommandError(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MB; split it.")
+            data = path.read_bytes()
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}")
         try:
-            reports = import_records(text, site_obj, user_obj, path.name, update=update)
+            reports = import_records(data, site_obj, user_obj, path.name, update=update)
         except ImportRefused as refused:
             raise CommandError(f"{file}: {refused}")
         for report in reports:
