@@ -86,6 +86,8 @@ def _import_one(index, item, site, user, reason, update):
         return report
     try:
         with transaction.atomic():
+            if existing:  # the lock section saves and signing take: no signature between reads and writes
+                existing = ScreeningRecord.objects.select_for_update().get(pk=existing.pk)
             record = _save_record(item, site, user, reason, existing, number)
             data = _section_data(item, report)
             if existing:

@@ -48,18 +48,19 @@ def test_wrong_password_does_not_sign_and_is_recorded(client, investigator, elig
     client.force_login(investigator)
     response = sign(client, eligible, password="wrong")
     assert not Signature.objects.exists()
-    assert "wrong password" in response.content.decode()
+    assert "the password is not correct" in response.content.decode()
     attempt = SignatureAttempt.objects.get()
     assert not attempt.success and attempt.outcome == "wrong password"
 
 
-def test_five_wrong_passwords_lock_signing(client, investigator, eligible):
+def test_five_wrong_passwords_lock_the_account_and_end_the_session(client, investigator, eligible):
     client.force_login(investigator)
-    for _ in range(5):
-        sign(client, eligible, password="wrong")
-    response = sign(client, eligible)
+    for _ in range(4):
+        assert sign(client, eligible, password="wrong").status_code == 200
+    response = sign(client, eligible, password="wrong")
+    assert response.status_code == 429 and 'data-testid="locked-out"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
     assert not Signature.objects.exists()
-    assert "locked" in response.content.decode()
 
 
 def test_screen_failure_meaning_is_refused_for_an_eligible_record(client, investigator, eligible):
