@@ -36,8 +36,8 @@ class SignForm(forms.Form):
 
 
 REFUSALS = {  # what sign() refused, in words for the signer
-    "wrong password": _("the password is not correct"),
-    "choose the meaning of your signature": _("choose the meaning of your signature"),
+    "wrong password": _("Not signed: the password is not correct."),
+    "choose the meaning of your signature": _("Choose the meaning of your signature."),
 }
 
 
@@ -67,8 +67,8 @@ def sign_record(request, pk):
                 return _locked_out(request, user)
             changed = refusal.data_changed
             if not changed:
-                messages.error(request, gettext("Not signed: %(why)s.") % {
-                    "why": REFUSALS.get(refusal.outcome, refusal.outcome)})
+                messages.error(request, REFUSALS.get(refusal.outcome) or gettext("Not signed: %(why)s.") % {
+                    "why": refusal.outcome})
         else:
             messages.success(request, gettext("Eligibility signed."))
             return redirect("eligibility", pk=record.pk)

@@ -48,7 +48,7 @@ def test_wrong_password_does_not_sign_and_is_recorded(client, investigator, elig
     client.force_login(investigator)
     response = sign(client, eligible, password="wrong")
     assert not Signature.objects.exists()
-    assert "the password is not correct" in response.content.decode()
+    assert "Not signed: the password is not correct." in response.content.decode()
     attempt = SignatureAttempt.objects.get()
     assert not attempt.success and attempt.outcome == "wrong password"
 
