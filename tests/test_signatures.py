@@ -184,3 +184,27 @@ def test_signature_manifestation_is_shown_on_record_and_print_view(client, inves
         body = client.get(url).content.decode()
         assert "I confirm the participant meets all eligibility criteria" in body
         assert investigator.get_full_name() in body
+
+
+@pytest.mark.parametrize("change", ["initials", "rescreen_of", "date_of_birth", "sex"])
+def test_a_change_of_the_subjects_identity_invalidates_the_signature(client, investigator, coordinator, site_a,
+                                                                      eligible, change):
+    from screening.audit import save_with_audit
+
+    client.force_login(investigator)
+    sign(client, eligible)
+    record = ScreeningRecord.objects.get(pk=eligible.pk)
+    if change == "initials":
+        record.initials = "QX"
+    elif change == "rescreen_of":
+        values, data = complete_record_data("SLE")
+        record.rescreen_of = create_record(site_a, coordinator, dict(values, initials="ZZ"), data)
+    elif change == "date_of_birth":
+        record.date_of_birth = record.date_of_birth.replace(day=1 if record.date_of_birth.day != 1 else 2)
+    else:
+        record.sex = "M" if record.sex == "F" else "F"
+    save_with_audit(record, coordinator, "Data entry error")
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    signature = Signature.objects.get(record=eligible)
+    assert not signature.valid
+    assert signature.invalidated_by.startswith("Screening record changed by")
