@@ -17,6 +17,7 @@ from .forms import RecordForm
 from .loader import LoadError, LoadFailed, _form_data, load_sections
 from .models import ScreeningRecord, SiteMembership
 from .models.sites import INVESTIGATOR
+from .reasons import validate_reason
 from .roles import role_of
 from .sections import BY_KEY
 from .snapshots import SECTION_RELATIONS
@@ -59,7 +60,7 @@ def parse(text):
 
 def import_records(text, site, user, source, update=False):
     records = parse(text)
-    reason = f"imported from {source}"
+    reason = validate_reason(f"imported from {source}")  # the file name without invisible characters
     return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
 
 
