@@ -48,7 +48,7 @@ BUDGET = {
     "field_history": 13,
     "site_audit": AUDIT,
     "site_audit_csv": AUDIT,
-    "sign_record": 16,
+    "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
     "access_log": 13,
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events

@@ -48,18 +48,19 @@ def test_wrong_password_does_not_sign_and_is_recorded(client, investigator, elig
     client.force_login(investigator)
     response = sign(client, eligible, password="wrong")
     assert not Signature.objects.exists()
-    assert "wrong password" in response.content.decode()
+    assert "Not signed: the password is not correct." in response.content.decode()
     attempt = SignatureAttempt.objects.get()
     assert not attempt.success and attempt.outcome == "wrong password"
 
 
-def test_five_wrong_passwords_lock_signing(client, investigator, eligible):
+def test_five_wrong_passwords_lock_the_account_and_end_the_session(client, investigator, eligible):
     client.force_login(investigator)
-    for _ in range(5):
-        sign(client, eligible, password="wrong")
-    response = sign(client, eligible)
+    for _ in range(4):
+        assert sign(client, eligible, password="wrong").status_code == 200
+    response = sign(client, eligible, password="wrong")
+    assert response.status_code == 429 and 'data-testid="locked-out"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
     assert not Signature.objects.exists()
-    assert "locked" in response.content.decode()
 
 
 def test_screen_failure_meaning_is_refused_for_an_eligible_record(client, investigator, eligible):
@@ -183,3 +184,27 @@ def test_signature_manifestation_is_shown_on_record_and_print_view(client, inves
         body = client.get(url).content.decode()
         assert "I confirm the participant meets all eligibility criteria" in body
         assert investigator.get_full_name() in body
+
+
+@pytest.mark.parametrize("change", ["initials", "rescreen_of", "date_of_birth", "sex"])
+def test_a_change_of_the_subjects_identity_invalidates_the_signature(client, investigator, coordinator, site_a,
+                                                                      eligible, change):
+    from screening.crf.recording import save_with_audit
+
+    client.force_login(investigator)
+    sign(client, eligible)
+    record = ScreeningRecord.objects.get(pk=eligible.pk)
+    if change == "initials":
+        record.initials = "QX"
+    elif change == "rescreen_of":
+        values, data = complete_record_data("SLE")
+        record.rescreen_of = create_record(site_a, coordinator, dict(values, initials="ZZ"), data)
+    elif change == "date_of_birth":
+        record.date_of_birth = record.date_of_birth.replace(day=1 if record.date_of_birth.day != 1 else 2)
+    else:
+        record.sex = "M" if record.sex == "F" else "F"
+    save_with_audit(record, coordinator, "Data entry error")
+    client.get(reverse("eligibility", args=[eligible.pk]))
+    signature = Signature.objects.get(record=eligible)
+    assert not signature.valid
+    assert signature.invalidated_by.startswith("Screening record changed by")

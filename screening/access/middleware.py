@@ -58,3 +58,23 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable: %s %s", request.method, request.path, exc_info=exception)
             return unavailable_response()
         return None
+
+
+class PrivatePagesMiddleware:
+    """Every page and download is behind the login and may carry patient data: no browser
+    or proxy keeps a copy (`Cache-Control: no-store`), and no page may use the camera,
+    microphone, location or payment APIs (`Permissions-Policy`). Static files are served
+    by WhiteNoise above this middleware and stay cacheable."""
+
+    PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
+        return response

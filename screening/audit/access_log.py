@@ -73,17 +73,26 @@ def _user_named(username):
     return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
 
 
-def login_failed(sender, credentials, request=None, **kwargs):
+def login_failed(sender, credentials, request=None, reauthentication=None, **kwargs):
+    """A failed login, or a wrong password re-entered on a page (`reauthentication`
+    is that page's path: screening/reauth.py)."""
     username = credentials.get(get_user_model().USERNAME_FIELD) or ""
-    log(AccessEvent.LOGIN_FAILED, user=_user_named(username), username=username, request=request)
+    if reauthentication:
+        log(AccessEvent.REAUTH_FAILED, user=_user_named(username), username=username, request=request,
+            actor=_user_named(username), detail=reauthentication)
+    else:
+        log(AccessEvent.LOGIN_FAILED, user=_user_named(username), username=username, request=request)
 
 
 def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     failures = getattr(request, "axes_failures_since_start", None)
-    log(
-        AccessEvent.LOCKED_OUT, user=_user_named(username), username=username or "", request=request,
-        detail=f"after {failures} failed logins" if failures else "",
-    )
+    page = getattr(request, "reauthentication_page", None)
+    if page and failures:
+        detail = f"after {failures} failed logins or re-authentications, the last on {page}"
+    else:
+        detail = f"after {failures} failed logins" if failures else ""
+    log(AccessEvent.LOCKED_OUT, user=_user_named(username), username=username or "", request=request,
+        detail=detail)
 
 
 # --------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def build_snapshot(record_or_pk):
     pk = getattr(record_or_pk, "pk", record_or_pk)
     indication = getattr(record_or_pk, "indication", None)  # known without a query when given a record
     relations = [r for k, r in SECTION_RELATIONS.items() if _of_indication(k, indication)]
-    record = ScreeningRecord.objects.select_related(*relations).get(pk=pk)
+    record = ScreeningRecord.objects.select_related("rescreen_of", *relations).get(pk=pk)
     if indication is not None and record.indication != indication:
         return build_snapshot(pk)  # a stale instance: read everything
     return snapshot_of(record), record
@@ -86,11 +86,18 @@ def snapshot_of(record):
             sections[key] = _values(instance, data_fields(type(instance)))
     rows = {key: _rows(model, record.pk) if _of_indication(key, record.indication) else ()
             for key, model in ROW_MODELS.items()}
-    return Snapshot(
-        record={name: getattr(record, name) for name in RECORD_FIELDS},
-        sections=sections,
-        **rows,
-    )
+    return Snapshot(record=record_values(record), sections=sections, **rows)
+
+
+def record_values(record):
+    """The record's fields in the snapshot: those the rules read, and the subject's identity.
+    The rules read no initials nor re-screening link, but a signature covers them: changing
+    them invalidates it (docs/signatures.md). Sex, date of birth and indication are rule
+    fields already; the earlier record of a re-screening is named by its screening number."""
+    values = {name: getattr(record, name) for name in RECORD_FIELDS}
+    values["initials"] = record.initials
+    values["rescreen_of"] = record.rescreen_of.screening_number if record.rescreen_of_id else None
+    return values
 
 
 def section_instance(record, section):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import values as display
 from ..calculators.dates import add_months
 from ..models import ScreeningRecord
+from .reasons import clean_reason, validate_reason
 from .sections import CONSENT, data_fields, fieldset_of
 
 # Dates of procedures done at the screening visit: on or after consent, and no
@@ -293,23 +294,29 @@ REASONS = [
 
 
 class ReasonForm(forms.Form):
-    reason_choice = forms.ChoiceField(label="Reason for change", choices=REASONS, required=False)
+    reason_choice = forms.ChoiceField(label=_("Reason for change"), choices=REASONS, required=False)
     reason_text = forms.CharField(
-        label="Reason (free text)", required=False, max_length=500,
-        help_text="Required when “Other” is chosen; adds detail otherwise.",
+        label=_("Reason (free text)"), required=False, max_length=500,
+        help_text=_("Required when “Other” is chosen; adds detail otherwise. At least three letters or digits."),
     )
 
     def __init__(self, *args, required=False, **kwargs):
         super().__init__(*args, prefix="reason", **kwargs)
         self.required = required
 
+    def clean_reason_text(self):
+        text = clean_reason(self.cleaned_data.get("reason_text"))
+        if text:  # any text given must say something (screening/reasons.py)
+            validate_reason(text)
+        return text
+
     def clean(self):
         data = super().clean()
-        choice, text = data.get("reason_choice"), (data.get("reason_text") or "").strip()
+        choice, text = data.get("reason_choice"), data.get("reason_text") or ""
         if self.required and not choice:
-            self.add_error("reason_choice", "A reason is required to change data already entered.")
-        if choice == "other" and not text:
-            self.add_error("reason_text", "Give the reason for the change.")
+            self.add_error("reason_choice", _("A reason is required to change data already entered."))
+        if choice == "other" and not text and "reason_text" not in self.errors:
+            self.add_error("reason_text", _("Give the reason for the change: at least three letters or digits."))
         return data
 
     @property

@@ -31,6 +31,11 @@ def save_with_audit(instance, user, reason=""):
 
 
 def delete_with_audit(instance, user, reason):
+    """Delete keeping the last values in history; a deletion always has a reason that says
+    something (screening/reasons.py: ValidationError otherwise, nothing deleted)."""
+    from .reasons import validate_reason
+
+    reason = validate_reason(reason)
     instance._history_user = user
     instance._change_reason = reason
     try:

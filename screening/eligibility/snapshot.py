@@ -21,7 +21,8 @@ ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events")
 class Snapshot:
     # ScreeningRecord fields: screening_number, sex ("F"/"M"), date_of_birth, indication
     # ("SLE"/"AAV"/"IIM"/"DCSSC"), screening_date, consent_date, consent_version,
-    # planned_ld_date, actual_ld_date.
+    # planned_ld_date, actual_ld_date; and, read by no rule but covered by the digest (so by a
+    # signature), the subject's identity: initials and rescreen_of (the earlier screening number).
     record: Mapping[str, Any]
     # section key -> field name -> value; a section never saved is {}.
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

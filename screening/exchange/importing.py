@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
 from ..crf.forms import RecordForm
+from ..crf.reasons import validate_reason
 from ..crf.recording import delete_with_audit, save_with_audit
 from ..crf.sections import BY_KEY, SECTION_RELATIONS
 from ..models import ScreeningRecord, SiteMembership
@@ -131,7 +132,7 @@ def shown(text, limit=60):
 def import_records(data, site, user, source, update=False):
     """One RecordReport per record of the file, in order; ImportRefused for a file that cannot be read."""
     records = parse(data)
-    reason = f"imported from {shown(source, 100)}"
+    reason = validate_reason(f"imported from {shown(source, 100)}")  # the file name without invisible characters
     return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
 
 
@@ -160,6 +161,8 @@ def _import_one(index, item, site, user, reason, update):
     try:
         data = _section_data(item)
         with transaction.atomic():
+            if existing:  # the lock section saves and signing take: no signature between reads and writes
+                existing = ScreeningRecord.objects.select_for_update().get(pk=existing.pk)
             record = _save_record(item, site, user, reason, existing, number)
             if existing:
                 _delete_rows(record, data, user, reason)

@@ -4,6 +4,7 @@ and active state, with who did it. Written only by screening/access_log.py."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .sites import Site
 
@@ -14,10 +15,12 @@ class AccessEvent(models.Model):
     SITE_GRANTED, SITE_REVOKED = "site_granted", "site_revoked"
     ACTIVATED, DEACTIVATED = "activated", "deactivated"
     WRITE_REFUSED = "write_refused"
+    REAUTH_FAILED = "reauth_failed"
     KINDS = [
         (LOGIN, "Logged in"),
         (LOGOUT, "Logged out"),
         (LOGIN_FAILED, "Failed login"),
+        (REAUTH_FAILED, _("Failed re-authentication (wrong password on a page)")),
         (LOCKED_OUT, "Locked out"),
         (ROLE_GRANTED, "Role granted"),
         (ROLE_REVOKED, "Role revoked"),

@@ -3,13 +3,17 @@ overall status with the snapshot that produced it."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .records import ScreeningRecord
 
 
 class EligibilityAccess(models.Model):
-    VIEW, JSON, COMMAND, PRINT = "view", "json", "command", "print"
-    CHANNELS = [(VIEW, "Eligibility page"), (JSON, "JSON endpoint"), (COMMAND, "Management command"), (PRINT, "Print view")]
+    VIEW, JSON, COMMAND, PRINT, SIGN = "view", "json", "command", "print", "sign"
+    CHANNELS = [
+        (VIEW, "Eligibility page"), (JSON, "JSON endpoint"), (COMMAND, "Management command"), (PRINT, "Print view"),
+        (SIGN, _("Sign page")),
+    ]
 
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="eligibility_accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

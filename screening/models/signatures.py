@@ -56,6 +56,14 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-signed_at", "-id"]
+        constraints = [
+            # The row lock taken by signing makes a second one impossible; this makes it impossible
+            # whatever path writes signatures (21 CFR Part 11 §11.70).
+            models.UniqueConstraint(
+                fields=["record", "checkpoint"], condition=models.Q(invalidated_at__isnull=True),
+                name="one_valid_signature_per_checkpoint",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.printed_name}, {self.get_meaning_display()} ({self.get_checkpoint_display()})"

@@ -2,13 +2,12 @@
 the evaluated data by snapshot hash, and a lock after repeated wrong passwords.
 """
 
-import datetime
-
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from ..access import reauth
 from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
 from ..crf.recording import history_of, save_with_audit
@@ -24,12 +23,14 @@ from ..models.signatures import (
 )
 from ..values import site_time_text, user_display_name
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 30
-
 
 class SigningRefused(Exception):
-    pass
+    """Not signed. `locked`: the account is locked (the session is to be ended);
+    `data_changed`: the data changed between the page and the signature."""
+
+    def __init__(self, outcome, *, locked=False, data_changed=False):
+        super().__init__(outcome)
+        self.outcome, self.locked, self.data_changed = outcome, locked, data_changed
 
 
 def valid_signatures(record, signatures=None):
@@ -50,13 +51,9 @@ def next_checkpoint(record, signatures=None):
     return None
 
 
-def signing_locked(user):
-    """Five wrong passwords in a row lock signing for LOCK_MINUTES."""
-    recent = SignatureAttempt.objects.filter(user=user).order_by("-at", "-id")[:MAX_FAILURES]
-    recent = list(recent)
-    if len(recent) < MAX_FAILURES or any(a.success or a.outcome != "wrong password" for a in recent):
-        return False
-    return recent[0].at > timezone.now() - datetime.timedelta(minutes=LOCK_MINUTES)
+def signing_locked(request, user):
+    """The account is locked by django-axes (failed logins and failed signings count together)."""
+    return request is not None and reauth.is_locked(request, user)
 
 
 def allowed_meanings(overall):
@@ -72,53 +69,73 @@ def local_time(moment, site):
     return site_time_text(moment, site)
 
 
-def sign(record, user, password, meaning, shown_hash):
-    """Sign the record's current evaluation, or raise SigningRefused. Every attempt is kept."""
+def sign(record, user, password, meaning, shown_hash, request=None):
+    """Sign the record's current evaluation, or raise SigningRefused. Every attempt is kept.
+
+    The password is checked first, whatever else the post holds, so that every wrong
+    password counts toward the lockout (screening/reauth.py). Then, in one transaction
+    under the record's row lock (the lock section saves, imports and judgement answers
+    take), the snapshot is rebuilt and its hash compared with the one the signer saw:
+    a save cannot land between the comparison and the signature, and two signings of
+    one record queue there (the second finds the checkpoint signed)."""
     checkpoint = next_checkpoint(record) or SCREENING
+    try:
+        if not user.is_active:
+            raise SigningRefused("account deactivated", locked=True)
+        if not user.has_perm("screening.sign_eligibility"):
+            raise SigningRefused("role may not sign")
+        if signing_locked(request, user):
+            raise SigningRefused("account locked after repeated failed authentications", locked=True)
+        if not user.check_password(password):
+            locked = request is not None and reauth.record_failure(request, user)
+            raise SigningRefused("wrong password", locked=locked)
+        try:
+            with transaction.atomic():
+                signature, checkpoint = _sign_locked(record, user, meaning, shown_hash)
+        except IntegrityError:  # the partial unique constraint: another signature won
+            raise SigningRefused("nothing to sign: this checkpoint has just been signed") from None
+    except SigningRefused as refusal:
+        SignatureAttempt.objects.create(record=record, user=user, checkpoint=checkpoint, outcome=refusal.outcome)
+        raise
+    SignatureAttempt.objects.create(
+        record=record, user=user, checkpoint=checkpoint, success=True, outcome=signature.get_meaning_display()
+    )
+    return signature
 
-    def refuse(outcome):
-        SignatureAttempt.objects.create(record=record, user=user, checkpoint=checkpoint, outcome=outcome)
-        raise SigningRefused(outcome)
 
-    if not user.has_perm("screening.sign_eligibility"):
-        refuse("role may not sign")
-    if signing_locked(user):
-        refuse("signing locked after repeated wrong passwords")
-    if next_checkpoint(record) is None:
-        refuse("nothing to sign: signatures are complete and valid, or lymphodepletion has not started")
-    result = evaluate_record(record)
+def _sign_locked(record, user, meaning, shown_hash):
+    ScreeningRecord.objects.select_for_update().filter(pk=record.pk).first()
+    result = evaluate_record(record)  # read after the lock: the data as they are now
+    checkpoint = next_checkpoint(result.record)
+    if checkpoint is None:
+        raise SigningRefused("nothing to sign: signatures are complete and valid, or lymphodepletion has not started")
     if result.overall == "INCOMPLETE":
-        refuse("eligibility is incomplete")
-    if shown_hash != result.digest:
-        refuse("the data changed after the page was opened; review the checklist again")
+        raise SigningRefused("eligibility is incomplete")
+    if not meaning:
+        raise SigningRefused("choose the meaning of your signature")
     if meaning not in allowed_meanings(result.overall):
-        refuse(f"meaning does not match the computed status {result.overall}")
-    if not user.check_password(password):
-        refuse("wrong password")
-
+        raise SigningRefused(f"meaning does not match the computed status {result.overall}")
+    if shown_hash != result.digest:
+        raise SigningRefused("the data changed while you were signing: review again", data_changed=True)
     now = timezone.now()
     failing = [r.id for r in result.evaluation.results if r.status == "FAIL"]
-    with transaction.atomic():
-        signature = Signature.objects.create(
-            record=record,
-            checkpoint=checkpoint,
-            signer=user,
-            printed_name=user.get_full_name() or user.username,
-            role=role_of(user) or "",
-            signed_at=now,
-            local_time=local_time(now, record.site),
-            meaning=meaning,
-            overall=result.overall,
-            snapshot_hash=result.digest,
-            failing_criteria=failing,
-            ld_date=record.actual_ld_date if checkpoint == PRE_LD else record.planned_ld_date,
-        )
-        SignatureAttempt.objects.create(
-            record=record, user=user, checkpoint=checkpoint, success=True, outcome=signature.get_meaning_display()
-        )
-        _update_status(record, user, checkpoint, meaning)
-        track_status(result, user)
-    return signature
+    signature = Signature.objects.create(
+        record=result.record,
+        checkpoint=checkpoint,
+        signer=user,
+        printed_name=user.get_full_name() or user.username,
+        role=role_of(user) or "",
+        signed_at=now,
+        local_time=local_time(now, result.record.site),
+        meaning=meaning,
+        overall=result.overall,
+        snapshot_hash=result.digest,
+        failing_criteria=failing,
+        ld_date=result.record.actual_ld_date if checkpoint == PRE_LD else result.record.planned_ld_date,
+    )
+    _update_status(result.record, user, checkpoint, meaning)
+    track_status(result, user)
+    return signature, checkpoint
 
 
 def _update_status(record, user, checkpoint, meaning):

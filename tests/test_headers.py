@@ -1,0 +1,46 @@
+"""Pages and downloads carrying patient data are not cached and run no inline script
+(issue 15 finding 9): Cache-Control no-store, Content-Security-Policy (django-csp),
+Referrer-Policy, Permissions-Policy."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def pages(record_a, site_a):
+    return [
+        reverse("record_detail", args=[record_a.pk]),
+        reverse("eligibility", args=[record_a.pk]),
+        reverse("eligibility_json", args=[record_a.pk]),
+        reverse("record_audit_csv", args=[record_a.pk]),
+    ]
+
+
+def test_patient_pages_and_downloads_are_not_stored(client, monitor, pages):
+    client.force_login(monitor)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert response["Referrer-Policy"] == "same-origin"
+        assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_content_security_policy_allows_no_inline_script(client, monitor, pages):
+    client.force_login(monitor)
+    policy = client.get(pages[0])["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_templates_hold_no_inline_script_nor_event_handler():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
+        assert not re.search(r"\son[a-z]+\s*=", text), path
