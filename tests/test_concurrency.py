@@ -200,9 +200,9 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 def _race(monkeypatch, posts, hold=0.6):
     """Run the posts in threads started together; the first save to take the record's
     lock keeps it `hold` seconds, so the other one queues behind it."""
-    from screening.crf import views
+    from screening.checklist import evaluation
 
-    evaluate = views.evaluate_record
+    evaluate = evaluation.evaluate_record
     first = threading.Lock()
 
     def slow_evaluate(record):
@@ -210,7 +210,7 @@ def _race(monkeypatch, posts, hold=0.6):
             time.sleep(hold)
         return evaluate(record)
 
-    monkeypatch.setattr(views, "evaluate_record", slow_evaluate)
+    monkeypatch.setattr(evaluation, "evaluate_record", slow_evaluate)  # what a save's re-evaluation calls
     barrier = threading.Barrier(len(posts))
     results = [None] * len(posts)
 
