@@ -42,6 +42,7 @@ ROLES = ("coordinator", "investigator", "monitor", "site_admin")
 # Targets (checked at the end).
 MIN_ELIGIBILITY_THROUGHPUT = 0.5  # × the baseline page's requests/s
 MAX_P95 = 4.0  # × the baseline page's p95
+MAX_SECTION_P95 = 3.0  # the CRF section page (issue 13): × the baseline page's p95
 MAX_SCORES_P95 = 1.5  # live scores (asked for as the coordinator types): × the baseline page's p95
 
 
@@ -688,6 +689,9 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
         ratio = stats["eligibility"]["rps"] / base_rps
         checks.append((f"eligibility view throughput ≥ {MIN_ELIGIBILITY_THROUGHPUT} × baseline", ratio >= MIN_ELIGIBILITY_THROUGHPUT,
                        f"{ratio:.2f}"))
+    if "section" in stats:
+        ratio = stats["section"]["p95"] / base_p95
+        checks.append((f"section form p95 ≤ {MAX_SECTION_P95:g} × baseline p95", ratio <= MAX_SECTION_P95, f"{ratio:.2f}"))
     if "scores" in stats:
         ratio = stats["scores"]["p95"] / base_p95
         checks.append((f"live scores p95 ≤ {MAX_SCORES_P95:g} × baseline p95", ratio <= MAX_SCORES_P95, f"{ratio:.2f}"))

@@ -8,6 +8,7 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from .access.roles import sync_roles
         from .audit import access_log
         from .audit.history_indexes import ensure_history_indexes
         from .checklist import evaluation
@@ -26,3 +27,4 @@ class ScreeningConfig(AppConfig):
         crf_saved.connect(evaluation.on_crf_saved)
         eligibility_changed.connect(signing.on_eligibility_changed)
         post_migrate.connect(ensure_history_indexes, sender=self)
+        post_migrate.connect(sync_roles, sender=self)

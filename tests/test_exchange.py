@@ -139,6 +139,7 @@ def test_judgement_answers_need_an_investigator(tmp_path, make_user, site_a):
     assert not ScreeningRecord.objects.exists()
 
 
+@pytest.mark.slow
 def test_a_thousand_records_import_in_one_command(tmp_path, importer):
     records = [minimal(f"A01-{i:04d}") for i in range(1, 1001)]
     out, error = run_import(tmp_path, {"records": records}, "--site", "A01", "--user", "imp")

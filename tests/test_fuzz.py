@@ -29,6 +29,8 @@ from screening.models import ScreeningRecord
 
 from .pages import page_data
 
+pytestmark = pytest.mark.slow  # hypothesis over every form and the import: minutes
+
 SCRIPT = '<script>alert("xss-fuzz")</script>'
 SQL = "'; DROP TABLE screening_screeningrecord; --"
 TEXTS = [SCRIPT, SQL, "Robert'); DELETE FROM auth_user;--", "\x00nul", "x" * 5000, "  ", "１２３", "ℵ", "\u202eevil"]

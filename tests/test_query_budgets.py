@@ -8,6 +8,7 @@ a page added without a budget here fails test_every_page_has_a_budget.
 import datetime
 import math
 
+import pytest
 from django.db import connection
 from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +23,8 @@ from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMI
 
 from .factories import RecordFactory
 from .urlmatrix import EXPECTED_GET, POSTED_READS, SITE_URLS, app_url_names
+
+pytestmark = pytest.mark.slow  # every page of every role and section, before and after years of data
 
 # The audit trail reads one query per stream shown (a model's history, a log),
 # at most every stream, on top of the page's own: see docs/audit-trail.md.

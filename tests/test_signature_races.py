@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from screening.checklist import evaluation
 from screening.checklist.evaluation import evaluate_record
 from screening.exchange.demo import complete_record_data, create_record
 from screening.models import EligibilityState, OrganFunction, Signature, SignatureAttempt
@@ -133,13 +134,11 @@ def test_a_save_during_the_signature_waits_and_then_invalidates_it(monkeypatch):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_signature_during_a_save_waits_and_is_refused(monkeypatch):
-    from screening.crf import views
-
     record, clients = _people_and_record()
     digest = evaluate_record(record).digest
     save = _section_post(clients["alice"], record, lvef="41")
     held, results = threading.Event(), {}
-    _hold_the_lock_in(monkeypatch, views, held)
+    _hold_the_lock_in(monkeypatch, evaluation, held)  # a save re-evaluates there (crf_saved)
     saver = _in_thread(results, "save", clients["alice"], reverse("section_edit", args=[record.pk, "organ"]), save)
     assert held.wait(10)
     signer = _in_thread(results, "sign", clients["ivan"], reverse("sign_record", args=[record.pk]),

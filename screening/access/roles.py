@@ -36,3 +36,11 @@ def role_of(user):
 def role_label(role):
     """The words for a role code ("site_admin" -> "Site administrator"); other names as they are."""
     return ROLES.get(role, role or "")
+
+
+def sync_roles(sender, using="default", **kwargs):
+    """post_migrate receiver: the role groups and their permissions, as ROLE_PERMISSIONS says
+    (Django's own post_migrate receiver has created the permissions by then)."""
+    from django.contrib.auth.models import Group, Permission
+
+    ensure_roles(Group, Permission)

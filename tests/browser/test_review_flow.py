@@ -38,7 +38,7 @@ def test_investigator_signs_a_lab_change_invalidates_and_they_sign_again(page, l
     page.get_by_label("I confirm the participant meets all eligibility criteria").check()
     type_into(page.get_by_label("Your password"), "not-my-password")
     page.get_by_role("button", name="Sign").click()
-    assert "Not signed: wrong password" in page.content()
+    assert "Not signed: the password is not correct." in page.content()
     page.get_by_label("I confirm the participant meets all eligibility criteria").check()
     type_into(page.get_by_label("Your password"), PASSWORD)
     page.get_by_role("button", name="Sign").click()
