@@ -5,10 +5,15 @@ from ..models.sites import COORDINATOR, INVESTIGATOR, MONITOR, ROLES, SITE_ADMIN
 VIEW = ["screening.view_screeningrecord"]
 ROLE_PERMISSIONS = {
     COORDINATOR: VIEW + ["screening.add_screeningrecord", "screening.enter_crf"],
-    INVESTIGATOR: VIEW
-    + ["screening.record_judgement", "screening.sign_eligibility", "screening.view_audit_trail"],
-    MONITOR: VIEW + ["screening.view_audit_trail"],
-    SITE_ADMIN: VIEW + ["screening.view_audit_trail", "screening.import_records"],
+    INVESTIGATOR: VIEW + [
+        "screening.record_judgement", "screening.sign_eligibility", "screening.view_audit_trail",
+        "screening.view_review_queue",
+    ],
+    MONITOR: VIEW + ["screening.view_audit_trail", "screening.view_review_queue", "screening.view_access_log"],
+    SITE_ADMIN: VIEW + [
+        "screening.view_audit_trail", "screening.import_records", "screening.view_review_queue",
+        "screening.view_access_log",
+    ],
 }
 
 

@@ -15,7 +15,6 @@ from ..access.permissions import (
     records_for,
     sites_for,
 )
-from ..access.roles import role_of
 from ..calculators.units import ANALYTES
 from ..checklist import live_scores
 from ..checklist.evaluation import evaluate_record, track_status
@@ -23,7 +22,6 @@ from ..checklist.progress import overall_progress, section_states
 from ..checklist.snapshots import section_instance
 from ..models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
 from ..models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
-from ..models.sites import COORDINATOR, INVESTIGATOR
 from ..vocabulary import INDICATIONS
 from . import data_dictionary
 from .conflicts import EditConflict, find_conflict
@@ -35,8 +33,7 @@ from .sections import CONSENT, section_of_record, sections_for
 
 
 def home(request):
-    role = role_of(request.user)
-    if role == INVESTIGATOR:
+    if request.user.has_perm("screening.sign_eligibility"):  # an investigator starts from what awaits them
         return redirect("review_queue")
     return redirect("record_list")
 
@@ -219,9 +216,8 @@ def data_dictionary_csv(request):
     return response
 
 
+@permission_required("screening.view_review_queue")
 def review_queue(request):
-    if role_of(request.user) == COORDINATOR:
-        raise PermissionDenied
     records = awaiting_review(records_for(request.user)).select_related("site", "eligibility_state")
     page = Paginator(records.order_by("-screening_date", "-pk"), 25).get_page(request.GET.get("page"))
     return render(request, "screening/review_queue.html", {"page": page})

@@ -17,14 +17,12 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
 from ..crf.forms import RecordForm
 from ..crf.reasons import validate_reason
 from ..crf.recording import delete_with_audit, save_with_audit
 from ..crf.sections import BY_KEY, SECTION_RELATIONS
 from ..models import ScreeningRecord, SiteMembership
-from ..models.sites import INVESTIGATOR
 from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
 from .loader import LoadError, LoadFailed, _form_data, load_sections
 
@@ -338,7 +336,7 @@ def _type_errors(where, model, values):
 
 
 def _may_judge(user, site):
-    return role_of(user) == INVESTIGATOR and SiteMembership.objects.filter(user=user, site=site).exists()
+    return user.has_perm("screening.record_judgement") and SiteMembership.objects.filter(user=user, site=site).exists()
 
 
 def _save_record(item, site, user, reason, existing, number):

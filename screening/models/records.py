@@ -76,6 +76,8 @@ class ScreeningRecord(CrfModel):
             ("sign_eligibility", "Can sign eligibility"),
             ("view_audit_trail", "Can view audit trails"),
             ("import_records", "Can import screening records"),
+            ("view_review_queue", "Can view the review queue"),
+            ("view_access_log", "Can view the user access log of a site"),
         ]
 
     def __str__(self):
