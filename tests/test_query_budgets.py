@@ -32,7 +32,7 @@ AUDIT = 11 + len(STREAMS)
 # Most queries a page may run, whatever the size of the data (section pages:
 # each section of each indication; audit CSV exports: per chunk of events).
 BUDGET = {
-    "home": 6,
+    "home": 7,  # the permission check loads the user's permissions (one query more than the role)
     "record_list": 11,
     "record_create": 12,
     "record_detail": 15,
