@@ -51,7 +51,7 @@ def test_investigator_signs_a_lab_change_invalidates_and_they_sign_again(page, l
     page.goto(f"/records/{record.pk}/sections/labs/")
     hb_row = page.locator("[data-testid='formset-labresult'] tbody tr").filter(
         has=page.locator("select option[selected][value='hb']"))
-    hb_row.locator("input[name$='-value']").fill("72")
+    type_into(hb_row.locator("input[name$='-value']"), "72")
     page.get_by_label("Reason for change").select_option("Transcription correction")
     save(page)
     assert "Laboratory results saved." in page.content()
