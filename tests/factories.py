@@ -60,3 +60,12 @@ class RecordFactory(factory.django.DjangoModelFactory):
     screening_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
     consent_date = factory.LazyAttribute(lambda o: o.screening_date - datetime.timedelta(days=2))
     consent_version = "v2.0"
+
+
+def minimal_import(number=None, **record):
+    """The smallest record the exchange format accepts (an AAV subject, consented), for import tests."""
+    item = {"record": {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
+                       "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2", **record}}
+    if number:
+        item["screening_number"] = number
+    return item

@@ -13,6 +13,8 @@ from screening.exchange.format import record_data
 from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR, SITE_ADMIN
 
+from .factories import minimal_import
+
 
 def export(site_code, fmt="json"):
     out = StringIO()
@@ -74,14 +76,6 @@ def test_export_lists_eligibility_and_signature_state(site_a, coordinator, inves
     assert "INC-SLE-03" in csv_text.splitlines()[0] and "ELIGIBLE" in csv_text
 
 
-def minimal(number=None, **record):
-    item = {"record": {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
-                       "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2", **record}}
-    if number:
-        item["screening_number"] = number
-    return item
-
-
 def test_malformed_json_is_a_clear_error(tmp_path, importer):
     out, error = run_import(tmp_path, None, "--site", "A01", "--user", "imp", text="{not json")
     assert "not valid JSON" in str(error)
@@ -89,18 +83,18 @@ def test_malformed_json_is_a_clear_error(tmp_path, importer):
 
 
 @pytest.mark.parametrize("item,where", [
-    ({**minimal(), "colour": "blue"}, "record / colour / unknown field"),
-    ({**minimal(), "sections": {"organ": {"lvef_percent": 50}}}, "organ / lvef_percent / unknown field"),
-    ({**minimal(), "sections": {"organ": {"lvef": "sixty"}}}, "organ / lvef / Enter a number."),
-    ({**minimal(), "sections": {"organ": "lvef=60"}}, "organ / - / expected an object of fields"),
-    ({**minimal(), "labs": {"analyte": "hb"}}, "labs / - / expected a list of objects"),
-    ({**minimal(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": 12, "unit": "umol/L"}]},
+    ({**minimal_import(), "colour": "blue"}, "record / colour / unknown field"),
+    ({**minimal_import(), "sections": {"organ": {"lvef_percent": 50}}}, "organ / lvef_percent / unknown field"),
+    ({**minimal_import(), "sections": {"organ": {"lvef": "sixty"}}}, "organ / lvef / Enter a number."),
+    ({**minimal_import(), "sections": {"organ": "lvef=60"}}, "organ / - / expected an object of fields"),
+    ({**minimal_import(), "labs": {"analyte": "hb"}}, "labs / - / expected a list of objects"),
+    ({**minimal_import(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": 12, "unit": "umol/L"}]},
      "labs[0] / unit / This analyte is reported in g/L, g/dL."),
-    ({**minimal(), "sections": {"organ": {"spo2_room_air": 1e9}}}, "organ / spo2_room_air /"),
-    ({**minimal(), "sections": {"organ": {"weight_kg": {"value": 70, "unit": "lb"}}}}, "organ / weight_kg / unit 'lb' not accepted"),
-    ({**minimal(), "sections": {"sle": {"ana_entry": "yes"}}}, "sle / - / section not offered for indication AAV"),
-    (minimal(date_of_birth="1870-01-01"), None),
-    ({**minimal(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": -5, "unit": "g/L"}]},
+    ({**minimal_import(), "sections": {"organ": {"spo2_room_air": 1e9}}}, "organ / spo2_room_air /"),
+    ({**minimal_import(), "sections": {"organ": {"weight_kg": {"value": 70, "unit": "lb"}}}}, "organ / weight_kg / unit 'lb' not accepted"),
+    ({**minimal_import(), "sections": {"sle": {"ana_entry": "yes"}}}, "sle / - / section not offered for indication AAV"),
+    (minimal_import(date_of_birth="1870-01-01"), None),
+    ({**minimal_import(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": -5, "unit": "g/L"}]},
      "labs[0] / value /"),
 ])
 def test_bad_input_is_refused_with_the_place_and_nothing_saved(tmp_path, importer, item, where):
@@ -113,13 +107,13 @@ def test_bad_input_is_refused_with_the_place_and_nothing_saved(tmp_path, importe
 
 
 def test_a_bad_record_does_not_stop_the_good_ones(tmp_path, importer):
-    out, error = run_import(tmp_path, {"records": [minimal(), {**minimal(), "colour": 1}]}, "--site", "A01", "--user", "imp")
+    out, error = run_import(tmp_path, {"records": [minimal_import(), {**minimal_import(), "colour": 1}]}, "--site", "A01", "--user", "imp")
     assert "1 imported, 1 refused." in out and error is not None
     assert ScreeningRecord.objects.count() == 1
 
 
 def test_reimport_is_refused_without_update_and_audited_with_it(tmp_path, importer):
-    item = {**minimal("A01-0042"), "sections": {"organ": {"lvef": 50}}}
+    item = {**minimal_import("A01-0042"), "sections": {"organ": {"lvef": 50}}}
     run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp")
     item["sections"]["organ"]["lvef"] = 45
     out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "imp")
@@ -133,7 +127,7 @@ def test_reimport_is_refused_without_update_and_audited_with_it(tmp_path, import
 
 def test_judgement_answers_need_an_investigator(tmp_path, make_user, site_a):
     make_user(SITE_ADMIN, site_a, username="admin")
-    item = {**minimal(), "sections": {"judgement": {"survival_over_6_months": "yes"}}}
+    item = {**minimal_import(), "sections": {"judgement": {"survival_over_6_months": "yes"}}}
     out, error = run_import(tmp_path, {"records": [item]}, "--site", "A01", "--user", "admin")
     assert "investigator role" in out and error is not None
     assert not ScreeningRecord.objects.exists()
@@ -141,7 +135,7 @@ def test_judgement_answers_need_an_investigator(tmp_path, make_user, site_a):
 
 @pytest.mark.slow
 def test_a_thousand_records_import_in_one_command(tmp_path, importer):
-    records = [minimal(f"A01-{i:04d}") for i in range(1, 1001)]
+    records = [minimal_import(f"A01-{i:04d}") for i in range(1, 1001)]
     out, error = run_import(tmp_path, {"records": records}, "--site", "A01", "--user", "imp")
     assert error is None
     assert "1000 imported, 0 refused." in out
@@ -167,7 +161,7 @@ def test_form_and_import_reject_the_same_values(client, tmp_path, coordinator, i
                                             consent_date="2026-11-19", consent_version="v2")
     response = client.post(reverse("section_edit", args=[record.pk, section]), values)
     assert response.status_code == 200 and field in response.context["form"].errors
-    out, error = run_import(tmp_path, {"records": [{**minimal(), "sections": {section: values}}]}, "--site", "A01", "--user", "imp")
+    out, error = run_import(tmp_path, {"records": [{**minimal_import(), "sections": {section: values}}]}, "--site", "A01", "--user", "imp")
     assert f"{section} / {field} /" in out and error is not None
 
 
@@ -184,7 +178,7 @@ def test_site_admin_uploads_a_file_and_sees_the_report(client, make_user, site_a
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(make_user(SITE_ADMIN, site_a))
-    upload = SimpleUploadedFile("batch.json", json.dumps({"records": [minimal(), {"record": 5}]}).encode())
+    upload = SimpleUploadedFile("batch.json", json.dumps({"records": [minimal_import(), {"record": 5}]}).encode())
     response = client.post(reverse("import_upload"), {"site": site_a.pk, "file": upload})
     body = response.content.decode()
     assert "created" in body and "refused" in body and "expected an object of record fields" in body

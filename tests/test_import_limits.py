@@ -12,15 +12,7 @@ from screening.exchange.importing import MAX_DEPTH, MAX_RECORDS, import_records
 from screening.models import ScreeningRecord
 from screening.models.sites import SITE_ADMIN
 
-from .factories import RecordFactory
-
-
-def minimal(number=None, **record):
-    item = {"record": {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
-                       "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2", **record}}
-    if number:
-        item["screening_number"] = number
-    return item
+from .factories import RecordFactory, minimal_import
 
 
 @pytest.fixture
@@ -58,7 +50,7 @@ def test_a_file_over_the_record_cap_is_refused_with_the_cap_named(site_a, make_u
 
 def test_a_5000_digit_integer_is_refused_by_field(upload):
     # Was a ValueError (int() of more than 4,300 digits): 500.
-    item = json.dumps(minimal("A01-0001")).replace('"v2"', "9" * 5000)
+    item = json.dumps(minimal_import("A01-0001")).replace('"v2"', "9" * 5000)
     response = upload(f'{{"records": [{item}]}}'.encode())
     [(outcome, errors)] = report(response)
     assert outcome == "refused" and errors == [("record", "consent_version", "a number of 5000 characters; at most 40")]
@@ -66,8 +58,8 @@ def test_a_5000_digit_integer_is_refused_by_field(upload):
 
 def test_a_lone_surrogate_refuses_its_record_and_the_report_lists_every_record(upload):
     # Was a UnicodeEncodeError after the first two records were committed: 500, no report.
-    bad = json.dumps(minimal("A01-0003", comment="X")).replace('"X"', '"\\ud800"')
-    body = f'{{"records": [{json.dumps(minimal("A01-0001"))}, {json.dumps(minimal("A01-0002"))}, {bad}]}}'
+    bad = json.dumps(minimal_import("A01-0003", comment="X")).replace('"X"', '"\\ud800"')
+    body = f'{{"records": [{json.dumps(minimal_import("A01-0001"))}, {json.dumps(minimal_import("A01-0002"))}, {bad}]}}'
     response = upload(body.encode())
     assert [outcome for outcome, _ in report(response)] == ["created", "created", "refused"]
     assert "U+D800" in report(response)[2][1][0][2]
@@ -75,7 +67,7 @@ def test_a_lone_surrogate_refuses_its_record_and_the_report_lists_every_record(u
 
 
 def test_control_characters_in_text_and_in_names_are_refused(upload):
-    item = {**minimal(comment="a\x01b"), "sections": {"organ\x07": {}}}
+    item = {**minimal_import(comment="a\x01b"), "sections": {"organ\x07": {}}}
     [(outcome, errors)] = report(upload({"records": [item]}))
     assert outcome == "refused"
     assert [(s, f) for s, f, _ in errors] == [("record", "comment"), ("organ\\u0007", "")]
@@ -83,7 +75,7 @@ def test_control_characters_in_text_and_in_names_are_refused(upload):
 
 
 def test_a_hostile_file_name_is_not_stored_as_the_reason(site_a, make_user):
-    [result] = import_records(json.dumps(minimal()), site_a, make_user(SITE_ADMIN, site_a), "a\x00\ud800.json")
+    [result] = import_records(json.dumps(minimal_import()), site_a, make_user(SITE_ADMIN, site_a), "a\x00\ud800.json")
     assert result.outcome == "created"
     assert ScreeningRecord.history.get().history_change_reason == "imported from a\\u0000\\ud800.json"
 
@@ -95,7 +87,7 @@ def test_a_hostile_file_name_is_not_stored_as_the_reason(site_a, make_user):
     (True, "expected text, got true or false"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_field_by_field(upload, value, message):
-    item = {**minimal(comment=value), "labs": [{"analyte": "hb", "not_done": "yes", "sample_date": 20261120}]}
+    item = {**minimal_import(comment=value), "labs": [{"analyte": "hb", "not_done": "yes", "sample_date": 20261120}]}
     [(outcome, errors)] = report(upload({"records": [item]}))
     assert outcome == "refused"
     assert ("record", "comment", message) in errors
@@ -103,7 +95,7 @@ def test_a_value_of_the_wrong_type_is_refused_field_by_field(upload, value, mess
 
 
 def test_wrong_types_in_rows_are_refused_field_by_field(upload):
-    item = {**minimal(), "labs": [{"analyte": "hb", "not_done": "yes", "sample_date": 20261120, "value": [1]}]}
+    item = {**minimal_import(), "labs": [{"analyte": "hb", "not_done": "yes", "sample_date": 20261120, "value": [1]}]}
     [(outcome, errors)] = report(upload({"records": [item]}))
     assert outcome == "refused" and errors == [
         ("labs[0]", "not_done", "expected true or false, got text"),
@@ -114,8 +106,8 @@ def test_wrong_types_in_rows_are_refused_field_by_field(upload):
 
 @pytest.mark.parametrize("alias", ["A01-00001", "A01-1", "A01-000000001"])
 def test_an_alias_of_a_screening_number_is_refused(upload, alias):
-    upload({"records": [minimal("A01-0001")]})
-    [(outcome, errors)] = report(upload({"records": [minimal(alias)]}))
+    upload({"records": [minimal_import("A01-0001")]})
+    [(outcome, errors)] = report(upload({"records": [minimal_import(alias)]}))
     assert outcome == "refused"
     assert errors == [("record", "screening_number", f"{alias} is another way of writing A01-0001: write A01-0001")]
     assert list(ScreeningRecord.objects.values_list("screening_number", flat=True)) == ["A01-0001"]
@@ -127,5 +119,5 @@ def test_other_sites_numbers_get_one_message_whether_they_exist_or_not(client, u
                               "not a screening number of site A01, whose numbers start with A01-")])]
     for update in ({}, {"update": "on"}):
         for number in ("B01-0001", "B01-0999", "b01-0001"):
-            assert report(upload({"records": [minimal(number)]})) == expected, (number, update)
+            assert report(upload({"records": [minimal_import(number)]})) == expected, (number, update)
     assert ScreeningRecord.objects.count() == 1

@@ -4,7 +4,6 @@ lands on the field itself.
 """
 
 from dataclasses import dataclass
-from functools import cache
 
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -20,7 +19,6 @@ class FieldLink:
     url: str
 
 
-@cache
 def _label_and_anchor(path):
     """(words, section key, anchor or query) of a path; None if the path names no CRF section."""
     head, _dot, name = path.partition(".")

@@ -75,14 +75,10 @@ def _question_for(db_field, **kwargs):
     """Form fields of a section page: short coded questions as radio buttons, one
     row per question; blank stays distinct from every answer (nothing checked)."""
     field = _widget_for(db_field, **kwargs)
-    if db_field.choices and kind_is_text(db_field) and len(db_field.choices) <= RADIO_MAX_OPTIONS:
+    if db_field.choices and db_field.get_internal_type() == "CharField" and len(db_field.choices) <= RADIO_MAX_OPTIONS:
         field.widget = forms.RadioSelect()
         field.choices = [(value, label) for value, label in field.choices if value != ""]
     return field
-
-
-def kind_is_text(db_field):
-    return db_field.get_internal_type() == "CharField"
 
 
 class VersionField(forms.IntegerField):

@@ -128,13 +128,12 @@ def _build_section(record, section, editable, data, analyte=""):
         form = section_form_class(section)(data, instance=instance or section.model(record=record), **options)
     formsets = []
     for rows in section.rows:
-        formset_class = row_formset_class(rows)
-        formset = formset_class(data, instance=record, prefix=rows.model._meta.model_name, form_kwargs=options)
-        if data is None and analyte and rows.model is LabResult and analyte in ANALYTES:
-            # Arriving from a "missing: haemoglobin" link: the new row is for that analyte.
-            formset = formset_class(instance=record, prefix=rows.model._meta.model_name, form_kwargs=options,
-                                    initial=[{"analyte": analyte}])
-        formsets.append((rows, formset))
+        # Arriving from a "missing: haemoglobin" link: the new row is for that analyte.
+        new_row = data is None and analyte in ANALYTES and rows.model is LabResult
+        formsets.append((rows, row_formset_class(rows)(
+            data, instance=record, prefix=rows.model._meta.model_name, form_kwargs=options,
+            initial=[{"analyte": analyte}] if new_row else None,
+        )))
     return form, formsets, instance is not None or any(fs.initial_form_count() for _, fs in formsets)
 
 
