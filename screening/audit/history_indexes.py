@@ -1,5 +1,5 @@
-"""Keep the (id, history_date, history_id) index on every history table (see
-migrations 0007 and 0013).
+"""Keep the (id, history_date, history_id) index on every history table (the
+lookup the audit trail relies on, screening/audit/trail.py).
 
 SQLite rebuilds a table when a migration alters one of its columns, dropping
 indexes made outside the migration state; re-creating them after every migrate

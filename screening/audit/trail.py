@@ -21,7 +21,7 @@ How a page is built, in a number of queries that does not grow with history:
 What stays proportional to the history is the database's sort and count of
 the narrow key union (about 15 ms for 10,000 rows on SQLite), never the loading
 or diffing of the rows skipped. The predecessor is one index seek thanks to the
-(id, history_date, history_id) index (migrations 0007, 0013). Measurements: docs/audit-trail.md.
+(id, history_date, history_id) index (screening/audit/history_indexes.py). Measurements: docs/audit-trail.md.
 
 The field history of one field (``field_history``) loads that one model's
 history for the record once, narrowed to the columns it needs, and diffs it in
@@ -428,7 +428,7 @@ def _predecessor_sql(model):
     Two lookups joined by UNION ALL, each answered from an index: with OR,
     PostgreSQL scans the whole history table, every record's; the predecessor
     is the first row of the (id, history_date, history_id) index range
-    (migration 0013), not a sort.
+    (screening/audit/history_indexes.py), not a sort.
     """
     table = connection.ops.quote_name(history_of(model).model._meta.db_table)
     return (

@@ -2,18 +2,21 @@
 
 The application never rewrites them (no view does, the admin is read only);
 this trigger also stops a script or a database session using the
-application's credentials. It does not stop the table owner or a superuser,
-who can disable or drop the trigger, nor TRUNCATE (kept so that the test
-suite can empty tables): see docs/audit-trail.md.
+application's credentials. What it does not stop (the table owner, a
+superuser) and what does: docs/audit-trail.md.
 
 A history table or log added later needs the trigger too; the test
 `test_postgresql_protects_every_history_and_log_table` fails until it has it.
 SQLite has no equivalent worth the name: nothing is done there.
+
+The (id, history_date, history_id) lookup index of every history table is not
+made here but after every migrate (screening/audit/history_indexes.py), since
+SQLite drops indexes made outside the migration state when it rebuilds a table.
 """
 
 from django.db import migrations
 
-LOG_MODELS = ("EligibilityAccess", "EligibilityStatusChange", "AuditExport")
+LOG_MODELS = ("EligibilityAccess", "EligibilityStatusChange", "AuditExport", "AccessEvent")
 TRIGGER = "trialsite_append_only"
 
 FUNCTION = """
@@ -55,6 +58,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0005_signatures")]
+    dependencies = [("screening", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
