@@ -187,85 +187,122 @@ def _form_conflict(record, section, form, data, merged, lock):
 ROW_KEY = re.compile(r"^(\d+)-(.+)$")
 
 
+@dataclass
+class RowsMerge:
+    """The rows of one formset as they will be posted again: the rows the page
+    showed (in order), then new rows, and the changes found on the way."""
+
+    initial: list = field(default_factory=list)
+    new: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    seen: set = field(default_factory=set)  # stored row ids the post listed
+    versioned: bool = False  # the post came from the section page (it carries versions)
+    forged: bool = False
+
+
 def _formset_conflicts(record, rows, formset, data, merged, lock):
-    model, prefix = rows.model, formset.prefix
+    """Parse the formset's rows out of the post, classify each against the stored
+    rows, and rebuild the post when anything was changed by someone else."""
     if not formset.management_form.is_valid():
         return []  # forged management data: the formset's own error refuses the save
-    stored = model.objects.filter(record=record)
+    stored = rows.model.objects.filter(record=record)
     if lock:
         stored = stored.select_for_update()
     stored = {row.pk: row for row in stored}
-    posted_rows = {}
+    result = _classify_rows(record, rows, formset, data, _posted_rows(data, formset.prefix), stored)
+    if result.changes:
+        _rebuild_rows(merged, formset.prefix, result)
+    return result.changes
+
+
+def _posted_rows(data, prefix):
+    """{form index: {field name: posted values}} of the formset's row fields."""
+    posted = {}
     for key in data:
         if key.startswith(prefix + "-"):
             match = ROW_KEY.match(key[len(prefix) + 1:])
             if match:
-                posted_rows.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
-    form_class = formset.form
+                posted.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
+    return posted
+
+
+def _classify_rows(record, rows, formset, data, posted_rows, stored):
+    result = RowsMerge()
     item = f"{rows.title}: {{}}"
-    initial, new, changes, seen = [], [], [], set()
-    versioned = forged = False
     for i, row_form in enumerate(formset.forms):
         values = posted_rows.get(i, {})
         if i >= formset.initial_form_count():
-            versioned = versioned or "version" in values
-            new.append(values)
+            result.versioned = result.versioned or "version" in values
+            result.new.append(values)
             continue
         pk = posted_int(data, row_form.add_prefix("id"), MAX_ROW_ID)
         posted = posted_int(data, row_form.add_prefix("version"))
         if pk is None or (posted is None and "version" in values):
-            initial.append(values)  # forged: validation refuses it
-            forged = True
+            result.initial.append(values)  # forged: validation refuses it
+            result.forged = True
             continue
-        seen.add(pk)
-        versioned = versioned or posted is not None
+        result.seen.add(pk)
+        result.versioned = result.versioned or posted is not None
         deleting = forms.CheckboxInput().value_from_datadict(data, None, row_form.add_prefix("DELETE"))
         row = stored.get(pk)
         if row is None:
-            gone = history_of(model).filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
-            if gone is None:
-                initial.append(values)  # not a row of this record: validation refuses it
-                forged = True
-                continue
-            base = _version_of(model, pk, posted, record) if posted is not None else None
-            mine = base is None or form_class(data, instance=base, record=record, prefix=row_form.prefix).has_changed()
-            change = Change(item.format(gone.instance), "deleted", _history(model, pk)[-1:])
-            if deleting:
-                change.note = "You were deleting it too."
-            elif mine:
-                change.note = "Your values for it are kept below as a new row: untick nothing to add it again, or tick Delete."
-                new.append({k: v for k, v in values.items() if k not in ("id", "version")})
-            else:
-                change.note = "You had not changed it: it is no longer listed."
-            changes.append(change)
+            _row_deleted_by_others(result, record, rows.model, formset.form, data, row_form, pk, posted, values,
+                                   deleting, item)
             continue
         if posted is None:  # not posted by the section page: check against what this request read
             posted = row_form.instance.version if row_form.instance.pk else row.version
         if posted != row.version:
-            change = _merge(form_class, row_form.prefix, data, values, record,
-                            _version_of(model, pk, posted, record), row, item.format(row))
+            change = _merge(formset.form, row_form.prefix, data, values, record,
+                            _version_of(rows.model, pk, posted, record), row, item.format(row))
             if change is not None:
                 if deleting:
-                    change.note = "You ticked Delete: it is still ticked below."
-                changes.append(change)
-        initial.append(values)
-    if versioned and not forged:  # rows added by others (a post from the section page lists every row it showed)
-        for pk, row in stored.items():
-            if pk in seen:
-                continue
-            added = {"id": [str(pk)], "record": [str(record.pk)], "version": [str(row.version)]}
-            for name in form_class._meta.fields:
-                post = _as_post(model._meta.get_field(name), _value(row, name))
-                if post is not None:
-                    added[name] = [post]
-            initial.append(added)
-            changes.append(Change(item.format(row), "added", _history(model, pk)[-1:]))
-    if changes:
-        for key in [k for k in merged if k.startswith(prefix + "-") and ROW_KEY.match(k[len(prefix) + 1:])]:
-            del merged[key]
-        for i, values in enumerate(initial + new):
-            for name, value in values.items():
-                merged.setlist(f"{prefix}-{i}-{name}", value)
-        merged[f"{prefix}-TOTAL_FORMS"] = str(len(initial) + len(new))
-        merged[f"{prefix}-INITIAL_FORMS"] = str(len(initial))
-    return changes
+                    change.note = _("You ticked Delete: it is still ticked below.")
+                result.changes.append(change)
+        result.initial.append(values)
+    if result.versioned and not result.forged:  # a post from the section page lists every row it showed
+        _rows_added_by_others(result, record, rows.model, formset.form, stored, item)
+    return result
+
+
+def _row_deleted_by_others(result, record, model, form_class, data, row_form, pk, posted, values, deleting, item):
+    gone = history_of(model).filter(id=pk, record_id=record.pk, history_type="-").order_by("-history_date").first()
+    if gone is None:
+        result.initial.append(values)  # not a row of this record: validation refuses it
+        result.forged = True
+        return
+    base = _version_of(model, pk, posted, record) if posted is not None else None
+    mine = base is None or form_class(data, instance=base, record=record, prefix=row_form.prefix).has_changed()
+    change = Change(item.format(gone.instance), "deleted", _history(model, pk)[-1:])
+    if deleting:
+        change.note = _("You were deleting it too.")
+    elif mine:
+        change.note = _("Your values for it are kept below as a new row: untick nothing to add it again, "
+                        "or tick Delete.")
+        result.new.append({k: v for k, v in values.items() if k not in ("id", "version")})
+    else:
+        change.note = _("You had not changed it: it is no longer listed.")
+    result.changes.append(change)
+
+
+def _rows_added_by_others(result, record, model, form_class, stored, item):
+    for pk, row in stored.items():
+        if pk in result.seen:
+            continue
+        added = {"id": [str(pk)], "record": [str(record.pk)], "version": [str(row.version)]}
+        for name in form_class._meta.fields:
+            post = _as_post(model._meta.get_field(name), _value(row, name))
+            if post is not None:
+                added[name] = [post]
+        result.initial.append(added)
+        result.changes.append(Change(item.format(row), "added", _history(model, pk)[-1:]))
+
+
+def _rebuild_rows(merged, prefix, result):
+    """Replace the formset's rows in `merged` by the merged rows, renumbered."""
+    for key in [k for k in merged if k.startswith(prefix + "-") and ROW_KEY.match(k[len(prefix) + 1:])]:
+        del merged[key]
+    for i, values in enumerate(result.initial + result.new):
+        for name, value in values.items():
+            merged.setlist(f"{prefix}-{i}-{name}", value)
+    merged[f"{prefix}-TOTAL_FORMS"] = str(len(result.initial) + len(result.new))
+    merged[f"{prefix}-INITIAL_FORMS"] = str(len(result.initial))
