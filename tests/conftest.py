@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from screening.exchange.demo import complete_record_data, create_record
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
 from .factories import RecordFactory, SiteFactory, UserFactory
@@ -44,6 +45,24 @@ def investigator(make_user, site_a):
 @pytest.fixture
 def monitor(make_user, site_a):
     return make_user(MONITOR, site_a, username="mona")
+
+
+@pytest.fixture
+def second_coordinator(make_user, site_a):
+    """A second coordinator of site A, for two people editing the same record."""
+    return make_user(COORDINATOR, site_a, username="bob", first_name="Bob", last_name="Builder")
+
+
+@pytest.fixture
+def site_admin(make_user, site_a):
+    return make_user(SITE_ADMIN, site_a, username="sam")
+
+
+@pytest.fixture
+def eligible(site_a, coordinator, investigator):
+    """A complete SLE record of site A, every judgement answered: ELIGIBLE, ready to sign."""
+    values, data = complete_record_data("SLE")
+    return create_record(site_a, coordinator, values, data, judged_by=investigator)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from screening.models import AccessEvent, SiteMembership
-from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
+from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR
 
 from .factories import PASSWORD
 
@@ -63,16 +63,6 @@ def acting_as(user):
         del HistoricalRecords.context.request
 
 
-@pytest.fixture
-def site_admin(make_user, site_a):
-    return make_user(SITE_ADMIN, site_a, username="sam")
-
-
-@pytest.fixture
-def bob(make_user, site_a):
-    return make_user(COORDINATOR, site_a, username="bob")
-
-
 # --------------------------------------------------------------------------
 # What is recorded, and shown with subject and actor
 
@@ -117,27 +107,27 @@ def test_five_failures_lock_out(client, coordinator, monitor, site_a):
     assert has_row(rows(client, site_a), "locked_out", "alice")
 
 
-def test_role_granted_and_revoked_with_the_actor(client, bob, site_admin, monitor, site_a):
+def test_role_granted_and_revoked_with_the_actor(client, second_coordinator, site_admin, monitor, site_a):
     investigator_group = Group.objects.get(name=INVESTIGATOR)
     with acting_as(site_admin):
-        bob.groups.add(investigator_group)
-        bob.groups.add(investigator_group)  # already held: nothing new
-        bob.groups.remove(Group.objects.get(name=COORDINATOR))
-        bob.groups.remove(Group.objects.get(name=MONITOR))  # never held: nothing revoked
-    granted = AccessEvent.objects.filter(kind=AccessEvent.ROLE_GRANTED, user=bob, actor=site_admin)
-    revoked = AccessEvent.objects.filter(kind=AccessEvent.ROLE_REVOKED, user=bob, actor=site_admin)
+        second_coordinator.groups.add(investigator_group)
+        second_coordinator.groups.add(investigator_group)  # already held: nothing new
+        second_coordinator.groups.remove(Group.objects.get(name=COORDINATOR))
+        second_coordinator.groups.remove(Group.objects.get(name=MONITOR))  # never held: nothing revoked
+    granted = AccessEvent.objects.filter(kind=AccessEvent.ROLE_GRANTED, user=second_coordinator, actor=site_admin)
+    revoked = AccessEvent.objects.filter(kind=AccessEvent.ROLE_REVOKED, user=second_coordinator, actor=site_admin)
     assert [e.detail for e in granted] == ["Investigator"]
     assert [e.detail for e in revoked] == ["Coordinator"]
 
     # From the group's side, and clearing: the same events.
     with acting_as(site_admin):
-        investigator_group.user_set.remove(bob)
-        bob.groups.add(Group.objects.get(name=COORDINATOR))
-        bob.groups.clear()
-    assert AccessEvent.objects.filter(kind=AccessEvent.ROLE_REVOKED, user=bob).count() == 3
+        investigator_group.user_set.remove(second_coordinator)
+        second_coordinator.groups.add(Group.objects.get(name=COORDINATOR))
+        second_coordinator.groups.clear()
+    assert AccessEvent.objects.filter(kind=AccessEvent.ROLE_REVOKED, user=second_coordinator).count() == 3
 
     client.force_login(monitor)
-    found = rows(client, site_a, kind="role_granted", user=bob.pk)
+    found = rows(client, site_a, kind="role_granted", user=second_coordinator.pk)
     assert has_row(found, "role_granted", "bob", "sam")
     assert all(k == "role_granted" for k, _, _ in found)
 
@@ -160,15 +150,15 @@ def test_site_access_granted_and_revoked(client, make_user, site_admin, monitor,
     assert len([r for r in found if r[0] == "site_granted" and "(carol)" in r[1]]) == 1
 
 
-def test_deactivation_and_reactivation(client, bob, site_admin, monitor, site_a):
+def test_deactivation_and_reactivation(client, second_coordinator, site_admin, monitor, site_a):
     with acting_as(site_admin):
-        bob.is_active = False
-        bob.save()
-    bob.first_name = "Robert"
-    bob.save()  # not a change of active state; and from a command: no actor
-    bob.is_active = True
-    bob.save(update_fields=["is_active"])
-    assert list(AccessEvent.objects.filter(user=bob, kind__in=["activated", "deactivated"])
+        second_coordinator.is_active = False
+        second_coordinator.save()
+    second_coordinator.first_name = "Robert"
+    second_coordinator.save()  # not a change of active state; and from a command: no actor
+    second_coordinator.is_active = True
+    second_coordinator.save(update_fields=["is_active"])
+    assert list(AccessEvent.objects.filter(user=second_coordinator, kind__in=["activated", "deactivated"])
                 .order_by("id").values_list("kind", "actor")) == [("deactivated", site_admin.pk), ("activated", None)]
 
     client.force_login(monitor)
@@ -177,17 +167,17 @@ def test_deactivation_and_reactivation(client, bob, site_admin, monitor, site_a)
     assert has_row(found, "activated", "bob")
 
 
-def test_changes_through_the_admin_name_the_admin(client, django_user_model, bob):
+def test_changes_through_the_admin_name_the_admin(client, django_user_model, second_coordinator):
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x" * 16)
     client.force_login(root)
-    response = client.post(reverse("admin:auth_user_change", args=[bob.pk]), {
+    response = client.post(reverse("admin:auth_user_change", args=[second_coordinator.pk]), {
         "username": "bob", "first_name": "Bob", "last_name": "B", "email": "",
         "is_staff": "", "is_superuser": "",  # is_active left out: unticked
         "groups": [Group.objects.get(name=MONITOR).pk],
         "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
     })
     assert response.status_code == 302, response.context["adminform"].form.errors
-    events = AccessEvent.objects.filter(user=bob, actor=root)
+    events = AccessEvent.objects.filter(user=second_coordinator, actor=root)
     assert sorted(events.values_list("kind", "detail")) == [
         ("deactivated", ""), ("role_granted", "Monitor"), ("role_revoked", "Coordinator"),
     ]

@@ -50,11 +50,6 @@ def post(client, url, data):
 
 
 @pytest.fixture
-def site_admin(make_user, site_a):
-    return make_user(SITE_ADMIN, site_a, username="sam")
-
-
-@pytest.fixture
 def edited(client, coordinator, site_a):
     """A record created and edited by the coordinator through the real URLs:
     a section entered then corrected, and a lab row added, corrected, deleted."""

@@ -30,27 +30,22 @@ def section_url(record, key):
 
 
 @pytest.fixture
-def bob(make_user, site_a):
-    return make_user(COORDINATOR, site_a, username="bob", first_name="Bob", last_name="Builder")
-
-
-@pytest.fixture
-def two_clients(coordinator, bob):
+def two_clients(coordinator, second_coordinator):
     alice_client, bob_client = Client(), Client()
     alice_client.force_login(coordinator)
-    bob_client.force_login(bob)
+    bob_client.force_login(second_coordinator)
     return alice_client, bob_client
 
 
 def test_second_save_from_the_same_version_is_refused_with_the_differences(two_clients, record_a):
-    alice, bob = two_clients
+    alice, second_coordinator = two_clients
     url = section_url(record_a, "organ")
     assert alice.post(url, {"lvef": "55", "weight_kg": "70.0", "version": "0"}).status_code == 302
-    alice_data, bob_data = page_data(alice.get(url)), page_data(bob.get(url))
+    alice_data, bob_data = page_data(alice.get(url)), page_data(second_coordinator.get(url))
     assert alice_data["version"] == bob_data["version"] == "1"
 
     bob_data.update(REASON, lvef="50", height_cm="170.0")
-    assert bob.post(url, bob_data).status_code == 302
+    assert second_coordinator.post(url, bob_data).status_code == 302
     alice_data.update(REASON, lvef="45", weight_kg="71.5")
     response = alice.post(url, alice_data)
 
@@ -76,11 +71,11 @@ def test_second_save_from_the_same_version_is_refused_with_the_differences(two_c
 
 
 def test_two_first_entries_do_not_collide(two_clients, record_a):
-    alice, bob = two_clients
+    alice, second_coordinator = two_clients
     url = section_url(record_a, "organ")
-    alice_data, bob_data = page_data(alice.get(url)), page_data(bob.get(url))
+    alice_data, bob_data = page_data(alice.get(url)), page_data(second_coordinator.get(url))
     assert alice_data["version"] == "0"
-    assert bob.post(url, dict(bob_data, lvef="60")).status_code == 302
+    assert second_coordinator.post(url, dict(bob_data, lvef="60")).status_code == 302
     response = alice.post(url, dict(alice_data, lvef="61"))
     assert response.status_code == 200 and response.context["conflict"]
     assert OrganFunction.objects.get(record=record_a).lvef == 60
@@ -89,11 +84,11 @@ def test_two_first_entries_do_not_collide(two_clients, record_a):
 
 
 def test_an_unchanged_stale_page_reports_nothing_changed_only_if_it_matches(two_clients, record_a):
-    alice, bob = two_clients
+    alice, second_coordinator = two_clients
     url = section_url(record_a, "organ")
     alice.post(url, {"lvef": "55"})
     stale = page_data(alice.get(url))
-    bob.post(url, dict(page_data(bob.get(url)), lvef="50", **REASON))
+    second_coordinator.post(url, dict(page_data(second_coordinator.get(url)), lvef="50", **REASON))
     # Alice posts her page untouched: it would put 55 back, so it is a conflict, not a save.
     response = alice.post(url, stale)
     assert response.status_code == 200 and response.context["conflict"]
@@ -122,10 +117,10 @@ def _labs(record, *values):
 
 
 def test_rows_changed_deleted_and_added_by_someone_else(two_clients, record_a):
-    alice, bob = two_clients
+    alice, second_coordinator = two_clients
     url = section_url(record_a, "labs")
     first, second, third = _labs(record_a, "120", "121", "122")
-    alice_data, bob_data = page_data(alice.get(url)), page_data(bob.get(url))
+    alice_data, bob_data = page_data(alice.get(url)), page_data(second_coordinator.get(url))
 
     # Bob: changes the first row, deletes the second, adds a fourth.
     bob_data[f"labresult-{row_index(bob_data, 'labresult', first.pk)}-value"] = "130"
@@ -133,7 +128,7 @@ def test_rows_changed_deleted_and_added_by_someone_else(two_clients, record_a):
     extra = bob_data["labresult-TOTAL_FORMS"]
     bob_data.update({f"labresult-{extra}-{k}": v for k, v in dict(LAB, value="140", sample_date=str(record_a.screening_date)).items()})
     bob_data["labresult-TOTAL_FORMS"] = str(int(extra) + 1)
-    assert bob.post(url, dict(bob_data, **REASON)).status_code == 302
+    assert second_coordinator.post(url, dict(bob_data, **REASON)).status_code == 302
     fourth = LabResult.objects.get(value=140)
 
     # Alice: changes the first and second rows, leaves the third alone.
@@ -159,13 +154,13 @@ def test_rows_changed_deleted_and_added_by_someone_else(two_clients, record_a):
 
 
 def test_a_row_deleted_by_both_or_untouched_is_only_reported(two_clients, record_a):
-    alice, bob = two_clients
+    alice, second_coordinator = two_clients
     url = section_url(record_a, "labs")
     first, second = _labs(record_a, "120", "121")
-    alice_data, bob_data = page_data(alice.get(url)), page_data(bob.get(url))
+    alice_data, bob_data = page_data(alice.get(url)), page_data(second_coordinator.get(url))
     for pk in (first.pk, second.pk):
         bob_data[f"labresult-{row_index(bob_data, 'labresult', pk)}-DELETE"] = "on"
-    assert bob.post(url, dict(bob_data, **REASON)).status_code == 302
+    assert second_coordinator.post(url, dict(bob_data, **REASON)).status_code == 302
     alice_data[f"labresult-{row_index(alice_data, 'labresult', first.pk)}-DELETE"] = "on"
     response = alice.post(url, dict(alice_data, **REASON))
     changes = response.context["conflict"].changes
@@ -234,10 +229,10 @@ def _race(monkeypatch, posts, hold=0.6):
 def _users_and_record():
     site = SiteFactory(code="A01")
     alice = UserFactory(role=COORDINATOR, sites=[site], username="alice")
-    bob = UserFactory(role=COORDINATOR, sites=[site], username="bob")
+    second_coordinator = UserFactory(role=COORDINATOR, sites=[site], username="bob")
     record = RecordFactory(site=site, created_by=alice)
     clients = []
-    for user in (alice, bob):
+    for user in (alice, second_coordinator):
         client = Client()
         client.force_login(user)
         clients.append(client)
@@ -247,13 +242,13 @@ def _users_and_record():
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_from_the_same_version_on_two_connections(monkeypatch):
-    record, (alice, bob) = _users_and_record()
+    record, (alice, second_coordinator) = _users_and_record()
     url = section_url(record, "organ")
     assert alice.post(url, {"lvef": "55"}).status_code == 302
     start = page_data(alice.get(url))
     results = _race(monkeypatch, [
         (alice, url, dict(start, lvef="45", **REASON)),
-        (bob, url, dict(start, lvef="50", **REASON)),
+        (second_coordinator, url, dict(start, lvef="50", **REASON)),
     ])
     codes = sorted(r.status_code for r, _ in results)
     assert codes == [200, 302], codes
@@ -267,10 +262,10 @@ def test_concurrent_saves_from_the_same_version_on_two_connections(monkeypatch):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_entries_on_two_connections(monkeypatch):
-    record, (alice, bob) = _users_and_record()
+    record, (alice, second_coordinator) = _users_and_record()
     url = section_url(record, "organ")
     start = page_data(alice.get(url))
-    results = _race(monkeypatch, [(alice, url, dict(start, lvef="45")), (bob, url, dict(start, lvef="50"))])
+    results = _race(monkeypatch, [(alice, url, dict(start, lvef="45")), (second_coordinator, url, dict(start, lvef="50"))])
     assert sorted(r.status_code for r, _ in results) == [200, 302]
     assert OrganFunction.objects.filter(record=record).count() == 1
     assert OrganFunction.objects.get(record=record).history.count() == 1

@@ -159,7 +159,7 @@ def people(make_user, shanghai):
 
 
 @pytest.fixture
-def eligible(shanghai, people):
+def shanghai_record(shanghai, people):
     values, data = complete_record_data("SLE")
     return create_record(shanghai, people["coordinator"], values, data, judged_by=people["investigator"])
 
@@ -168,16 +168,16 @@ def visible_text(html):
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def test_audit_trail_and_csv_show_values_as_entered_and_no_help_text(client, eligible, people):
-    hb = LabResult.objects.get(record=eligible, analyte="hb")
+def test_audit_trail_and_csv_show_values_as_entered_and_no_help_text(client, shanghai_record, people):
+    hb = LabResult.objects.get(record=shanghai_record, analyte="hb")
     hb.value = Decimal("118.000")
     save_with_audit(hb, people["coordinator"], "Transcription correction")
     client.force_login(people["monitor"])
-    body = client.get(reverse("record_audit", args=[eligible.pk]), {"section": "labs"}).content.decode()
+    body = client.get(reverse("record_audit", args=[shanghai_record.pk]), {"section": "labs"}).content.decode()
     assert "118 g/L" in body and "118.000" not in body and "118.0 " not in body
-    everything = client.get(reverse("record_audit", args=[eligible.pk]), {"page": 1}).content.decode()
+    everything = client.get(reverse("record_audit", args=[shanghai_record.pk]), {"page": 1}).content.decode()
     assert "2–4 letters" not in everything and "no names are stored" not in everything
-    rows = list(csv.reader(io.StringIO(client.get(reverse("record_audit_csv", args=[eligible.pk])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("record_audit_csv", args=[shanghai_record.pk])).content.decode())))
     text = "\n".join(",".join(r) for r in rows)
     assert "2–4 letters" not in text and ".000" not in text
     header = rows[0]
@@ -188,9 +188,9 @@ def test_audit_trail_and_csv_show_values_as_entered_and_no_help_text(client, eli
     assert weight[header.index("New value")].endswith(" kg")
 
 
-def test_csv_has_a_site_time_column_with_its_zone_and_a_utc_column(client, eligible, people):
+def test_csv_has_a_site_time_column_with_its_zone_and_a_utc_column(client, shanghai_record, people):
     client.force_login(people["monitor"])
-    rows = list(csv.reader(io.StringIO(client.get(reverse("record_audit_csv", args=[eligible.pk])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("record_audit_csv", args=[shanghai_record.pk])).content.decode())))
     header = rows[0]
     assert header[:3] == ["Time (site)", "Site time zone", "Time (UTC)"]
     local, zone, utc = rows[1][:3]
@@ -198,15 +198,15 @@ def test_csv_has_a_site_time_column_with_its_zone_and_a_utc_column(client, eligi
     assert zone == "Asia/Shanghai" and local == display.local_text(moment, "Asia/Shanghai") and local.endswith(" CST")
 
 
-def test_the_signature_block_shows_every_time_in_the_site_zone(client, eligible, people):
+def test_the_signature_block_shows_every_time_in_the_site_zone(client, shanghai_record, people):
     client.force_login(people["investigator"])
-    digest = evaluate_record(eligible).digest
-    client.post(reverse("sign_record", args=[eligible.pk]), {"meaning": "eligible", "password": PASSWORD, "snapshot_hash": digest})
-    hb = LabResult.objects.get(record=eligible, analyte="hb")
+    digest = evaluate_record(shanghai_record).digest
+    client.post(reverse("sign_record", args=[shanghai_record.pk]), {"meaning": "eligible", "password": PASSWORD, "snapshot_hash": digest})
+    hb = LabResult.objects.get(record=shanghai_record, analyte="hb")
     hb.value = Decimal("112")
     save_with_audit(hb, people["coordinator"], "Transcription correction")
     for name in ("eligibility", "record_detail", "eligibility_print"):  # the first finds the change
-        body = client.get(reverse(name, args=[eligible.pk])).content.decode()
+        body = client.get(reverse(name, args=[shanghai_record.pk])).content.decode()
         block = body[body.index('id="signatures-heading"'):]
         block = block[:block.index("</section>")]
         times = re.findall(r"<time datetime=\"([^\"]+)\" title=\"([^\"]+)\">([^<]+)</time>", block)
@@ -218,31 +218,31 @@ def test_the_signature_block_shows_every_time_in_the_site_zone(client, eligible,
         assert "(Investigator)" in words  # the role's label, not its code
 
 
-def test_the_invalidation_names_the_change_in_the_site_zone(eligible, people):
+def test_the_invalidation_names_the_change_in_the_site_zone(shanghai_record, people):
     from screening.checklist.evaluation import track_status
     from screening.signatures.signing import sign
 
-    sign(eligible, people["investigator"], PASSWORD, "eligible", evaluate_record(eligible).digest)
-    organ = OrganFunction.objects.get(record=eligible)
+    sign(shanghai_record, people["investigator"], PASSWORD, "eligible", evaluate_record(shanghai_record).digest)
+    organ = OrganFunction.objects.get(record=shanghai_record)
     organ.lvef = 41
     save_with_audit(organ, people["coordinator"], "Echo re-read")
-    track_status(evaluate_record(eligible), people["coordinator"])
-    signature = eligible.signatures.get()
+    track_status(evaluate_record(shanghai_record), people["coordinator"])
+    signature = shanghai_record.signatures.get()
     assert not signature.valid
     assert signature.invalidated_by.startswith("Organ function changed by")
     assert "(Asia/Shanghai)" in signature.invalidated_by and "UTC" not in signature.invalidated_by
 
 
-def test_the_access_log_and_print_view_use_the_site_zone(client, eligible, people):
+def test_the_access_log_and_print_view_use_the_site_zone(client, shanghai_record, people):
     client.force_login(people["monitor"])
     body = client.get(reverse("access_log", args=["S01"])).content.decode()
     assert re.search(r"<time datetime=\"[^\"]+\+00:00\" title=\"[^\"]+ UTC; site time zone Asia/Shanghai\">[^<]+ CST</time>", body)
-    printed = client.get(reverse("eligibility_print", args=[eligible.pk])).content.decode()
+    printed = client.get(reverse("eligibility_print", args=[shanghai_record.pk])).content.decode()
     assert re.search(r"printed <time [^>]+>[^<]+ CST</time>", printed)
 
 
-def test_export_keeps_numbers_as_numbers(eligible):
-    data = export_record(ScreeningRecord.objects.select_related("site").get(pk=eligible.pk))
+def test_export_keeps_numbers_as_numbers(shanghai_record):
+    data = export_record(ScreeningRecord.objects.select_related("site").get(pk=shanghai_record.pk))
     values = [row["value"] for row in data["labs"] if "value" in row]
     assert values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     weight = data["sections"]["organ"]["weight_kg"]

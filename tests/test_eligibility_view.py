@@ -24,14 +24,14 @@ from .factories import RecordFactory
 
 
 @pytest.fixture
-def eligible(site_a, coordinator, investigator):
+def eligible_iim(site_a, coordinator, investigator):
     values, data = complete_record_data("IIM")
     return create_record(site_a, coordinator, values, data, judged_by=investigator)
 
 
-def test_page_shows_overall_counts_and_rows(client, monitor, eligible):
+def test_page_shows_overall_counts_and_rows(client, monitor, eligible_iim):
     client.force_login(monitor)
-    response = client.get(reverse("eligibility", args=[eligible.pk]))
+    response = client.get(reverse("eligibility", args=[eligible_iim.pk]))
     body = response.content.decode()
     assert 'data-testid="overall">ELIGIBLE<' in body
     for criterion in ("INC-01", "INC-IIM-02", "EXC-15"):
@@ -40,26 +40,26 @@ def test_page_shows_overall_counts_and_rows(client, monitor, eligible):
     assert "The stricter" in body or "IIM-04" in body  # the IIM-04 interpretation note is shown
 
 
-def test_each_opening_is_logged_with_user_role_status_and_hash(client, monitor, eligible):
+def test_each_opening_is_logged_with_user_role_status_and_hash(client, monitor, eligible_iim):
     client.force_login(monitor)
-    client.get(reverse("eligibility", args=[eligible.pk]))
-    client.get(reverse("eligibility_json", args=[eligible.pk]))
+    client.get(reverse("eligibility", args=[eligible_iim.pk]))
+    client.get(reverse("eligibility_json", args=[eligible_iim.pk]))
     accesses = list(EligibilityAccess.objects.order_by("at"))
     assert [a.channel for a in accesses] == ["view", "json"]
-    digest = evaluate_record(eligible).digest
+    digest = evaluate_record(eligible_iim).digest
     for access in accesses:
         assert (access.user, access.role, access.overall, access.snapshot_hash) == (monitor, "monitor", "ELIGIBLE", digest)
 
 
-def test_status_changes_are_kept_with_their_snapshot(client, coordinator, eligible):
-    first = EligibilityStatusChange.objects.filter(record=eligible).count()
-    hb = LabResult.objects.get(record=eligible, analyte="hb")
+def test_status_changes_are_kept_with_their_snapshot(client, coordinator, eligible_iim):
+    first = EligibilityStatusChange.objects.filter(record=eligible_iim).count()
+    hb = LabResult.objects.get(record=eligible_iim, analyte="hb")
     hb.value = 70
     hb.save()
     client.force_login(coordinator)
-    client.get(reverse("eligibility", args=[eligible.pk]))
-    change = EligibilityStatusChange.objects.filter(record=eligible).order_by("-at", "-id").first()
-    assert EligibilityStatusChange.objects.filter(record=eligible).count() == first + 1
+    client.get(reverse("eligibility", args=[eligible_iim.pk]))
+    change = EligibilityStatusChange.objects.filter(record=eligible_iim).order_by("-at", "-id").first()
+    assert EligibilityStatusChange.objects.filter(record=eligible_iim).count() == first + 1
     assert (change.previous, change.overall) == ("ELIGIBLE", "NOT_ELIGIBLE")
     hb_rows = [lab for lab in change.snapshot["labs"] if lab["analyte"] == "hb"]
     assert hb_rows[0]["value"] == 70
@@ -75,11 +75,11 @@ def test_incomplete_rows_link_to_the_section_holding_the_missing_field(client, c
     assert reverse("section_edit", args=[record.pk, "organ"]) in body
 
 
-def test_json_endpoint_and_command_return_the_same_structure(client, monitor, eligible):
+def test_json_endpoint_and_command_return_the_same_structure(client, monitor, eligible_iim):
     client.force_login(monitor)
-    from_api = client.get(reverse("eligibility_json", args=[eligible.pk])).json()
+    from_api = client.get(reverse("eligibility_json", args=[eligible_iim.pk])).json()
     out = StringIO()
-    call_command("eligibility", eligible.screening_number, "--json", stdout=out)
+    call_command("eligibility", eligible_iim.screening_number, "--json", stdout=out)
     from_command = json.loads(out.getvalue())
     assert from_api == from_command
     assert from_api["overall"] == "ELIGIBLE"
@@ -88,20 +88,20 @@ def test_json_endpoint_and_command_return_the_same_structure(client, monitor, el
     assert EligibilityAccess.objects.filter(channel="command", user=None).count() == 1
 
 
-def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible, django_assert_max_num_queries):
+def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible_iim, django_assert_max_num_queries):
     client.force_login(monitor)
-    url = reverse("eligibility", args=[eligible.pk])
+    url = reverse("eligibility", args=[eligible_iim.pk])
     client.get(url)  # settle the status rows
     with django_assert_max_num_queries(30) as small:
         client.get(url)
     budget = len(small)  # read now: the next request resets the connection's query log
     for i in range(60):
-        LabResult.objects.create(record=eligible, analyte="alt", sample_date=eligible.screening_date,
+        LabResult.objects.create(record=eligible_iim, analyte="alt", sample_date=eligible_iim.screening_date,
                                  value=20 + i % 5, unit="U/L", uln=40)
-        Medication.objects.create(record=eligible, drug="hydroxychloroquine", dose=200, dose_unit="mg",
+        Medication.objects.create(record=eligible_iim, drug="hydroxychloroquine", dose=200, dose_unit="mg",
                                   frequency="once_daily", start_date=datetime.date(2020, 1, 1),
                                   stop_date=datetime.date(2020, 6, 1))
-    organ = eligible.organfunction
+    organ = eligible_iim.organfunction
     for i in range(40):
         organ.lvef = 55 + i % 5
         organ.save()
@@ -110,27 +110,27 @@ def test_page_queries_do_not_grow_with_rows_or_history(client, monitor, eligible
         client.get(url)
 
 
-def test_viewing_unchanged_data_writes_only_the_access_log(client, monitor, eligible):
+def test_viewing_unchanged_data_writes_only_the_access_log(client, monitor, eligible_iim):
     client.force_login(monitor)
-    url = reverse("eligibility", args=[eligible.pk])
+    url = reverse("eligibility", args=[eligible_iim.pk])
     client.get(url)
-    state = EligibilityState.objects.get(record=eligible)
+    state = EligibilityState.objects.get(record=eligible_iim)
     changes = EligibilityStatusChange.objects.count()
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     writes = [q["sql"] for q in captured.captured_queries
               if q["sql"].startswith(("INSERT", "UPDATE", "DELETE")) and "screening_" in q["sql"].split("(")[0]]
     assert len(writes) == 1 and writes[0].startswith('INSERT INTO "screening_eligibilityaccess"'), writes
-    assert EligibilityState.objects.get(record=eligible).evaluated_at == state.evaluated_at
+    assert EligibilityState.objects.get(record=eligible_iim).evaluated_at == state.evaluated_at
     assert EligibilityStatusChange.objects.count() == changes
-    assert EligibilityAccess.objects.filter(record=eligible).count() == 2
+    assert EligibilityAccess.objects.filter(record=eligible_iim).count() == 2
 
 
-def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator, eligible):
+def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator, eligible_iim):
     client.force_login(coordinator)
-    url = reverse("eligibility", args=[eligible.pk])
+    url = reverse("eligibility", args=[eligible_iim.pk])
     assert 'data-testid="overall">ELIGIBLE<' in client.get(url).content.decode()
-    LabResult.objects.filter(record=eligible, analyte="plt").update(value=20)
+    LabResult.objects.filter(record=eligible_iim, analyte="plt").update(value=20)
     assert 'data-testid="overall">NOT_ELIGIBLE<' in client.get(url).content.decode()
 
 

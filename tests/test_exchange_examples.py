@@ -41,31 +41,31 @@ def test_example_imports_with_the_documented_status(make_user, name, indication,
 
 
 @pytest.fixture
-def site_admin(client, make_user, site_a):
+def admin_logged_in(client, make_user, site_a):
     user = make_user(SITE_ADMIN, site_a)
     client.force_login(user)
     return user
 
 
-def test_import_page_links_the_format_and_every_example(client, site_admin):
+def test_import_page_links_the_format_and_every_example(client, admin_logged_in):
     body = client.get(reverse("import_upload")).content.decode()
     assert f'href="{reverse("import_format")}"' in body
     for code in ("sle", "aav", "iim", "dcssc"):
         assert f'href="{reverse("import_example", args=[code])}"' in body
 
 
-def test_format_page_shows_the_documentation(client, site_admin):
+def test_format_page_shows_the_documentation(client, admin_logged_in):
     body = client.get(reverse("import_format")).content.decode()
     assert "Importing and exporting screening records (JSON)" in body
     assert "history.medications_complete" in body
 
 
-def test_example_downloads_as_the_documented_file(client, site_admin):
+def test_example_downloads_as_the_documented_file(client, admin_logged_in):
     response = client.get(reverse("import_example", args=["dcssc"]))
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'attachment; filename="dcssc.json"'
     assert response.content == (DOCS / "examples" / "dcssc.json").read_bytes()
 
 
-def test_unknown_example_is_404(client, site_admin):
+def test_unknown_example_is_404(client, admin_logged_in):
     assert client.get(reverse("import_example", args=["gout"])).status_code == 404

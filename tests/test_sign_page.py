@@ -3,7 +3,6 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from screening.checklist.evaluation import evaluate_record
@@ -11,12 +10,6 @@ from screening.exchange.demo import complete_record_data, create_record
 from screening.models import EligibilityAccess, LabResult, Signature
 
 from .factories import PASSWORD
-
-
-@pytest.fixture
-def eligible(site_a, coordinator, investigator):
-    values, data = complete_record_data("SLE")
-    return create_record(site_a, coordinator, values, data, judged_by=investigator)
 
 
 def page(client, record):

@@ -8,18 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from screening.checklist.evaluation import evaluate_record
-from screening.exchange.demo import complete_record_data, create_record
 from screening.models import AccessEvent, Signature, SignatureAttempt
 from screening.signatures.signing import SigningRefused
 from screening.signatures.signing import sign as sign_record
 
 from .factories import PASSWORD
-
-
-@pytest.fixture
-def eligible(site_a, coordinator, investigator):
-    values, data = complete_record_data("SLE")
-    return create_record(site_a, coordinator, values, data, judged_by=investigator)
 
 
 def sign(client, record, password=PASSWORD, digest=None):

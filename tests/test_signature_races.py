@@ -25,12 +25,6 @@ from .factories import PASSWORD, SiteFactory, UserFactory
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
-@pytest.fixture
-def eligible(site_a, coordinator, investigator):
-    values, data = complete_record_data("SLE")
-    return create_record(site_a, coordinator, values, data, judged_by=investigator)
-
-
 def test_a_second_valid_signature_of_a_checkpoint_is_refused_by_the_database(eligible, investigator):
     signing.sign(eligible, investigator, PASSWORD, "eligible", evaluate_record(eligible).digest)
     first = Signature.objects.get()

@@ -12,12 +12,6 @@ from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMI
 from .factories import PASSWORD
 
 
-@pytest.fixture
-def eligible(site_a, coordinator, investigator):
-    values, data = complete_record_data("SLE")
-    return create_record(site_a, coordinator, values, data, judged_by=investigator)
-
-
 def sign(client, record, password=PASSWORD, meaning="eligible", digest=None):
     digest = digest or evaluate_record(record).digest
     return client.post(reverse("sign_record", args=[record.pk]),
