@@ -61,6 +61,9 @@ def parse_args():
     p.add_argument("--pages", default="", help="comma-separated subset of pages (the baseline always runs)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--wsgi", default="trialsite.wsgi", help="WSGI application for gunicorn (default trialsite.wsgi)")
+    p.add_argument("--form-renderer", default="",
+                   help="FORM_RENDERER of the server, e.g. django.forms.renderers.DjangoTemplates or "
+                        "django.forms.renderers.Jinja2 (default: the project's, screening.crf.widgets.WidgetRenderer)")
     p.add_argument("--db", default=DB, help=f"database name (default {DB})")
     p.add_argument("--build-only", action="store_true", help="build (or check) the database, then stop")
     return p.parse_args()
@@ -609,6 +612,8 @@ def main():
     connection.close()  # the benchmark process holds no connection while the server runs
 
     port = free_port()
+    if args.form_renderer:
+        os.environ["BENCH_FORM_RENDERER"] = args.form_renderer
     server = start_server(args.workers, port, work / "gunicorn.log", args.wsgi)
     try:
         sessions = []
@@ -655,6 +660,8 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
     print(f"Machine: {machine()}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. "
           f"{args.threads} client threads, {args.duration:.0f} s per page after {args.warmup:.0f} s warm-up.")
     variant = [f"app {args.wsgi}"] if args.wsgi != "trialsite.wsgi" else []
+    if args.form_renderer:
+        variant += [f"FORM_RENDERER {args.form_renderer}"]
     if os.environ.get("DATABASE_PREPARED_STATEMENTS") == "False":
         variant += ["DATABASE_PREPARED_STATEMENTS=False (client-side binding, no prepared statements)"]
     if variant:
