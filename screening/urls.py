@@ -7,6 +7,7 @@ from .checklist import live_scores_views
 from .checklist import views as eligibility_views
 from .crf import views
 from .exchange import views as import_views
+from .reports import views as report_views
 from .signatures import views as signature_views
 
 # Pages that only read are wrapped in require_safe here, in one place: a POST to
@@ -31,6 +32,9 @@ urlpatterns = [
     path("review/", read(views.review_queue), name="review_queue"),
     path("sites/<str:code>/audit/", read(audit_views.site_audit), name="site_audit"),
     path("sites/<str:code>/audit.csv", read(audit_views.site_audit_csv), name="site_audit_csv"),
+    path("sites/<str:code>/screening-log/", read(report_views.screening_log), name="screening_log"),
+    path("sites/<str:code>/screening-log.csv", read(report_views.screening_log_csv), name="screening_log_csv"),
+    path("sites/<str:code>/screening-log.xlsx", read(report_views.screening_log_xlsx), name="screening_log_xlsx"),
     path("sites/<str:code>/access-log/", read(access_log_views.access_log), name="access_log"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/format/", read(import_views.import_format), name="import_format"),

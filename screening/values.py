@@ -255,3 +255,19 @@ def time_html(moment, where):
 def csv_time_cells(moment, where):
     """The time columns of a CSV row: site time with its zone abbreviation, the zone, UTC."""
     return [local_text(moment, where), zone_name(where), moment.astimezone(UTC).strftime(TIME_FORMAT)]
+
+
+def csv_cell(value):
+    """A CSV or spreadsheet cell with spreadsheet formulas neutralised (CSV injection)."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -33,7 +33,7 @@ AUDIT = 11 + len(STREAMS)
 # each section of each indication; audit CSV exports: per chunk of events).
 BUDGET = {
     "home": 7,  # the permission check loads the user's permissions (one query more than the role)
-    "record_list": 11,
+    "record_list": 12,  # + the user's sites (links to each site's pages)
     "record_create": 12,
     "record_detail": 15,
     "section_edit": 18,  # + the section steps (one snapshot read) and the live scores (body weight on labs)
@@ -53,6 +53,9 @@ BUDGET = {
     "site_audit_csv": AUDIT,
     "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
     "access_log": 13,
+    "screening_log": 13,  # + the two count queries above the table
+    "screening_log_csv": 12,
+    "screening_log_xlsx": 12,
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.

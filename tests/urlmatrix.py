@@ -29,6 +29,9 @@ EXPECTED_GET = {
     "site_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
+    "screening_log": dict.fromkeys(ALL_ROLES, 200),
+    "screening_log_csv": dict.fromkeys(ALL_ROLES, 200),
+    "screening_log_xlsx": dict.fromkeys(ALL_ROLES, 200),
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
 }
 # Reads that take a POST (the live scores post the form being filled in): the
@@ -38,7 +41,7 @@ RECORD_URLS = {
     "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
     "record_audit", "record_audit_csv", "field_history", "section_scores",
 }
-SITE_URLS = {"site_audit", "site_audit_csv", "access_log"}
+SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx"}
 
 
 def app_url_names():

@@ -24,7 +24,7 @@ from ..access.permissions import (
 from ..access.roles import role_of
 from ..crf.sections import BY_KEY, SECTIONS, sections_for
 from ..models import AuditExport
-from ..values import zone_name
+from ..values import csv_cell, zone_name
 from . import trail
 from .forms import AUDIT_PERMISSION, PER_PAGE, TrailFilterForm
 
@@ -103,29 +103,13 @@ def field_history(request, pk, key, field):
 # CSV exports: the rows of the page, every page, and a log row per export
 
 
-def _csv_cell(value):
-    """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def write_trail_csv(out, events):
     writer = csv.writer(out)
     writer.writerow(trail.COLUMNS)
     count = 0
     for event in events:
         for entry in event.entries:
-            writer.writerow([_csv_cell(c) for c in entry.cells()])
+            writer.writerow([csv_cell(c) for c in entry.cells()])
             count += 1
     return count
 

@@ -44,7 +44,14 @@ def _state(result):
         "incomplete": _count(counts, "INCOMPLETE"),
         "awaiting": _count(counts, "AWAITING_INVESTIGATOR"),
         "snapshot_hash": result.digest,
+        "failing": failing_text(result.evaluation.results),
     }
+
+
+def failing_text(results):
+    """The stored form of the FAILing criteria's ids (EligibilityState.failing)."""
+    ids = [r.id for r in results if r.status.value == "FAIL"]
+    return f"|{'|'.join(ids)}|" if ids else ""
 
 
 def status_is_current(result):

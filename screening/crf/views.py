@@ -70,6 +70,7 @@ def record_list(request):
         "indications": INDICATIONS.items(),
         "statuses": ScreeningRecord.STATUS_CHOICES,
         "can_add": request.user.has_perm("screening.add_screeningrecord"),
+        "sites": sites_for(request.user).order_by("code"),
     })
 
 

@@ -10,8 +10,8 @@ from .sites import Site
 
 
 class AuditExport(models.Model):
-    RECORD, SITE = "record", "site"
-    KINDS = [(RECORD, "Record audit trail"), (SITE, "Site audit log")]
+    RECORD, SITE, SCREENING_LOG = "record", "site", "log"
+    KINDS = [(RECORD, "Record audit trail"), (SITE, "Site audit log"), (SCREENING_LOG, "Screening log")]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=16, blank=True, help_text="The exporter's role at the time.")

@@ -28,6 +28,8 @@ class EligibilityState(models.Model):
     incomplete = models.PositiveIntegerField(default=0)
     awaiting = models.PositiveIntegerField(default=0)
     snapshot_hash = models.CharField(max_length=64)
+    # The ids of the FAILing criteria, "|INC-01|EXC-07|": the screening log filters on it in SQL.
+    failing = models.TextField(blank=True, default="")
     evaluated_at = models.DateTimeField(auto_now=True)  # last change: an unchanged evaluation writes nothing
 
     @property

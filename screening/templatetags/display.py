@@ -5,6 +5,7 @@
     {{ record.site|zone_name }}        Asia/Shanghai
     {% site_now record.site %}         the same element for the present moment
     {{ evidence.value|value_text }}    118, 3.2, 2026-11-27, Yes
+    {{ state.overall|overall_text }}   Not eligible
 
 The argument of ``site_time`` is a Site, a zone name or a tzinfo; every time on a
 page about a site is shown in that site's zone (the time zone Django activates
@@ -32,6 +33,11 @@ def zone_name(where):
 @register.filter
 def value_text(value):
     return display.value_text(value)
+
+
+@register.filter
+def overall_text(code):
+    return display.overall_text(code)
 
 
 @register.simple_tag
