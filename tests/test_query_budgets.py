@@ -43,6 +43,7 @@ BUDGET = {
     "eligibility": 17,
     "eligibility_json": 15,
     "eligibility_print": 15,
+    "eligibility_pdf": 15,
     "import_upload": 11,
     "import_format": 8,
     "import_example": 7,
@@ -56,6 +57,8 @@ BUDGET = {
     "screening_log": 13,  # + the two count queries above the table
     "screening_log_csv": 12,
     "screening_log_xlsx": 12,
+    "site_dashboard": 12,
+    "dashboard": 12,
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.
@@ -87,7 +90,7 @@ def pages(records):
         elif name == "import_example":
             yield name, name, reverse(name, args=["sle"]), role
         elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload",
-                      "import_format"):
+                      "import_format", "dashboard"):
             yield name, name, reverse(name), role
         else:
             yield name, name, reverse(name, args=[record.pk]), role

@@ -20,6 +20,7 @@ EXPECTED_GET = {
     "eligibility": dict.fromkeys(ALL_ROLES, 200),
     "eligibility_json": dict.fromkeys(ALL_ROLES, 200),
     "eligibility_print": dict.fromkeys(ALL_ROLES, 200),
+    "eligibility_pdf": dict.fromkeys(ALL_ROLES, 200),
     "import_upload": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "import_format": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "import_example": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
@@ -30,6 +31,8 @@ EXPECTED_GET = {
     "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
     "screening_log": dict.fromkeys(ALL_ROLES, 200),
+    "site_dashboard": dict.fromkeys(ALL_ROLES, 200),
+    "dashboard": dict.fromkeys(ALL_ROLES, 200),
     "screening_log_csv": dict.fromkeys(ALL_ROLES, 200),
     "screening_log_xlsx": dict.fromkeys(ALL_ROLES, 200),
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
@@ -38,10 +41,12 @@ EXPECTED_GET = {
 # matrix posts to them, and a GET is refused.
 POSTED_READS = {"section_scores"}
 RECORD_URLS = {
-    "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "sign_record",
+    "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "eligibility_pdf",
+    "sign_record",
     "record_audit", "record_audit_csv", "field_history", "section_scores",
 }
-SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx"}
+SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx",
+             "site_dashboard"}
 
 
 def app_url_names():

@@ -1,10 +1,12 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from ..access.permissions import get_record_for_user
 from ..crf.field_paths import links
 from ..models import EligibilityAccess
 from ..signatures.signing import next_checkpoint, valid_signatures
+from . import pdf
 from .evaluation import as_json, evaluate_and_log
 
 
@@ -53,6 +55,19 @@ def eligibility_print(request, pk):
         "record": record, "result": result, "evaluation": result.evaluation,
         "signatures": record.signatures.select_related("signer"),
     })
+
+
+def eligibility_pdf(request, pk):
+    record = get_record_for_user(request, pk)
+    result = evaluate_and_log(record, request.user, EligibilityAccess.PDF)
+    html = render_to_string("screening/eligibility_pdf.html", {
+        "record": record, "result": result, "evaluation": result.evaluation,
+        "signatures": record.signatures.select_related("signer"),
+    }, request=request)
+    response = HttpResponse(pdf.checklist_pdf(html, f"{record.screening_number} {result.digest}"),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="eligibility-{record.screening_number}.pdf"'
+    return response
 
 
 def eligibility_json(request, pk):

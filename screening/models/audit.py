@@ -9,10 +9,10 @@ from .records import ScreeningRecord
 
 
 class EligibilityAccess(models.Model):
-    VIEW, JSON, COMMAND, PRINT, SIGN = "view", "json", "command", "print", "sign"
+    VIEW, JSON, COMMAND, PRINT, SIGN, PDF = "view", "json", "command", "print", "sign", "pdf"
     CHANNELS = [
         (VIEW, "Eligibility page"), (JSON, "JSON endpoint"), (COMMAND, "Management command"), (PRINT, "Print view"),
-        (SIGN, _("Sign page")),
+        (SIGN, _("Sign page")), (PDF, _("PDF document")),
     ]
 
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="eligibility_accesses")

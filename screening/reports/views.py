@@ -1,4 +1,4 @@
-"""The screening log of a site: the page, and its CSV and XLSX exports (each export logged)."""
+"""The screening log of a site (the page, its CSV and XLSX exports, each logged) and the recruitment dashboards."""
 
 import csv
 import io
@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.permissions import get_site_for_user
+from ..access.permissions import get_site_for_user, records_for, sites_for
 from ..access.roles import role_of
-from ..models import AuditExport
+from ..models import AuditExport, ScreeningRecord
 from ..models.signatures import PRE_LD, SCREENING
-from ..values import csv_cell
+from ..values import csv_cell, zone_of
+from . import recruitment
 from . import screening_log as log
 
 PER_PAGE = 50
@@ -85,3 +86,36 @@ def screening_log_xlsx(request, code):
     response["Content-Disposition"] = f'attachment; filename="screening-log-{site.code}.xlsx"'
     _log_export(request, site, form, count, "xlsx")
     return response
+
+
+# --------------------------------------------------------------------------
+# Recruitment dashboards
+
+
+def site_dashboard(request, code):
+    site = get_site_for_user(request, code)
+    today = timezone.now().astimezone(zone_of(site)).date()
+    return _dashboard(request, ScreeningRecord.objects.filter(site=site), today, site=site)
+
+
+def dashboard(request):
+    """Every site the user sees, side by side (a monitor's or sponsor's view)."""
+    return _dashboard(request, records_for(request.user), timezone.now().date())
+
+
+def _dashboard(request, records, today, site=None):
+    steps, aside = recruitment.flow(records)
+    criteria = recruitment.failing_criteria(records)
+    criteria_bars, criteria_height = recruitment.bars([(f"{cid}", n) for cid, _text, n in criteria])
+    mondays, by_site = recruitment.weekly(records, today)
+    weekly = []
+    for code, counts in by_site.items():
+        columns, width = recruitment.columns(counts)
+        weekly.append({"code": code, "counts": counts, "columns": columns, "width": width})
+    flow_bars, flow_height = recruitment.bars([(step.label, step.count) for step in steps])
+    return render(request, "screening/reports/dashboard.html", {
+        "site": site, "sites": sites_for(request.user).order_by("code") if site is None else [site],
+        "steps": steps, "aside": aside, "flow_bars": flow_bars, "flow_height": flow_height,
+        "criteria": criteria, "criteria_bars": criteria_bars, "criteria_height": criteria_height,
+        "mondays": mondays, "weekly": weekly, "today": today,
+    })
