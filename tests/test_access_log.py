@@ -189,7 +189,8 @@ def test_changes_through_the_admin_name_the_admin(client, django_user_model, bob
     assert response.status_code == 302, response.context["adminform"].form.errors
     events = AccessEvent.objects.filter(user=bob, actor=root)
     assert sorted(events.values_list("kind", "detail")) == [
-        ("deactivated", ""), ("role_granted", "Monitor"), ("role_revoked", "Coordinator"),
+        ("deactivated", ""), ("renamed", f"first name {bob.first_name} → Bob; last name {bob.last_name} → B"),
+        ("role_granted", "Monitor"), ("role_revoked", "Coordinator"),
     ]
 
 
