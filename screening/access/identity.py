@@ -136,12 +136,6 @@ class Versions:
         index = bisect.bisect_right(self._times[user_id], moment) - 1
         return versions[max(index, 0)]
 
-    def previous(self, version):
-        """The version before this one, or None."""
-        versions = self._by_user.get(version.user_id, [])
-        index = versions.index(version)
-        return versions[index - 1] if index > 0 else None
-
 
 def version_at(user_id, moment):
     """One account's version at `moment` (one query), or the account itself, or None."""
