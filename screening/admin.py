@@ -7,15 +7,21 @@ included), so the admin can be used to read but never to rewrite the trail.
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from simple_history.models import HistoricalChanges
 
+from .access.identity import check_username_free
 from .models import (
     AccessEvent,
+    AccountVersion,
     AuditExport,
     EligibilityAccess,
     EligibilityStatusChange,
     Signature,
     SignatureAttempt,
+    UsernameClaim,
 )
 
 
@@ -71,6 +77,43 @@ class SignatureAdmin(LogAdmin):
 @admin.register(SignatureAttempt)
 class SignatureAttemptAdmin(LogAdmin):
     list_display = ("at", "record", "user", "checkpoint", "success", "outcome")
+
+
+@admin.register(AccountVersion)
+class AccountVersionAdmin(LogAdmin):
+    list_display = ("at", "user_id", "kind", "username", "first_name", "last_name", "is_active", "actor_id")
+
+
+@admin.register(UsernameClaim)
+class UsernameClaimAdmin(ReadOnlyAdmin):
+    list_display = ("username", "user_id", "claimed_at")
+
+
+# User names are never given to someone else (screening/access/identity.py): the user
+# forms of the admin say so before the save would refuse it.
+class TrialsiteUserCreationForm(AdminUserCreationForm):
+    def clean_username(self):
+        username = super().clean_username()
+        check_username_free(username)
+        return username
+
+
+class TrialsiteUserChangeForm(UserChangeForm):
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        check_username_free(username, self.instance)
+        return username
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class TrialsiteUserAdmin(UserAdmin):
+    add_form = TrialsiteUserCreationForm
+    form = TrialsiteUserChangeForm
 
 
 # Every history table of the app (CRF models, site memberships, and any model

@@ -170,8 +170,9 @@ def test_deactivation_and_reactivation(client, second_coordinator, site_admin, m
 def test_changes_through_the_admin_name_the_admin(client, django_user_model, second_coordinator):
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x" * 16)
     client.force_login(root)
+    first, last = second_coordinator.first_name, second_coordinator.last_name
     response = client.post(reverse("admin:auth_user_change", args=[second_coordinator.pk]), {
-        "username": "bob", "first_name": "Bob", "last_name": "B", "email": "",
+        "username": "bob", "first_name": "Robert", "last_name": "B", "email": "",
         "is_staff": "", "is_superuser": "",  # is_active left out: unticked
         "groups": [Group.objects.get(name=MONITOR).pk],
         "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
@@ -179,7 +180,8 @@ def test_changes_through_the_admin_name_the_admin(client, django_user_model, sec
     assert response.status_code == 302, response.context["adminform"].form.errors
     events = AccessEvent.objects.filter(user=second_coordinator, actor=root)
     assert sorted(events.values_list("kind", "detail")) == [
-        ("deactivated", ""), ("role_granted", "Monitor"), ("role_revoked", "Coordinator"),
+        ("deactivated", ""), ("renamed", f"first name {first} → Robert; last name {last} → B"),
+        ("role_granted", "Monitor"), ("role_revoked", "Coordinator"),
     ]
 
 

@@ -170,7 +170,9 @@ def test_times_are_shown_in_utc_and_in_the_site_time_zone(client, edited, monito
 def test_every_crf_model_and_log_is_a_stream():
     crf = {s.model for s in SECTIONS if s.model} | {m for s in SECTIONS for m in s.row_models}
     assert {s.model for s in trail.STREAMS if s.is_history} == crf
-    assert {s.kind for s in trail.STREAMS if not s.is_history} == {trail.VIEWED, trail.STATUS, trail.EXPORTED}
+    assert {s.kind for s in trail.STREAMS if not s.is_history} == {
+        trail.VIEWED, trail.STATUS, trail.EXPORTED, trail.SIGNED, trail.SIGN_FAILED, trail.INVALIDATED, trail.LOCKED_OUT,
+    }
 
 
 # --------------------------------------------------------------------------

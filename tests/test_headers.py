@@ -44,3 +44,40 @@ def test_templates_hold_no_inline_script_nor_event_handler():
         text = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
         assert not re.search(r"\son[a-z]+\s*=", text), path
+
+
+def test_the_content_security_policy_allows_no_inline_style(client, monitor, pages):
+    """No style="" attribute and no <style> element is left to need 'unsafe-inline'."""
+    client.force_login(monitor)
+    policy = client.get(pages[0])["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["style-src"] == "'self'"
+    assert "unsafe" not in policy
+
+
+INLINE_STYLE = re.compile(r"""\sstyle\s*=|<style[\s>]|\.style\s*=|setAttribute\(\s*["']style""", re.IGNORECASE)
+
+
+def test_templates_and_python_rendered_html_hold_no_inline_style():
+    sources = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "screening").rglob("*.py")]
+    offenders = [str(path) for path in sources if INLINE_STYLE.search(path.read_text())]
+    assert not offenders
+
+
+def test_rendered_pages_hold_no_inline_style(client, monitor, record_a, site_a):
+    client.force_login(monitor)
+    urls = [
+        reverse("record_detail", args=[record_a.pk]),
+        reverse("section_edit", args=[record_a.pk, "labs"]),
+        reverse("eligibility", args=[record_a.pk]),
+        reverse("eligibility_print", args=[record_a.pk]),
+        reverse("record_audit", args=[record_a.pk]),
+        reverse("site_audit", args=[site_a.code]),
+        reverse("access_log", args=[site_a.code]),
+        reverse("review_queue"),
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert not re.search(r"\sstyle\s*=|<style[\s>]", body, re.IGNORECASE), url
+    record_page = client.get(urls[0]).content.decode()
+    assert 'class="sections-progress"' in record_page and "<progress" in record_page

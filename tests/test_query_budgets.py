@@ -18,7 +18,16 @@ from screening.audit.trail import STREAMS
 from screening.checklist.live_scores import scored
 from screening.crf.sections import sections_for
 from screening.exchange.demo import complete_record_data, create_record
-from screening.models import BvasItem, LabResult, Medication, OrganFunction, PriorEvent
+from screening.models import (
+    AccessEvent,
+    BvasItem,
+    LabResult,
+    Medication,
+    OrganFunction,
+    PriorEvent,
+    Signature,
+    SignatureAttempt,
+)
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
 from .factories import RecordFactory
@@ -126,6 +135,23 @@ def count_queries(client, url, data=None):
     return len(captured), max(1, math.ceil(events / CSV_CHUNK))
 
 
+def signature_events(records, investigator, count):
+    """Refused signings, invalidated signatures and lockouts while signing, as logged:
+    the signature streams of the trails."""
+    for record in records.values():
+        for i in range(count):
+            Signature.objects.create(
+                record=record, checkpoint="screening", signer=investigator, printed_name="Ivan", role=INVESTIGATOR,
+                signed_at=record.created_at, local_time="2026-01-01 09:00:00 CET", meaning="eligible",
+                overall="ELIGIBLE", snapshot_hash=f"{i:064x}", invalidated_at=record.created_at,
+                invalidated_by="Lab result changed", invalidated_by_user=record.created_by, invalidation_reason="fix",
+            )
+            SignatureAttempt.objects.create(record=record, user=investigator, checkpoint="screening",
+                                            outcome="wrong password")
+            AccessEvent.objects.create(kind=AccessEvent.LOCKED_OUT, user=investigator, username=investigator.username,
+                                       record=record, detail="after 5 failed logins or re-authentications")
+
+
 def grow(records, coordinator, client, monitor):
     """Years of use: more records on the site, long row tables, long histories, logs."""
     site = records["IIM"].site
@@ -175,8 +201,10 @@ def test_no_page_outgrows_its_budget(client, make_user, site_a):
             counts[label] = (name, *count_queries(client, url, data))
         return counts
 
+    signature_events(records, users[INVESTIGATOR], 1)
     small = measure()
     grow(records, users[COORDINATOR], client, users[MONITOR])
+    signature_events(records, users[INVESTIGATOR], 60)
     large = measure()
     over_budget = {(label, state): n for state, counts in (("small", small), ("large", large))
                    for label, (name, n, rounds) in counts.items() if n > BUDGET[name] * rounds}

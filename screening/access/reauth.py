@@ -23,11 +23,15 @@ def is_locked(request, user):
     return AxesProxyHandler.is_locked(request, _credentials(user))
 
 
-def record_failure(request, user):
-    """Count a failed re-authentication; True when it locks the account."""
-    request.reauthentication_page = request.path  # axes' lockout signal comes before the log's receiver
+def record_failure(request, user, record=None):
+    """Count a failed re-authentication; True when it locks the account. `record`: the
+    record whose page asked for the password (its audit trail shows the lockout)."""
+    # axes' lockout signal comes before the log's receiver: the page and record wait on the request
+    request.reauthentication_page = request.path
+    request.reauthentication_record = record.pk if record is not None else None
     user_login_failed.send(
         sender=__name__, credentials=_credentials(user), request=request, reauthentication=request.path,
+        record_id=request.reauthentication_record,
     )
     return bool(getattr(request, "axes_locked_out", False)) or is_locked(request, user)
 

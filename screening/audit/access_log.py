@@ -1,6 +1,6 @@
 """The user access log (ICH E6(R3) 4.2.2(a)(i)): receivers that write an
 AccessEvent for each login, logout, failed login and lockout, and each change
-of a user's roles (groups), site memberships and active state.
+of a user's roles (groups), site memberships, names and active state.
 
 These events come from Django (auth views, the admin, the ORM) and from
 django-axes, not from code of this project, so they are caught with signals,
@@ -17,18 +17,12 @@ import ipaddress
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from simple_history.models import HistoricalRecords
 
+from ..access.identity import current_actor
 from ..access.roles import role_label
 from ..models import AccessEvent
 
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
-
-
-def current_actor():
-    request = getattr(HistoricalRecords.context, "request", None)
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def ip_of(request):
@@ -41,7 +35,7 @@ def ip_of(request):
         return None
 
 
-def log(kind, *, user=None, username=None, actor=None, detail="", request=None, site=None):
+def log(kind, *, user=None, username=None, actor=None, detail="", request=None, site=None, record_id=None):
     if username is None:
         username = user.get_username() if user is not None else ""
     return AccessEvent.objects.create(
@@ -52,6 +46,7 @@ def log(kind, *, user=None, username=None, actor=None, detail="", request=None, 
         detail=detail[:200],
         ip_address=ip_of(request),
         site=site,
+        record_id=record_id,
     )
 
 
@@ -73,13 +68,13 @@ def _user_named(username):
     return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
 
 
-def login_failed(sender, credentials, request=None, reauthentication=None, **kwargs):
+def login_failed(sender, credentials, request=None, reauthentication=None, record_id=None, **kwargs):
     """A failed login, or a wrong password re-entered on a page (`reauthentication`
-    is that page's path: screening/reauth.py)."""
+    is that page's path, `record_id` its record: screening/reauth.py)."""
     username = credentials.get(get_user_model().USERNAME_FIELD) or ""
     if reauthentication:
         log(AccessEvent.REAUTH_FAILED, user=_user_named(username), username=username, request=request,
-            actor=_user_named(username), detail=reauthentication)
+            actor=_user_named(username), detail=reauthentication, record_id=record_id)
     else:
         log(AccessEvent.LOGIN_FAILED, user=_user_named(username), username=username, request=request)
 
@@ -92,7 +87,7 @@ def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     else:
         detail = f"after {failures} failed logins" if failures else ""
     log(AccessEvent.LOCKED_OUT, user=_user_named(username), username=username or "", request=request,
-        detail=detail)
+        detail=detail, record_id=getattr(request, "reauthentication_record", None) if page else None)
 
 
 # --------------------------------------------------------------------------
@@ -150,24 +145,30 @@ def membership_deleted(sender, instance, **kwargs):
 
 
 # --------------------------------------------------------------------------
-# Active state: compared with the stored value before the save
+# Active state and names: compared with the stored values that
+# screening/access/identity.py reads before each save of a user
 
 
-def user_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    instance._access_log_was_active = None
-    if raw or instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
-        return  # e.g. the last_login update of every login costs no query
-    instance._access_log_was_active = (
-        sender._default_manager.filter(pk=instance.pk).values_list("is_active", flat=True).first()
-    )
+NAME_FIELDS = (("username", "user name"), ("first_name", "first name"), ("last_name", "last name"))
+
+
+def renaming(before, user):
+    """"user name coord → coord-renamed; last name Smith → Jones", or "" when no name changed."""
+    parts = [f"{label} {before[name] or '—'} → {getattr(user, name) or '—'}"
+             for name, label in NAME_FIELDS if before[name] != getattr(user, name)]
+    return "; ".join(parts)
 
 
 def user_post_save(sender, instance, created, raw=False, **kwargs):
-    was = getattr(instance, "_access_log_was_active", None)
-    if created or raw or was is None or was == instance.is_active:
+    before = getattr(instance, "_identity_before", None)
+    if created or raw or before is None:
         return
-    kind = AccessEvent.ACTIVATED if instance.is_active else AccessEvent.DEACTIVATED
-    log(kind, user=instance, actor=current_actor())
+    actor = current_actor()
+    renamed = renaming(before, instance)
+    if renamed:
+        log(AccessEvent.RENAMED, user=instance, actor=actor, detail=renamed)
+    if before["is_active"] != instance.is_active:
+        log(AccessEvent.ACTIVATED if instance.is_active else AccessEvent.DEACTIVATED, user=instance, actor=actor)
 
 
 def connect():
@@ -177,7 +178,7 @@ def connect():
         user_logged_out,
         user_login_failed,
     )
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from ..models import SiteMembership
 
@@ -190,5 +191,4 @@ def connect():
     m2m_changed.connect(groups_changed, sender=User.groups.through, dispatch_uid=uid + "groups")
     post_save.connect(membership_saved, sender=SiteMembership, dispatch_uid=uid + "membership_saved")
     post_delete.connect(membership_deleted, sender=SiteMembership, dispatch_uid=uid + "membership_deleted")
-    pre_save.connect(user_pre_save, sender=User, dispatch_uid=uid + "user_pre_save")
     post_save.connect(user_post_save, sender=User, dispatch_uid=uid + "user_post_save")

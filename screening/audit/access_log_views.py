@@ -17,10 +17,11 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ..access.identity import Versions
 from ..access.permissions import get_site_for_user, permission_required
 from ..crf.recording import history_of
 from ..models import AccessEvent, SiteMembership
-from ..values import zone_name
+from ..values import user_display_name, zone_name
 from . import trail
 from .forms import PER_PAGE, DateRangeFilterForm, UserChoice
 
@@ -67,9 +68,24 @@ def access_log(request, code):
     data = request.GET if any(k in request.GET for k in AccessFilterForm.base_fields) else None
     form = AccessFilterForm(data, members=members)
     events = form.apply(site_events(site, members), tz).select_related("user", "actor")
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = name_as_then(page.object_list)
     return render(request, "screening/audit/access_log.html", {
         "site": site,
         "form": form,
-        "page": Paginator(events, PER_PAGE).get_page(request.GET.get("page")),
+        "page": page,
         "tz_name": zone_name(tz),
     })
+
+
+def name_as_then(events):
+    """Each event's user and actor named as they were at its time (screening/access/identity.py);
+    an unknown user name as it was given."""
+    events = list(events)
+    versions = Versions({e.user_id for e in events} | {e.actor_id for e in events})
+    for e in events:
+        subject = versions.at(e.user_id, e.at) or e.user
+        e.subject_name = user_display_name(subject) if subject is not None else e.username
+        actor = versions.at(e.actor_id, e.at) or e.actor
+        e.actor_name = user_display_name(actor) if actor is not None else ""
+    return events

@@ -39,7 +39,7 @@ class TrailFilterForm(DateRangeFilterForm):
     section = forms.ChoiceField(required=False)
     user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
     kind = forms.ChoiceField(
-        label="Event", required=False, choices=[("", "All events"), *trail.KINDS.items()]
+        label="Event", required=False, choices=[("", "All events"), *trail.FILTER_KINDS.items()]
     )
     field_order = ["section", "user", "kind", "date_from", "date_to"]
 

@@ -41,22 +41,28 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import values as shown_as
+from ..access.identity import Versions
 from ..access.roles import role_of
 from ..crf.recording import history_of
 from ..crf.sections import SECTIONS, data_fields
 from ..models import (
+    AccessEvent,
     AuditExport,
     EligibilityAccess,
     EligibilityStatusChange,
     LabResult,
     Medication,
     ScreeningRecord,
+    Signature,
+    SignatureAttempt,
 )
 from ..models.sites import ROLES
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
-# Login events belong to the site log too; they will be one more stream.
+SIGNED, SIGN_FAILED, INVALIDATED, LOCKED_OUT = "signed", "sign_failed", "invalidated", "locked_out"
+SIGNATURE_EVENTS = "signatures"  # a filter choosing the four kinds of signature events at once
+# Logins, logouts and lockouts at the login page are in the user access log (access_log.py).
 KINDS = {
     CREATED: _("Created"),
     CHANGED: _("Changed"),
@@ -64,7 +70,12 @@ KINDS = {
     VIEWED: _("Eligibility viewed"),
     STATUS: _("Eligibility status changed"),
     EXPORTED: _("Audit trail exported"),
+    SIGNED: _("Signed"),
+    SIGN_FAILED: _("Signature refused"),
+    INVALIDATED: _("Signature invalidated"),
+    LOCKED_OUT: _("Locked out while signing"),
 }
+FILTER_KINDS = {**KINDS, SIGNATURE_EVENTS: _("All signature events")}
 HISTORY_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
 
@@ -271,6 +282,10 @@ class Stream:
     model: type  # the CRF model (history) or the log model
     section: object = None
     rows: object = None  # the Rows declaration of a repeating group
+    at: str = "at"  # a log's time column
+    by: str = "user_id"  # a log's user column
+    where: tuple = ()  # (lookup, value) pairs: the rows of the log that are this kind's events
+    group: str = ""  # a filter choosing this stream with others (the signature events)
 
     @property
     def is_history(self):
@@ -282,7 +297,7 @@ class Stream:
 
     @property
     def time_field(self):
-        return "history_date" if self.is_history else "at"
+        return "history_date" if self.is_history else self.at
 
     @property
     def key_field(self):
@@ -290,10 +305,10 @@ class Stream:
 
     @property
     def user_field(self):
-        return "history_user_id" if self.is_history else "user_id"
+        return "history_user_id" if self.is_history else self.by
 
     def base(self):
-        return history_of(self.model).all() if self.is_history else self.model.objects.all()
+        return history_of(self.model).all() if self.is_history else self.model.objects.filter(**dict(self.where))
 
     def in_scope(self, scope):
         qs = self.base()
@@ -336,6 +351,15 @@ def _build_streams():
             streams.append(Stream(len(streams), "history", rows.model, section, rows))
     for kind, model in ((VIEWED, EligibilityAccess), (STATUS, EligibilityStatusChange), (EXPORTED, AuditExport)):
         streams.append(Stream(len(streams), kind, model))
+    # The signature events: one table can be two streams (a signature is signed, then maybe invalidated).
+    for kind, model, options in (
+        (SIGNED, Signature, {"at": "signed_at", "by": "signer_id"}),
+        (SIGN_FAILED, SignatureAttempt, {"where": (("success", False),)}),
+        (INVALIDATED, Signature, {"at": "invalidated_at", "by": "invalidated_by_user_id",
+                                  "where": (("invalidated_at__isnull", False),)}),
+        (LOCKED_OUT, AccessEvent, {"where": (("kind", AccessEvent.LOCKED_OUT), ("record__isnull", False))}),
+    ):
+        streams.append(Stream(len(streams), kind, model, group=SIGNATURE_EVENTS, **options))
     return tuple(streams)
 
 
@@ -346,7 +370,7 @@ def selected_streams(filters):
     return [
         s for s in STREAMS
         if (not filters.section or (s.section is not None and s.section.key == filters.section))
-        and (not filters.kind or filters.kind in s.kinds)
+        and (not filters.kind or filters.kind in s.kinds or filters.kind == s.group)
     ]
 
 
@@ -527,7 +551,61 @@ def _load_exports(stream, ids):
     }
 
 
-LOG_LOADERS = {VIEWED: _load_accesses, STATUS: _load_status_changes, EXPORTED: _load_exports}
+def _load_signatures(stream, ids):
+    return {
+        s.id: Event(
+            at=s.signed_at, kind=SIGNED, user_id=s.signer_id, record_id=s.record_id, stored_role=s.role,
+            detail=s.get_checkpoint_display(),
+            changes=[
+                Change("", gettext("Meaning"), "", s.get_meaning_display()),
+                Change("", gettext("Overall status signed"), "", shown_as.overall_text(s.overall)),
+                Change("", gettext("Snapshot hash"), "", s.snapshot_hash),
+                Change("", gettext("Printed name"), "", s.printed_name),
+            ],
+        )
+        for s in Signature.objects.filter(id__in=ids)
+    }
+
+
+def _load_invalidations(stream, ids):
+    return {
+        s.id: Event(
+            at=s.invalidated_at, kind=INVALIDATED, user_id=s.invalidated_by_user_id, record_id=s.record_id,
+            detail=s.get_checkpoint_display(), reason=s.invalidation_reason,
+            changes=[
+                Change("", gettext("Signature"), s.manifestation(), gettext("Invalidated")),
+                Change("", gettext("Invalidated by"), "", s.invalidated_by),
+            ],
+        )
+        for s in Signature.objects.filter(id__in=ids)
+    }
+
+
+def _load_attempts(stream, ids):
+    return {
+        a.id: Event(
+            at=a.at, kind=SIGN_FAILED, user_id=a.user_id, record_id=a.record_id, detail=a.get_checkpoint_display(),
+            changes=[Change("", gettext("Why not signed"), "", a.outcome)],
+        )
+        for a in SignatureAttempt.objects.filter(id__in=ids)
+    }
+
+
+def _load_lockouts(stream, ids):
+    return {
+        a.id: Event(
+            at=a.at, kind=LOCKED_OUT, user_id=a.user_id, record_id=a.record_id, detail=a.detail,
+            changes=[Change("", gettext("Account"), "", gettext("Locked out, session ended"))],
+        )
+        for a in AccessEvent.objects.filter(id__in=ids)
+    }
+
+
+LOG_LOADERS = {
+    VIEWED: _load_accesses, STATUS: _load_status_changes, EXPORTED: _load_exports,
+    SIGNED: _load_signatures, SIGN_FAILED: _load_attempts, INVALIDATED: _load_invalidations,
+    LOCKED_OUT: _load_lockouts,
+}
 
 
 FILTER_LABELS = {
@@ -553,8 +631,8 @@ def describe_filters(filters, site=None, users=None):
     for key, value in given.items():
         if key == "section" and value in BY_KEY:
             value = BY_KEY[value].title
-        elif key == "kind" and value in KINDS:
-            value = KINDS[value]
+        elif key == "kind" and value in FILTER_KINDS:
+            value = FILTER_KINDS[value]
         elif key == "user":
             user = (users or {}).get(filter_user_id(given))
             value = shown_as.user_display_name(user) if user else value
@@ -574,14 +652,19 @@ def describe_filters(filters, site=None, users=None):
 
 
 def decorate(scope, events):
-    users = users_by_id({e.user_id for e in events} | {filter_user_id(e.export_filters) for e in events})
+    """Users (named as they were at each event's time: screening/access/identity.py),
+    roles, screening numbers and times of a page's events."""
+    ids = {e.user_id for e in events} | {filter_user_id(e.export_filters) for e in events}
+    users = users_by_id(ids)
+    versions = Versions(ids)
     numbers = screening_numbers(scope, {e.record_id for e in events if e.record_id})
     tz = scope.tz
     tz_name = shown_as.zone_name(tz)
     for e in events:
         user = users.get(e.user_id)
-        if user is not None or e.user_id is None:
-            e.user = user_name(user)
+        then = versions.at(e.user_id, e.at) or user
+        if then is not None or e.user_id is None:
+            e.user = user_name(then)
         else:
             e.user = gettext("user #%(id)s") % {"id": e.user_id}
         e.role = str(ROLES.get(e.stored_role or (role_of(user) if user else ""), ""))
@@ -589,7 +672,9 @@ def decorate(scope, events):
         local = e.at.astimezone(tz)
         e.tz, e.tz_name = tz, tz_name
         if e.export_filters is not None:
-            e.reason = describe_filters(e.export_filters, scope.site, users)
+            chosen = filter_user_id(e.export_filters)
+            named = {chosen: versions.at(chosen, e.at) or users.get(chosen)} if chosen else {}
+            e.reason = describe_filters(e.export_filters, scope.site, named)
         e.at_utc = e.at.astimezone(UTC).strftime(TIME_FORMAT)
         e.at_local = local.strftime(TIME_FORMAT)
         e.at_zone = local.tzname()

@@ -1,6 +1,7 @@
 from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
 from .exports import AuditExport
+from .identity import AccountVersion, UsernameClaim
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
@@ -25,7 +26,7 @@ from .signatures import EligibilityState, Signature, SignatureAttempt
 from .sites import ROLES, Site, SiteMembership
 
 __all__ = [
-    "AccessEvent",
+    "AccessEvent", "AccountVersion", "UsernameClaim",
     "AuditExport",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .records import ScreeningRecord
 from .sites import Site
 
 
@@ -14,6 +15,7 @@ class AccessEvent(models.Model):
     ROLE_GRANTED, ROLE_REVOKED = "role_granted", "role_revoked"
     SITE_GRANTED, SITE_REVOKED = "site_granted", "site_revoked"
     ACTIVATED, DEACTIVATED = "activated", "deactivated"
+    RENAMED = "renamed"
     WRITE_REFUSED = "write_refused"
     REAUTH_FAILED = "reauth_failed"
     KINDS = [
@@ -28,6 +30,7 @@ class AccessEvent(models.Model):
         (SITE_REVOKED, "Site access revoked"),
         (ACTIVATED, "Account activated"),
         (DEACTIVATED, "Account deactivated"),
+        (RENAMED, _("Account renamed (user name or name changed)")),
         (WRITE_REFUSED, "Change refused (403)"),
     ]
 
@@ -45,6 +48,10 @@ class AccessEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True, help_text="The role or site concerned.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    record = models.ForeignKey(
+        ScreeningRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The record whose page it happened on (a wrong password or a lockout while signing).",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -55,6 +55,11 @@ class Signature(models.Model):
     invalidated_by = models.CharField(
         max_length=300, blank=True, help_text="The change that broke the binding to the data."
     )
+    invalidated_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Whose change broke the binding (none for a change without a user).",
+    )
+    invalidation_reason = models.TextField(blank=True, help_text="The reason given for that change.")
 
     class Meta:
         ordering = ["-signed_at", "-id"]

@@ -2,12 +2,14 @@
 the evaluated data by snapshot hash, and a lock after repeated wrong passwords.
 """
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from ..access import reauth
+from ..access import identity, reauth
 from ..access.roles import role_of
 from ..checklist.evaluation import evaluate_record, track_status
 from ..crf.recording import history_of, save_with_audit
@@ -87,7 +89,7 @@ def sign(record, user, password, meaning, shown_hash, request=None):
         if signing_locked(request, user):
             raise SigningRefused("account locked after repeated failed authentications", locked=True)
         if not user.check_password(password):
-            locked = request is not None and reauth.record_failure(request, user)
+            locked = request is not None and reauth.record_failure(request, user, record)
             raise SigningRefused("wrong password", locked=locked)
         try:
             with transaction.atomic():
@@ -151,6 +153,16 @@ def _update_status(record, user, checkpoint, meaning):
         save_with_audit(record, user, f"Eligibility signed: {checkpoint}")
 
 
+@dataclass(frozen=True)
+class InvalidatingChange:
+    """The change that broke a signature's binding: in words (kept on the signature as
+    it read then), whose it was, and the reason given for it."""
+
+    text: str
+    user_id: int | None = None
+    reason: str = ""
+
+
 def invalidate_stale(record, digest, describe_change):
     """Mark valid signatures whose hash no longer matches the data as invalidated."""
     stale = list(record.signatures.filter(invalidated_at__isnull=True).exclude(snapshot_hash=digest))
@@ -160,8 +172,10 @@ def invalidate_stale(record, digest, describe_change):
     now = timezone.now()
     for signature in stale:
         signature.invalidated_at = now
-        signature.invalidated_by = change[:300]
-        signature.save(update_fields=["invalidated_at", "invalidated_by"])
+        signature.invalidated_by = change.text[:300]
+        signature.invalidated_by_user_id = change.user_id
+        signature.invalidation_reason = change.reason
+        signature.save(update_fields=["invalidated_at", "invalidated_by", "invalidated_by_user", "invalidation_reason"])
     if record.status == ScreeningRecord.ENROLLED:
         record.status = ScreeningRecord.SCREENING
         save_with_audit(record, None, "Eligibility signature invalidated by a data change")
@@ -175,16 +189,17 @@ def describe_change(record, since):
         key = "id" if model is ScreeningRecord else "record_id"
         row = (
             history_of(model).filter(**{key: record.pk}, history_date__gt=since)
-            .select_related("history_user").order_by("history_date").first()
+            .order_by("history_date").first()
         )
         if row is not None and (first is None or row.history_date < first.history_date):
             first = row
     if first is None:
-        return gettext("The evaluated data changed (no CRF history row found).")
-    # Kept as text on the signature: the time in the site's zone, like every time of the record's pages.
+        return InvalidatingChange(gettext("The evaluated data changed (no CRF history row found)."))
+    # Kept as text on the signature: the time in the site's zone, like every time of the record's pages,
+    # and the name the user had when making the change.
     words = {
         "what": capfirst(str(first.instance_type._meta.verbose_name)),
-        "who": user_display_name(first.history_user),
+        "who": user_display_name(identity.version_at(first.history_user_id, first.history_date)),
         "when": site_time_text(first.history_date, record.site),
     }
     kind = {
@@ -194,7 +209,7 @@ def describe_change(record, since):
     }[first.history_type] % words
     if first.history_change_reason:
         kind += gettext(", reason: %(reason)s") % {"reason": first.history_change_reason}
-    return kind
+    return InvalidatingChange(kind, first.history_user_id, first.history_change_reason or "")
 
 
 def on_eligibility_changed(sender, record, digest, **kwargs):
