@@ -45,9 +45,10 @@ def sha256(data):
 
 
 def earlier_run(site, digest):
-    """The latest run of the same file at the site that saved something or finished, or None."""
-    return (ImportRun.objects.filter(site=site, file_id=digest).filter(Q(state=ImportRun.DONE) | Q(saved__gt=0))
-            .select_related("user").order_by("-created_at", "-pk").first())
+    """The latest run of the same file at the site that saved records, or None
+    (a run that saved nothing cannot be duplicated: the file is simply run again)."""
+    return (ImportRun.objects.filter(site=site, file_id=digest, saved__gt=0)
+            .select_related("site", "user").order_by("-created_at", "-pk").first())
 
 
 def create_run(data, site, user, file_name, update=False):
