@@ -58,7 +58,8 @@ def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries
     # Behind a pooler in transaction mode they must be off: one switch does it.
     assert database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "False"}) in ("{}", "None")
     # SQLite (`make run`: pages and the import worker on one file) takes its write lock when a transaction begins.
-    assert database_options({"DATABASE_URL": "sqlite:///tmp.sqlite3"}) == "{'transaction_mode': 'IMMEDIATE', 'timeout': 20}"
+    assert database_options({"DATABASE_URL": "sqlite:///tmp.sqlite3"}) == (
+        "{'transaction_mode': 'IMMEDIATE', 'timeout': 20, 'init_command': 'PRAGMA journal_mode=WAL;'}")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection option")

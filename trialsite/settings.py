@@ -108,10 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # connection pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # `make run` serves pages and runs the import worker on one SQLite file: a
-    # writer takes the lock when its transaction begins (not half-way, where
-    # SQLite refuses at once), and waits up to 20 s for the other to commit.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # `make run` serves pages and runs the import worker on one SQLite file: pages
+    # read while the worker writes (WAL); a writer takes the lock when its
+    # transaction begins (not half-way, where SQLite refuses at once) and waits up
+    # to 20 s for the other to commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (imports) in the database, run by `manage.py db_worker`

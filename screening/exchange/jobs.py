@@ -17,10 +17,11 @@ their place in the file, so nothing is ever created twice.
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -152,6 +153,18 @@ def _record_done(run, report):
         # Marked failed as stale while this worker was stalled: its report is
         # final, so this record is rolled back with its line and the job stops.
         raise RunNoLongerRunning(run.pk)
+    if connection.vendor == "sqlite":
+        transaction.on_commit(_let_others_write)
+
+
+# SQLite (`make run`) has one write lock for the file, and a waiting writer polls
+# for it: without a pause between records the worker takes it back at once and
+# the pages' writes (each request saves its session) wait until the import ends.
+SQLITE_PAUSE_SECONDS = 0.01
+
+
+def _let_others_write():
+    time.sleep(SQLITE_PAUSE_SECONDS)
 
 
 class RunNoLongerRunning(Exception):
@@ -179,15 +192,24 @@ def _numbered_before(run, records):
 def fail_stale_runs(now=None):
     """Mark failed every run whose worker stopped: running with no heartbeat for
     IMPORT_STALE_SECONDS, or queued but taken by a worker that never started it.
-    Returns how many. Its report lines are what was committed."""
+    Returns how many. Its report lines are what was committed.
+
+    Pages call it on every view: it only reads unless a run is stale (a write on
+    SQLite would wait behind the worker's commits, record after record)."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     stale = ImportRun.objects.filter(Q(state=ImportRun.RUNNING, heartbeat_at__lt=limit)
                                      | Q(state=ImportRun.QUEUED, task_id__in=_tasks_taken_before(limit)))
+    stale = list(stale.values_list("pk", flat=True))
+    if not stale:
+        return 0
     with translation.override(settings.LANGUAGE_CODE):
         message = _("The import stopped: its worker stopped (a restart or a crash) and it did not go on. "
                     "The records listed in the report were committed; the others were not imported.")
-    return stale.update(state=ImportRun.FAILED, finished_at=now, error=message)
+    # Still stale when written: a run whose worker beat in between is left running.
+    return (ImportRun.objects.filter(pk__in=stale).filter(Q(state=ImportRun.RUNNING, heartbeat_at__lt=limit)
+                                                          | Q(state=ImportRun.QUEUED))
+            .update(state=ImportRun.FAILED, finished_at=now, error=message))
 
 
 def _tasks_taken_before(limit):
