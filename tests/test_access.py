@@ -5,7 +5,17 @@ from django.urls import reverse
 
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
-from .urlmatrix import ALL_ROLES, EXPECTED_GET, POSTED_READS, RECORD_URLS, RUN_URLS, SITE_URLS, app_url_names, ask, url_for
+from .urlmatrix import (
+    ALL_ROLES,
+    EXPECTED_GET,
+    POSTED_READS,
+    RECORD_URLS,
+    RUN_URLS,
+    SITE_URLS,
+    app_url_names,
+    ask,
+    url_for,
+)
 
 
 def test_every_url_is_in_the_matrix():
