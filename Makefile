@@ -14,10 +14,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# Serve the site with demo data on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
+# Serve the site with demo data on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set),
+# and the worker that runs imports in the background beside it: started first, stopped
+# when the server stops (Ctrl-C stops both).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite: unit, integration and browser tests (PostgreSQL when DATABASE_URL is set).

@@ -6,6 +6,7 @@ from .audit import views as audit_views
 from .checklist import live_scores_views
 from .checklist import views as eligibility_views
 from .crf import views
+from .exchange import run_views as import_run_views
 from .exchange import views as import_views
 from .reports import views as report_views
 from .signatures import views as signature_views
@@ -42,5 +43,9 @@ urlpatterns = [
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/format/", read(import_views.import_format), name="import_format"),
     path("import/examples/<slug:indication>.json", read(import_views.import_example), name="import_example"),
+    path("import/runs/", read(import_run_views.import_runs), name="import_runs"),
+    path("import/runs/<int:run>/", read(import_run_views.import_run), name="import_run"),
+    path("import/runs/<int:run>/status.json", read(import_run_views.import_run_status), name="import_run_status"),
+    path("import/runs/<int:run>/again/", import_run_views.import_rerun, name="import_rerun"),
     path("data-dictionary.csv", read(views.data_dictionary_csv), name="data_dictionary_csv"),
 ]

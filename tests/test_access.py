@@ -5,7 +5,17 @@ from django.urls import reverse
 
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
-from .urlmatrix import ALL_ROLES, EXPECTED_GET, POSTED_READS, RECORD_URLS, SITE_URLS, app_url_names, ask, url_for
+from .urlmatrix import (
+    ALL_ROLES,
+    EXPECTED_GET,
+    POSTED_READS,
+    RECORD_URLS,
+    RUN_URLS,
+    SITE_URLS,
+    app_url_names,
+    ask,
+    url_for,
+)
 
 
 def test_every_url_is_in_the_matrix():
@@ -20,7 +30,7 @@ def test_role_at_own_site(client, make_user, site_a, record_a, name, role):
     assert response.status_code == EXPECTED_GET[name][role]
 
 
-@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS))
+@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS | RUN_URLS))
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_at_other_site_gets_404(client, make_user, site_a, record_b, name, role):
     # A role refused the page anyway gets the same 403 whatever the record.

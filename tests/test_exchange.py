@@ -13,6 +13,7 @@ from screening.exchange.format import record_data
 from screening.models import OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR, SITE_ADMIN
 
+from . import imports
 from .factories import minimal_import
 
 
@@ -175,11 +176,8 @@ def test_json_schema_lists_every_section_and_field(site_a):
 
 
 def test_site_admin_uploads_a_file_and_sees_the_report(client, make_user, site_a):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(make_user(SITE_ADMIN, site_a))
-    upload = SimpleUploadedFile("batch.json", json.dumps({"records": [minimal_import(), {"record": 5}]}).encode())
-    response = client.post(reverse("import_upload"), {"site": site_a.pk, "file": upload})
+    response = imports.upload(client, site_a, json.dumps({"records": [minimal_import(), {"record": 5}]}).encode())
     body = response.content.decode()
     assert "created" in body and "refused" in body and "expected an object of record fields" in body
     assert ScreeningRecord.objects.count() == 1

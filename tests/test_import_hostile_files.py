@@ -13,8 +13,6 @@ and each record is either fully saved or refused, leaving nothing behind.
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +21,7 @@ from screening.exchange.importing import REFUSED_BY_DATABASE
 from screening.models import ScreeningRecord
 from screening.models.sites import SITE_ADMIN
 
+from . import imports
 from .factories import RecordFactory
 
 RAW = ["9" * 5000, "-" + "1" * 41, "0." + "1" * 60, "1e400", "-0", "NaN", "Infinity", "[" * 100_000,
@@ -121,23 +120,28 @@ def assert_fully_saved(record, item):
 def check_upload(client, site, body):
     numbers = set(ScreeningRecord.objects.values_list("screening_number", flat=True))
     before = history_counts()
-    response = client.post(reverse("import_upload"), {"site": site.pk, "file": SimpleUploadedFile("h.json", body)})
+    response = imports.upload(client, site, body, name="h.json")
     assert response.status_code == 200
-    reports = response.context["reports"]
-    if reports is None:  # refused whole (or not a file the form takes): nothing saved
-        event("file refused whole")
-        assert response.context["error"] or response.context["form"].errors
+    run = response.context.get("run")
+    if run is None or run.state == "failed":  # refused whole, not a file the form takes, or imported before
+        event("file refused whole" if run else "not queued")
+        if run is None:
+            assert response.context["form"].errors or response.context["earlier"]
+        else:
+            assert "Nothing was imported" in run.error and not run.lines.exists()
         assert history_counts() == before
         assert set(ScreeningRecord.objects.values_list("screening_number", flat=True)) == numbers
         return
+    reports = response.context["lines"]
     items = reference_records(body)
     event(f"records created: {sum(r.outcome == 'created' for r in reports)} of {len(reports)}")
+    assert run.state == "done" and run.total == run.done == len(items)
     assert [r.index for r in reports] == list(range(1, len(items) + 1)), "the report must list every record"
     created = []
     for report, item in zip(reports, items):
         assert report.outcome in ("created", "refused")
         if report.outcome == "refused":
-            assert report.errors and all(e.message != REFUSED_BY_DATABASE for e in report.errors), report.lines()
+            assert report.errors and all(message != REFUSED_BY_DATABASE for _, _, message in report.errors), report.errors
         else:
             assert not report.errors
             record = ScreeningRecord.objects.get(screening_number=report.screening_number)

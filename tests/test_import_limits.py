@@ -5,30 +5,26 @@ refused record leaves nothing behind (docs/exchange-format.md, "Limits")."""
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from screening.exchange.importing import MAX_DEPTH, MAX_RECORDS, import_records
 from screening.models import ScreeningRecord
 from screening.models.sites import SITE_ADMIN
 
+from . import imports
 from .factories import RecordFactory, minimal_import
+from .imports import report
 
 
 @pytest.fixture
 def upload(client, make_user, site_a):
     client.force_login(make_user(SITE_ADMIN, site_a, username="sam"))
 
-    def post(body):
+    def post(body, update=False):
         body = body if isinstance(body, bytes) else json.dumps(body).encode()
-        response = client.post(reverse("import_upload"), {"site": site_a.pk, "file": SimpleUploadedFile("f.json", body)})
+        response = imports.upload(client, site_a, body, update=update)
         assert response.status_code == 200
         return response
     return post
-
-
-def report(response):
-    return [(r.outcome, [(e.section, e.field, e.message) for e in r.errors]) for r in response.context["reports"]]
 
 
 @pytest.mark.parametrize("body,words", [
@@ -37,9 +33,9 @@ def report(response):
     (b"{not json", "not valid JSON"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_whole(upload, body, words):
-    response = upload(body)
-    assert words in response.context["error"] and "Nothing was imported" in response.context["error"]
-    assert response.context["reports"] is None
+    run = upload(body).context["run"]
+    assert run.state == "failed" and words in run.error and "Nothing was imported" in run.error
+    assert not run.lines.exists() and not ScreeningRecord.objects.exists()
 
 
 def test_a_file_over_the_record_cap_is_refused_with_the_cap_named(site_a, make_user):
@@ -117,7 +113,7 @@ def test_other_sites_numbers_get_one_message_whether_they_exist_or_not(client, u
     RecordFactory(site=site_b, screening_number="B01-0001")
     expected = [("refused", [("record", "screening_number",
                               "not a screening number of site A01, whose numbers start with A01-")])]
-    for update in ({}, {"update": "on"}):
+    for update in (False, True):
         for number in ("B01-0001", "B01-0999", "b01-0001"):
-            assert report(upload({"records": [minimal_import(number)]})) == expected, (number, update)
+            assert report(upload({"records": [minimal_import(number)]}, update=update)) == expected, (number, update)
     assert ScreeningRecord.objects.count() == 1

@@ -18,9 +18,12 @@ from screening.audit.trail import STREAMS
 from screening.checklist.live_scores import scored
 from screening.crf.sections import sections_for
 from screening.exchange.demo import complete_record_data, create_record
+from screening.exchange.jobs import create_run
 from screening.models import (
     AccessEvent,
     BvasItem,
+    ImportLine,
+    ImportRun,
     LabResult,
     Medication,
     OrganFunction,
@@ -31,7 +34,7 @@ from screening.models import (
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
 from .factories import RecordFactory
-from .urlmatrix import EXPECTED_GET, POSTED_READS, SITE_URLS, app_url_names
+from .urlmatrix import EXPECTED_GET, POSTED_READS, RUN_URLS, SITE_URLS, app_url_names, import_run_of
 
 pytestmark = pytest.mark.slow  # every page of every role and section, before and after years of data
 
@@ -56,6 +59,10 @@ BUDGET = {
     "import_upload": 11,
     "import_format": 8,
     "import_example": 7,
+    "import_runs": 10,
+    "import_run": 11,
+    "import_run_status": 9,
+    "import_rerun": 9,
     "record_audit": AUDIT,
     "record_audit_csv": AUDIT,
     "field_history": 13,
@@ -98,8 +105,10 @@ def pages(records):
             yield name, name, reverse(name, args=[record.site.code]), role
         elif name == "import_example":
             yield name, name, reverse(name, args=["sle"]), role
+        elif name in RUN_URLS:
+            yield name, name, reverse(name, args=[import_run_of(record.site).pk]), role
         elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload",
-                      "import_format", "dashboard"):
+                      "import_format", "dashboard", "import_runs"):
             yield name, name, reverse(name), role
         else:
             yield name, name, reverse(name, args=[record.pk]), role
@@ -183,6 +192,14 @@ def grow(records, coordinator, client, monitor):
     client.force_login(monitor)
     for _ in range(30):
         client.get(reverse("eligibility", args=[records["IIM"].pk]))
+    # Import runs: many of them, the shown one with a line per record of a long file.
+    run = import_run_of(site)
+    ImportLine.objects.bulk_create([ImportLine(run=run, index=i, screening_number=f"{site.code}-{i:04d}",
+                                               outcome=ImportLine.REFUSED, errors=[["record", "", "refused"]])
+                                    for i in range(1, 301)])
+    ImportRun.objects.filter(pk=run.pk).update(total=300, done=300, refused=300)
+    for i in range(60):
+        create_run(f'{{"records": [], "n": {i}}}'.encode(), site, coordinator, f"batch-{i}.json")
 
 
 def test_no_page_outgrows_its_budget(client, make_user, site_a):

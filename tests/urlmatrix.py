@@ -1,6 +1,7 @@
 """The URL conf as a matrix: each URL's expected answer per role, and how to ask it.
 Shared by the access matrix, the monitor's refused writes and the query budgets."""
 
+from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
@@ -24,6 +25,10 @@ EXPECTED_GET = {
     "import_upload": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "import_format": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "import_example": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_runs": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_run": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_run_status": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "import_rerun": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "record_audit": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "record_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "field_history": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
@@ -47,6 +52,8 @@ RECORD_URLS = {
 }
 SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx",
              "site_dashboard"}
+# Pages of one import run: asked for a run of the record's site.
+RUN_URLS = {"import_run", "import_run_status", "import_rerun"}
 
 
 def app_url_names():
@@ -57,7 +64,22 @@ def app_url_names():
     }
 
 
+def import_run_of(site):
+    """A finished import run of the site (one per site, made when first asked for)."""
+    from screening.exchange.jobs import create_run
+    from screening.models import ImportRun
+
+    run = ImportRun.objects.filter(site=site).first()
+    if run is None:
+        uploader, _ = get_user_model().objects.get_or_create(username="matrix-importer")
+        run = create_run(b'{"records": []}', site, uploader, "matrix.json")
+        ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.DONE, total=0)
+    return run
+
+
 def url_for(name, record):
+    if name in RUN_URLS:
+        return reverse(name, args=[import_run_of(record.site).pk])
     if name == "section_edit":
         return reverse(name, args=[record.pk, "organ"])
     if name == "field_history":

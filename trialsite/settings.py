@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "screening",
 ]
 
@@ -105,7 +107,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # (docs/performance.md). Set DATABASE_PREPARED_STATEMENTS=False behind a
     # connection pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves pages and runs the import worker on one SQLite file: pages
+    # read while the worker writes (WAL); a writer takes the lock when its
+    # transaction begins (not half-way, where SQLite refuses at once) and waits up
+    # to 20 s for the other to commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (imports) in the database, run by `manage.py db_worker`
+# (django-tasks-db; Django 6 has the same API as django.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running import commits a record (and its heartbeat) every few milliseconds; one
+# silent for this long stopped with its worker and is marked failed (screening.exchange.jobs).
+IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 60)
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out users before any password check.

@@ -74,6 +74,7 @@ WHITENOISE_AUTOREFRESH = True
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+IMPORT_STALE_SECONDS = 24 * 3600  # the run shot half-way has no worker behind it
 '''
 
 
@@ -154,8 +155,9 @@ def build_plan(env):
     for record in ScreeningRecord.objects.filter(site__code=SITE).order_by("pk"):
         records.setdefault(record.indication, record)
     record = records["SLE"]
-    # The URL's arguments by name: the SLE record, its organ section, a field, the site.
-    arguments = {"pk": record.pk, "key": "organ", "field": "organfunction.lvef", "code": SITE}
+    runs = import_runs()
+    # The URL's arguments by name: the SLE record, its organ section, a field, the site, an import run.
+    arguments = {"pk": record.pk, "key": "organ", "field": "organfunction.lvef", "code": SITE, "run": runs["done"]}
     pages = []
     for pattern in get_resolver("screening.urls").url_patterns:
         name, route = pattern.name, str(pattern.pattern)
@@ -170,6 +172,7 @@ def build_plan(env):
             raise SystemExit(f"make_screenshots: which {', '.join(sorted(unknown))} for {name} ({route})? "
                              "Add it to build_plan().")
         pages.append((name, reverse(name, kwargs={k: arguments[k] for k in pattern.pattern.converters})))
+    pages += [(f"import_run-{state}", reverse("import_run", args=[runs[state]])) for state in ("running", "failed")]
     other = ScreeningRecord.objects.filter(site__code=OTHER_SITE).order_by("pk").first()
     connections.close_all()
     return {
@@ -179,6 +182,42 @@ def build_plan(env):
         "add_row": reverse("section_edit", args=[record.pk, "labs"]),
         "login": reverse("login"),
     }
+
+
+def import_runs():
+    """Import runs of site S01 by its site administrator, made by the import itself:
+    one done (its report), one half-way (its progress bar: no worker moves it on),
+    one whose worker stopped after two of five records (failed, what was committed)."""
+    import json
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from screening.exchange import jobs
+    from screening.exchange.importing import import_parsed
+    from screening.models import ImportRun, Site
+
+    site, admin = Site.objects.get(code=SITE), get_user_model().objects.get(username=f"siteadmin{SITE[-1]}")
+    record = {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
+              "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2"}
+
+    def upload(name, count, bad=()):
+        items = [{"record": 5} if i in bad else {"record": record} for i in range(1, count + 1)]
+        return jobs.create_run(json.dumps({"records": items, "name": name}).encode(), site, admin, name)
+
+    done = upload("referrals-november.json", 6, bad={4})
+    jobs.run_import(done)
+    running = upload("referrals-december.json", 40)
+    ImportRun.objects.filter(pk=running.pk).update(state=ImportRun.RUNNING, started_at=timezone.now(), total=40,
+                                                   done=17, saved=16, refused=1, heartbeat_at=timezone.now())
+    failed = upload("referrals-october.json", 5)
+    ImportRun.objects.filter(pk=failed.pk).update(state=ImportRun.RUNNING, started_at=timezone.now(), total=5)
+    import_parsed([{"record": record}] * 2, site, admin, failed.file_name,
+                  progress=lambda report: jobs._record_done(failed, report))
+    ImportRun.objects.filter(pk=failed.pk).update(heartbeat_at=timezone.now() - timedelta(days=2))
+    jobs.fail_stale_runs()  # the failed run only: the half-way one beat just now
+    return {"done": done.pk, "running": running.pk, "failed": failed.pk}
 
 
 def free_port():

@@ -9,7 +9,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from ..models import ScreeningRecord, Site
+from ..models import ImportRun, ScreeningRecord, Site
 
 
 def sites_for(user):
@@ -22,6 +22,17 @@ def records_for(user):
     if not user.is_authenticated:
         return ScreeningRecord.objects.none()
     return ScreeningRecord.objects.filter(site__memberships__user=user)
+
+
+def import_runs_for(user):
+    """The import runs of the user's sites, for a user who may import (others see none)."""
+    if not user.is_authenticated or not user.has_perm("screening.import_records"):
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(site__memberships__user=user)
+
+
+def get_import_run_for_user(request, pk):
+    return get_object_or_404(import_runs_for(request.user).select_related("site", "user"), pk=pk)
 
 
 def get_record_for_user(request, pk):

@@ -127,11 +127,26 @@ def shown(text, limit=60):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def import_records(data, site, user, source, update=False):
+def import_records(data, site, user, source, update=False, progress=None):
     """One RecordReport per record of the file, in order; ImportRefused for a file that cannot be read."""
-    records = parse(data)
+    return import_parsed(parse(data), site, user, source, update, progress)
+
+
+def import_parsed(records, site, user, source, update=False, progress=None):
+    """One RecordReport per record of `records` (as `parse` returns them).
+
+    `progress(report)`, when given, is called after each record inside the
+    transaction that saved it: what it writes (a job's report line) commits
+    with the record or not at all."""
     reason = validate_reason(f"imported from {shown(source, 100)}")  # the file name without invisible characters
-    return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
+    if progress is None:
+        return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
+    reports = []
+    for i, item in enumerate(records, 1):
+        with transaction.atomic():
+            reports.append(_import_one(i, item, site, user, reason, update))
+            progress(reports[-1])
+    return reports
 
 
 def _import_one(index, item, site, user, reason, update):

@@ -1,14 +1,15 @@
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ..access.permissions import permission_required, sites_for
+from ..access.permissions import import_runs_for, permission_required, sites_for
 from ..vocabulary import INDICATIONS
-from .importing import MAX_FILE_BYTES, ImportRefused, import_records
+from .importing import MAX_FILE_BYTES
+from .jobs import ImportBusy, earlier_run, queue_import, sha256
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 # The format is documented once, in docs/; the Import page shows that file and
@@ -38,17 +39,23 @@ class ImportForm(forms.Form):
 @permission_required("screening.import_records")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    """The file is stored and its import queued (screening.exchange.jobs); the run's page
+    follows it. A file already imported at the site is not queued again unless asked."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    reports, error = None, None
+    earlier, busy = None, None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            reports = import_records(upload.read(), form.cleaned_data["site"], request.user, upload.name,
-                                     update=form.cleaned_data["update"])
-        except ImportRefused as refused:
-            error = _("Nothing was imported: %(why)s.") % {"why": refused}
+        upload, site, update = form.cleaned_data["file"], form.cleaned_data["site"], form.cleaned_data["update"]
+        data = upload.read()
+        earlier = None if update else earlier_run(site, sha256(data))
+        if earlier is None:
+            try:
+                return redirect(queue_import(data, site, request.user, upload.name, update=update))
+            except ImportBusy as refused:
+                busy = refused.run
+                form.add_error(None, _("This file is being imported at this site now; wait for that run to finish."))
+    recent = import_runs_for(request.user).select_related("site", "user")[:5]
     return render(request, "screening/import.html", {
-        "form": form, "reports": reports, "error": error, "examples": EXAMPLES.items(),
+        "form": form, "earlier": earlier, "busy": busy, "recent": recent, "examples": EXAMPLES.items(),
     })
 
 

@@ -2,6 +2,7 @@ from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
 from .exports import AuditExport
 from .identity import AccountVersion, UsernameClaim
+from .imports import ImportFile, ImportLine, ImportRun
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
@@ -27,7 +28,7 @@ from .sites import ROLES, Site, SiteMembership
 
 __all__ = [
     "AccessEvent", "AccountVersion", "UsernameClaim",
-    "AuditExport",
+    "AuditExport", "ImportFile", "ImportLine", "ImportRun",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
