@@ -105,7 +105,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # (docs/performance.md). Set DATABASE_PREPARED_STATEMENTS=False behind a
     # connection pooler in transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+# The owner of the tables, for `manage.py migrate` only (screening/management/commands/migrate.py):
+# DATABASE_URL then names the application's role, which owns nothing (README, "Deploying").
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The hash chain of the audit trail (docs/audit-trail.md): where `manage.py anchor_audit`
+# appends the head of every stream, and how far a row's own time may lie before the
+# start of the transaction that wrote it (clock skew between the servers) before
+# verify_audit calls it back-dated.
+AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE", str(BASE_DIR / "audit-anchors.log"))
+AUDIT_CLOCK_TOLERANCE = envint("AUDIT_CLOCK_TOLERANCE", 300)  # seconds
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out users before any password check.

@@ -1,5 +1,6 @@
 from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
+from .chain import ChainLink
 from .exports import AuditExport
 from .records import CrfModel, ScreeningRecord
 from .rows import (
@@ -27,6 +28,7 @@ from .sites import ROLES, Site, SiteMembership
 __all__ = [
     "AccessEvent",
     "AuditExport",
+    "ChainLink",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
