@@ -17,6 +17,7 @@ stays constant however long the trail:
 """
 
 import dataclasses
+import datetime
 import json
 from pathlib import Path
 
@@ -240,7 +241,7 @@ def _check_rows(cursor, connection, stream, model, tolerance):
 
 
 def _when(moment):
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
 
 
 def _check_anchors(cursor, stream, anchored):
@@ -268,7 +269,7 @@ def anchor_record(using="default"):
     """The head of every stream, as one anchor: {"anchored_at", "database", "heads"}."""
     connection = connections[using]
     return {
-        "anchored_at": timezone.now().astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "anchored_at": timezone.now().astimezone(datetime.timezone.utc).isoformat(timespec="seconds"),
         "database": connection.settings_dict["NAME"],
         "heads": {table: {"seq": seq, "hash": hash_} for table, (seq, hash_, _) in heads(using).items()},
     }
