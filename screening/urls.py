@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from .audit import access_log_views
+from .audit import access_log_views, chain_views
 from .audit import views as audit_views
 from .checklist import live_scores_views
 from .checklist import views as eligibility_views
@@ -32,6 +32,7 @@ urlpatterns = [
     path("sites/<str:code>/audit/", read(audit_views.site_audit), name="site_audit"),
     path("sites/<str:code>/audit.csv", read(audit_views.site_audit_csv), name="site_audit_csv"),
     path("sites/<str:code>/access-log/", read(access_log_views.access_log), name="access_log"),
+    path("audit/chain/", read(chain_views.audit_chain), name="audit_chain"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/format/", read(import_views.import_format), name="import_format"),
     path("import/examples/<slug:indication>.json", read(import_views.import_example), name="import_example"),

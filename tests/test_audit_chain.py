@@ -19,7 +19,7 @@ from screening.audit import protection, verification
 from screening.checklist.evaluation import evaluate_record
 from screening.exchange.demo import complete_record_data, create_record
 from screening.models import AccessEvent, ChainLink, LabResult, OrganFunction, Signature, SignatureAttempt
-from screening.models.chain import is_append_only
+from screening.models.chain import is_append_only, time_column
 from screening.signatures import signing
 
 from .factories import PASSWORD
@@ -339,6 +339,48 @@ def test_the_chain_itself_is_append_only(worked):
 
 def test_the_time_of_a_row_is_the_date_and_time_it_is_ordered_by():
     """What verify_audit compares with the start of the transaction that wrote the row."""
-    assert verification.time_column(OrganFunction.history.model) == "history_date"
-    assert verification.time_column(Signature) == "signed_at"
-    assert verification.time_column(AccessEvent) == "at"
+    assert time_column(OrganFunction.history.model) == "history_date"
+    assert time_column(Signature) == "signed_at"
+    assert time_column(AccessEvent) == "at"
+
+
+# ---------------------------------------------------------------- the page of the heads
+
+
+@on_postgresql
+def test_site_administrators_see_each_head_and_whether_the_last_anchor_holds(worked, client, make_user, site_a,
+                                                                            tmp_path):
+    from django.urls import reverse
+
+    from screening.models.sites import SITE_ADMIN
+
+    client.force_login(make_user(SITE_ADMIN, site_a))
+    with override_settings(AUDIT_ANCHOR_FILE=str(tmp_path / "anchors.log")):
+        assert "No anchor in" in client.get(reverse("audit_chain")).content.decode()
+        call_command("anchor_audit", stdout=io.StringIO())
+        head = ChainLink.objects.filter(stream=LABS).order_by("-seq").first()
+        body = client.get(reverse("audit_chain")).content.decode()
+        row = body[body.index(f'data-stream="{LABS}"'):]
+        row = row[:row.index("</tr>")]
+        assert head.hash in row and f"link {head.seq}: matches" in row
+        first = LabResult.history.model.objects.order_by("history_id").first()
+        execute(f"ALTER TABLE {LABS} DISABLE TRIGGER USER")
+        execute(f"UPDATE {LABS} SET value = 140 WHERE history_id = %s", [first.pk])
+        execute(f"ALTER TABLE {LABS} ENABLE TRIGGER USER")
+        rebuild_stream(LABS)
+        body = client.get(reverse("audit_chain")).content.decode()
+    row = body[body.index(f'data-stream="{LABS}"'):]
+    assert "does not match: the chain was rebuilt or cut" in row[:row.index("</tr>")]
+    assert body.count("does not match") == 1
+
+
+def test_without_postgresql_the_page_says_there_is_no_chain(client, make_user, site_a, monkeypatch):
+    from django.urls import reverse
+
+    from screening.audit import chain_views
+    from screening.models.sites import SITE_ADMIN
+
+    monkeypatch.setattr(chain_views, "connection", types.SimpleNamespace(vendor="sqlite"))
+    client.force_login(make_user(SITE_ADMIN, site_a))
+    body = client.get(reverse("audit_chain")).content.decode()
+    assert 'data-testid="chain-unavailable"' in body and "PostgreSQL only" in body

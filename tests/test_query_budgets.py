@@ -53,6 +53,7 @@ BUDGET = {
     "site_audit_csv": AUDIT,
     "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
     "access_log": 13,
+    "audit_chain": 8,  # the heads of every stream in one query, the last anchor's links in one
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.
@@ -84,7 +85,7 @@ def pages(records):
         elif name == "import_example":
             yield name, name, reverse(name, args=["sle"]), role
         elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload",
-                      "import_format"):
+                      "import_format", "audit_chain"):
             yield name, name, reverse(name), role
         else:
             yield name, name, reverse(name, args=[record.pk]), role

@@ -30,6 +30,7 @@ EXPECTED_GET = {
     "site_audit_csv": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 200, SITE_ADMIN: 200},
     "sign_record": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 403},
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
+    "audit_chain": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
 }
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.

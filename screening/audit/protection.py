@@ -23,7 +23,7 @@ Why the chain is linked at commit, by the database:
 from django.apps import apps
 from django.db import connections
 
-from ..models.chain import ChainLink, is_append_only
+from ..models.chain import ChainLink, is_append_only, time_column
 
 APPEND_ONLY_TRIGGER = "trialsite_append_only"  # the name migration 0002 gave it
 CHAIN_TRIGGER = "trialsite_chain"
@@ -86,6 +86,7 @@ FUNCTIONS = [
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
     DECLARE
         written timestamptz := transaction_timestamp();
+        this_stream text := TG_TABLE_NAME;  -- text, not name: compared as name, the index would not serve
         op text := left(TG_OP, 1);
         key text;
         digest text;
@@ -100,12 +101,12 @@ FUNCTIONS = [
             digest := trialsite_row_digest(NEW);
         END IF;
         PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
-        SELECT seq, hash INTO last_seq, last_hash FROM {ChainLink._meta.db_table}
-            WHERE stream = TG_TABLE_NAME ORDER BY seq DESC LIMIT 1;
+        SELECT l.seq, l.hash INTO last_seq, last_hash FROM {ChainLink._meta.db_table} l
+            WHERE l.stream = this_stream ORDER BY l.seq DESC LIMIT 1;
         last_seq := coalesce(last_seq, 0) + 1;
         INSERT INTO {ChainLink._meta.db_table} (stream, seq, op, row_key, digest, written_at, hash)
-            VALUES (TG_TABLE_NAME, last_seq, op, key, digest, written,
-                    trialsite_link_hash(last_hash, TG_TABLE_NAME, last_seq, op, key, digest, written));
+            VALUES (this_stream, last_seq, op, key, digest, written,
+                    trialsite_link_hash(last_hash, this_stream, last_seq, op, key, digest, written));
         RETURN NULL;
     END;
     $$
@@ -168,26 +169,27 @@ def install(using="default"):
                 )
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(ledger)} WHERE stream = %s)", [table])
                 if not cursor.fetchone()[0]:
-                    _link_existing_rows(cursor, quote, table, key)
+                    _link_existing_rows(cursor, quote, table, key, time_column(model))
 
 
-def _link_existing_rows(cursor, quote, table, key):
+def _link_existing_rows(cursor, quote, table, key, moment):
     """The rows a table held before it was chained (a database migrated before the
-    chain existed), linked in key order as if written by the transaction now."""
+    chain existed), linked in key order, each as written at its own time (no later than
+    now): when they were really written is not known, and they are not back-dated."""
+    written = f"least(t.{quote(moment)}, transaction_timestamp())" if moment else "transaction_timestamp()"
     cursor.execute(f"""
         DO $$
         DECLARE
             r record;
             n bigint := 0;
             h text;
-            written timestamptz := transaction_timestamp();
         BEGIN
-            FOR r IN SELECT {quote(key)}::text AS k, trialsite_row_digest(t) AS d FROM {quote(table)} t
-                     ORDER BY {quote(key)} LOOP
+            FOR r IN SELECT {quote(key)}::text AS k, trialsite_row_digest(t) AS d, {written} AS w
+                     FROM {quote(table)} t ORDER BY {quote(key)} LOOP
                 n := n + 1;
-                h := trialsite_link_hash(h, '{table}', n, 'I', r.k, r.d, written);
+                h := trialsite_link_hash(h, '{table}', n, 'I', r.k, r.d, r.w);
                 INSERT INTO {quote(ChainLink._meta.db_table)} (stream, seq, op, row_key, digest, written_at, hash)
-                    VALUES ('{table}', n, 'I', r.k, r.d, written, h);
+                    VALUES ('{table}', n, 'I', r.k, r.d, r.w, h);
             END LOOP;
         END $$
     """)

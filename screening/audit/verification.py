@@ -23,11 +23,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import DateTimeField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models.chain import ChainLink
+from ..models.chain import ChainLink, time_column
 from .protection import protected_models
 
 LEDGER = ChainLink._meta.db_table
@@ -79,15 +78,6 @@ def streams(using="default"):
     return {m._meta.db_table: m for m in protected_models() if m._meta.db_table in existing}
 
 
-def time_column(model):
-    """The row's own time: the first field it is ordered by, when that is a date and time."""
-    for name in model._meta.ordering or ():
-        field = model._meta.get_field(name.lstrip("-"))
-        if isinstance(field, DateTimeField):
-            return field.column
-    return None
-
-
 def heads(using="default", tables=None):
     """{table: (seq, hash, written_at)} of the last link of each stream (one query)."""
     connection = connections[using]
@@ -103,7 +93,19 @@ def heads(using="default", tables=None):
         return {stream: (seq, hash_, at) for stream, seq, hash_, at in cursor.fetchall()}
 
 
-def _label(model):
+def anchored_links(anchor, using="default"):
+    """{table: hash now at the anchored position (None: gone)} for one anchor (one query)."""
+    tables = sorted(anchor["heads"])
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.stream, l.hash FROM unnest(%s::text[], %s::bigint[]) AS a(stream, seq) "
+            f"LEFT JOIN {LEDGER} l ON l.stream = a.stream AND l.seq = a.seq",
+            [tables, [anchor["heads"][t]["seq"] for t in tables]],
+        )
+        return dict(cursor.fetchall())
+
+
+def label(model):
     meta = model._meta
     return str(meta.verbose_name_plural if meta.app_label == "screening" else f"{meta.app_label}: {meta.verbose_name}")
 
@@ -127,7 +129,7 @@ def verify(using="default", anchors=None, tolerance=None):
     with connection.cursor() as cursor:
         for table in sorted(set(models) | set(anchored)):
             model = models.get(table)
-            stream = Stream(table, _label(model) if model else table)
+            stream = Stream(table, label(model) if model else table)
             _check_links(cursor, stream, model)
             if model is not None:
                 _check_rows(cursor, connection, stream, model, tolerance)

@@ -16,6 +16,16 @@ def is_append_only(model):
     return model.__name__.startswith("Historical") or getattr(model, "append_only", False) is True
 
 
+def time_column(model):
+    """The row's own time: the first field it is ordered by, when that is a date and time
+    (history_date, at, signed_at). verify_audit compares it with the link's written_at."""
+    for name in model._meta.ordering or ():
+        field = model._meta.get_field(name.lstrip("-"))
+        if isinstance(field, models.DateTimeField):
+            return field.column
+    return None
+
+
 class ChainLink(models.Model):
     INSERT, UPDATE, DELETE = "I", "U", "D"
 
