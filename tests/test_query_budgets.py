@@ -53,7 +53,7 @@ BUDGET = {
     "site_audit_csv": AUDIT,
     "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
     "access_log": 13,
-    "audit_chain": 8,  # the heads of every stream in one query, the last anchor's links in one
+    "audit_chain": 10,  # the heads of every stream in one query, the last anchor's links in one (9 without an anchor)
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.
