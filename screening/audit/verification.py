@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -126,7 +126,11 @@ def verify(using="default", anchors=None, tolerance=None):
         for table, head in anchor["heads"].items():
             anchored.setdefault(table, []).append((head["seq"], head["hash"], anchor["anchored_at"]))
     report = []
-    with connection.cursor() as cursor:
+    # One snapshot for every stream; times as the trigger reads them (trialsite_row_digest).
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SET LOCAL TimeZone = 'UTC'")
+        cursor.execute("SET LOCAL extra_float_digits = 1")
         for table in sorted(set(models) | set(anchored)):
             model = models.get(table)
             stream = Stream(table, label(model) if model else table)
@@ -210,7 +214,7 @@ def _check_rows(cursor, connection, stream, model, tolerance):
                 FROM {LEDGER} WHERE stream = %s
             ) s ORDER BY row_key, seq DESC
         ), t AS (
-            SELECT x.{key}::text AS k, trialsite_row_digest(x) AS d, {moment} AS moment FROM {quote(stream.table)} x
+            SELECT x.{key}::text AS k, trialsite_row_digest_in_session_zone(x) AS d, {moment} AS moment FROM {quote(stream.table)} x
         )
         SELECT kind, count(*), min(seq),
                (array_agg(k ORDER BY seq NULLS LAST, length(k), k))[1],
