@@ -480,6 +480,7 @@ class SavePool:
         self.posts, self.lock = posts, threading.Lock()
         self.free = {site: [pk for pk, _ in records if pk in posts] for site, records in site_records.items()}
         self.site_of = {pk: site for site, pks in self.free.items() for pk in pks}
+        self.sent = {}  # pk -> the weight posted, while its request is out
 
     def path(self, rng, session):
         with self.lock:
@@ -488,16 +489,18 @@ class SavePool:
         return f"/records/{pk}/sections/organ/"
 
     def fields(self, rng, path):
-        fields = dict(self.posts[int(path.split("/")[2])])
+        pk = int(path.split("/")[2])
+        fields = dict(self.posts[pk])
         weight = float(fields["weight_kg"] or 70)
         fields["weight_kg"] = f"{weight + rng.choice([-0.5, 0.5]):.1f}"  # a correction of the body weight
+        self.sent[pk] = fields["weight_kg"]
         return fields
 
     def done(self, path, ok):
         pk = int(path.split("/")[2])
         with self.lock:
-            if ok:
-                self.posts[pk]["version"] = str(int(self.posts[pk]["version"]) + 1)
+            if ok:  # the section as saved: its new weight and version
+                self.posts[pk].update(weight_kg=self.sent.pop(pk), version=str(int(self.posts[pk]["version"]) + 1))
                 self.free[self.site_of[pk]].append(pk)
 
 
