@@ -44,6 +44,7 @@ MIN_ELIGIBILITY_THROUGHPUT = 0.5  # × the baseline page's requests/s
 MAX_P95 = 4.0  # × the baseline page's p95
 MAX_SECTION_P95 = 3.0  # the CRF section page (issue 13): × the baseline page's p95
 MAX_SCORES_P95 = 1.5  # live scores (asked for as the coordinator types): × the baseline page's p95
+MAX_CHAIN_COST = 1.10  # a section save with the audit trail's hash chain: × its CPU without (issue 16)
 
 
 def parse_args():
@@ -411,12 +412,17 @@ class Session:
 # ================================================================== pages
 
 class Page:
-    """A page of the run; `make_fields(rng, path)`, when given, makes it a POST of those form fields."""
+    """A page of the run; `make_fields(rng, path)`, when given, makes it a POST of those form fields.
+    `status`: the answer that counts as good; `done(path, ok)` is told the outcome of each request;
+    `setup()` and `teardown()` run around the page's run (the chain switched off and on)."""
 
-    def __init__(self, name, label, roles, make_path, check=None, make_fields=None):
+    def __init__(self, name, label, roles, make_path, check=None, make_fields=None, status=200, done=None,
+                 setup=None, teardown=None):
         self.name, self.label, self.roles, self.make_path = name, label, roles, make_path
         self.check = check or (lambda body: True)
         self.make_fields = make_fields
+        self.status, self.done = status, done
+        self.setup, self.teardown = setup, teardown
 
 
 def html_ok(body):
@@ -451,7 +457,71 @@ def sle_section_posts(pks):
     return posts
 
 
-def define_pages(site_records, large_by_site, sle_posts):
+def organ_section_posts(pks):
+    """{record pk: fields}: the organ function section as its page posts it back, from the
+    saved values, with its version (the optimistic lock) and a reason."""
+    from screening.crf.sections import data_fields
+    from screening.models import OrganFunction
+
+    fields = data_fields(OrganFunction)
+    posts = {}
+    for section in OrganFunction.objects.filter(record_id__in=pks):
+        data = {"version": str(section.version), "reason-reason_choice": "Data entry error", "reason-reason_text": ""}
+        for f in fields:
+            value = getattr(section, f.name)
+            data[f.name] = "" if value is None else value.isoformat() if isinstance(value, datetime.date) else str(value)
+        posts[section.record_id] = data
+    return posts
+
+
+class SavePool:
+    """Records whose organ section the save pages change, each in one request at a time
+    (two saves of one record at once would be an edit conflict, not a save). A good save
+    moves the record's version on; a record whose save failed is not used again."""
+
+    def __init__(self, posts, site_records):
+        self.posts, self.lock = posts, threading.Lock()
+        self.free = {site: [pk for pk, _ in records if pk in posts] for site, records in site_records.items()}
+        self.site_of = {pk: site for site, pks in self.free.items() for pk in pks}
+        self.sent = {}  # pk -> the weight posted, while its request is out
+
+    def path(self, rng, session):
+        with self.lock:
+            free = self.free[session.site_pk]
+            pk = free.pop(rng.randrange(len(free)))
+        return f"/records/{pk}/sections/organ/"
+
+    def fields(self, rng, path):
+        pk = int(path.split("/")[2])
+        fields = dict(self.posts[pk])
+        weight = float(fields["weight_kg"] or 70)
+        fields["weight_kg"] = f"{weight + rng.choice([-0.5, 0.5]):.1f}"  # a correction of the body weight
+        self.sent[pk] = fields["weight_kg"]
+        return fields
+
+    def done(self, path, ok):
+        pk = int(path.split("/")[2])
+        with self.lock:
+            if ok:  # the section as saved: its new weight and version
+                self.posts[pk].update(weight_kg=self.sent.pop(pk), version=str(int(self.posts[pk]["version"]) + 1))
+                self.free[self.site_of[pk]].append(pk)
+
+
+def chain_switch(enable):
+    """Switch the chain's trigger off (or back on) on every table of the trail, as the
+    superuser, between pages: the save's cost with and without it in the same run."""
+    def switch():
+        import psycopg
+
+        from screening.audit.protection import CHAIN_TRIGGER, protected_models
+
+        with psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://"), autocommit=True) as c:
+            for model in protected_models():
+                c.execute(f"ALTER TABLE {model._meta.db_table} {'ENABLE' if enable else 'DISABLE'} TRIGGER {CHAIN_TRIGGER}")
+    return switch
+
+
+def define_pages(site_records, large_by_site, sle_posts, save_pool=None):
     from screening.calculators.sledai import SLEDAI_2K
     from screening.crf.sections import sections_for
     from screening.models import ScreeningRecord
@@ -489,7 +559,14 @@ def define_pages(site_records, large_by_site, sle_posts):
              lambda rng, s: f"/records/{record(rng, s)[0]}/eligibility.json", json_ok),
         Page("scores", "live scores POST /records/<pk>/sections/sle/scores/", ("coordinator",),
              scores_path, scores_ok, scores_fields),
-    ]
+    ] + ([] if save_pool is None else [
+        # The same save with and without the chain's trigger, one after the other: its cost.
+        Page("save_unchained", "section save, chain off POST …/sections/organ/", ("coordinator",),
+             save_pool.path, make_fields=save_pool.fields, status=302, done=save_pool.done,
+             setup=chain_switch(False), teardown=chain_switch(True)),
+        Page("save", "section save POST /records/<pk>/sections/organ/", ("coordinator",),
+             save_pool.path, make_fields=save_pool.fields, status=302, done=save_pool.done),
+    ])
 
 
 def drive(page, sessions, threads, duration, warmup, seed, server_pid):
@@ -513,10 +590,12 @@ def drive(page, sessions, threads, duration, warmup, seed, server_pid):
                     status, body = session.get(path)
                 else:
                     status, body = session.post(path, page.make_fields(rng, path))
-                ok = status == 200 and page.check(body)
-                what = None if ok else f"HTTP {status}" if status != 200 else "unexpected body"
+                ok = status == page.status and page.check(body)
+                what = None if ok else f"HTTP {status}" if status != page.status else "unexpected body"
             except OSError as exc:
                 ok, what = False, type(exc).__name__
+            if page.done is not None:
+                page.done(path, ok)
             elapsed = time.perf_counter() - t0
             if record_it:
                 with lock:
@@ -609,6 +688,8 @@ def main():
     total_records = ScreeningRecord.objects.count()
     sle_posts = sle_section_posts([pk for records in site_records.values() for pk, indication in records
                                    if indication == "SLE"])
+    save_pool = SavePool(organ_section_posts([pk for records in site_records.values() for pk, _ in records
+                                              if pk not in large]), site_records)
     connection.close()  # the benchmark process holds no connection while the server runs
 
     port = free_port()
@@ -625,7 +706,7 @@ def main():
                 sessions.append(session)
         log(f"gunicorn on 127.0.0.1:{port}, {len(sessions)} users logged in; "
             f"{args.duration:.0f} s per page, {args.threads} threads, {args.warmup:.0f} s warm-up")
-        pages = define_pages(site_records, large_by_site, sle_posts)
+        pages = define_pages(site_records, large_by_site, sle_posts, save_pool)
         wanted = set(filter(None, args.pages.split(","))) | {"baseline"}
         if args.pages:
             pages = [p for p in pages if p.name in wanted]
@@ -635,8 +716,14 @@ def main():
         for k, page in enumerate(order):
             log(f"  {page.label} …")
             key = page.name if k < len(pages) else "baseline (again)"
-            stats[key] = summarise(*drive(page, sessions, args.threads, args.duration, args.warmup, args.seed + k,
-                                             server.pid))
+            if page.setup:
+                page.setup()
+            try:
+                stats[key] = summarise(*drive(page, sessions, args.threads, args.duration, args.warmup,
+                                                 args.seed + k, server.pid))
+            finally:
+                if page.teardown:
+                    page.teardown()
         load_after = os.getloadavg()
     finally:
         stop_server(server)
@@ -702,6 +789,14 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
     if "scores" in stats:
         ratio = stats["scores"]["p95"] / base_p95
         checks.append((f"live scores p95 ≤ {MAX_SCORES_P95:g} × baseline p95", ratio <= MAX_SCORES_P95, f"{ratio:.2f}"))
+    if "save" in stats and "save_unchained" in stats:
+        with_chain, without = stats["save"], stats["save_unchained"]
+        cpu_ratio = sum(with_chain["cpu"].values()) / sum(without["cpu"].values())
+        print(f"Chain on a section save: CPU per request × {cpu_ratio:.3f}, p50 × {with_chain['p50'] / without['p50']:.3f}, "
+              f"req/s × {with_chain['rps'] / without['rps']:.3f} (with the chain's trigger / without, this run)")
+        print()
+        checks.append((f"section save CPU with the chain ≤ {MAX_CHAIN_COST:g} × without", cpu_ratio <= MAX_CHAIN_COST,
+                       f"{cpu_ratio:.3f}"))
     worst = max((s["p95"] / base_p95, k) for k, s in stats.items())
     checks.append((f"no page's p95 above {MAX_P95:g} × baseline p95", worst[0] <= MAX_P95,
                    f"worst {worst[1]} {worst[0]:.2f}"))

@@ -12,6 +12,7 @@ class ScreeningConfig(AppConfig):
         from .access.roles import sync_roles
         from .audit import access_log
         from .audit.history_indexes import ensure_history_indexes
+        from .audit.protection import on_post_migrate as protect_trail
         from .checklist import evaluation
         from .checklist.signals import eligibility_changed
         from .crf.signals import crf_saved
@@ -30,3 +31,6 @@ class ScreeningConfig(AppConfig):
         eligibility_changed.connect(signing.on_eligibility_changed)
         post_migrate.connect(ensure_history_indexes, sender=self)
         post_migrate.connect(sync_roles, sender=self)
+        # After every migrate: the trail's triggers and chain on every append-only table,
+        # later ones included, and the application role's privileges (screening/audit/protection.py).
+        post_migrate.connect(protect_trail, sender=self)

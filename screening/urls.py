@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from .audit import access_log_views
+from .audit import access_log_views, chain_views
 from .audit import views as audit_views
 from .checklist import live_scores_views
 from .checklist import views as eligibility_views
@@ -40,6 +40,7 @@ urlpatterns = [
     path("sites/<str:code>/dashboard/", read(report_views.site_dashboard), name="site_dashboard"),
     path("dashboard/", read(report_views.dashboard), name="dashboard"),
     path("sites/<str:code>/access-log/", read(access_log_views.access_log), name="access_log"),
+    path("audit/chain/", read(chain_views.audit_chain), name="audit_chain"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/format/", read(import_views.import_format), name="import_format"),
     path("import/examples/<slug:indication>.json", read(import_views.import_example), name="import_example"),

@@ -516,8 +516,13 @@ def test_postgresql_refuses_rewriting_history(edited, statement):
 def test_postgresql_protects_every_history_and_log_table(db):
     from django.apps import apps
 
-    tables = [m._meta.db_table for m in apps.get_app_config("screening").get_models() if issubclass(m, HistoricalChanges)]
-    tables += [m._meta.db_table for m in (AuditExport, trail.EligibilityAccess, trail.EligibilityStatusChange)]
+    from screening.models import AccessEvent, Signature, SignatureAttempt
+    from screening.models.chain import is_append_only
+
+    # Every history table of any app, the logs, signatures and attempts, and whatever else says it is append-only.
+    tables = [m._meta.db_table for m in apps.get_models() if issubclass(m, HistoricalChanges) or is_append_only(m)]
+    tables += [m._meta.db_table for m in (AuditExport, trail.EligibilityAccess, trail.EligibilityStatusChange,
+                                          AccessEvent, Signature, SignatureAttempt)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "

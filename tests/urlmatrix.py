@@ -41,6 +41,7 @@ EXPECTED_GET = {
     "screening_log_csv": dict.fromkeys(ALL_ROLES, 200),
     "screening_log_xlsx": dict.fromkeys(ALL_ROLES, 200),
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
+    "audit_chain": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
 }
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.

@@ -114,7 +114,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # to 20 s for the other to commit.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (imports) in the database, run by `manage.py db_worker`
 # (django-tasks-db; Django 6 has the same API as django.tasks).
@@ -122,6 +121,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A running import commits a record (and its heartbeat) every few milliseconds; one
 # silent for this long stopped with its worker and is marked failed (screening.exchange.jobs).
 IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 60)
+# The owner of the tables, for `manage.py migrate` only (screening/management/commands/migrate.py):
+# DATABASE_URL then names the application's role, which owns nothing (README, "Deploying").
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The hash chain of the audit trail (docs/audit-trail.md): where `manage.py anchor_audit`
+# appends the head of every stream, and how far a row's own time may lie before the
+# start of the transaction that wrote it (clock skew between the servers) before
+# verify_audit calls it back-dated.
+AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE", str(BASE_DIR / "audit-anchors.log"))
+AUDIT_CLOCK_TOLERANCE = envint("AUDIT_CLOCK_TOLERANCE", 300)  # seconds
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out users before any password check.

@@ -12,7 +12,7 @@ ROLE_PERMISSIONS = {
     MONITOR: VIEW + ["screening.view_audit_trail", "screening.view_review_queue", "screening.view_access_log"],
     SITE_ADMIN: VIEW + [
         "screening.view_audit_trail", "screening.import_records", "screening.view_review_queue",
-        "screening.view_access_log",
+        "screening.view_access_log", "screening.view_audit_chain",
     ],
 }
 

@@ -1,5 +1,6 @@
 from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
+from .chain import ChainLink
 from .exports import AuditExport
 from .identity import AccountVersion, UsernameClaim
 from .imports import ImportFile, ImportLine, ImportRun
@@ -29,6 +30,7 @@ from .sites import ROLES, Site, SiteMembership
 __all__ = [
     "AccessEvent", "AccountVersion", "UsernameClaim",
     "AuditExport", "ImportFile", "ImportLine", "ImportRun",
+    "ChainLink",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",

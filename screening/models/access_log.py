@@ -11,6 +11,7 @@ from .sites import Site
 
 
 class AccessEvent(models.Model):
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
     LOGIN, LOGOUT, LOGIN_FAILED, LOCKED_OUT = "login", "logout", "login_failed", "locked_out"
     ROLE_GRANTED, ROLE_REVOKED = "role_granted", "role_revoked"
     SITE_GRANTED, SITE_REVOKED = "site_granted", "site_revoked"

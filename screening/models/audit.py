@@ -9,6 +9,7 @@ from .records import ScreeningRecord
 
 
 class EligibilityAccess(models.Model):
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
     VIEW, JSON, COMMAND, PRINT, SIGN, PDF = "view", "json", "command", "print", "sign", "pdf"
     CHANNELS = [
         (VIEW, "Eligibility page"), (JSON, "JSON endpoint"), (COMMAND, "Management command"), (PRINT, "Print view"),
@@ -32,6 +33,7 @@ class EligibilityAccess(models.Model):
 
 
 class EligibilityStatusChange(models.Model):
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="status_changes")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -10,6 +10,7 @@ from .sites import Site
 
 
 class AuditExport(models.Model):
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
     RECORD, SITE, SCREENING_LOG = "record", "site", "log"
     KINDS = [(RECORD, "Record audit trail"), (SITE, "Site audit log"), (SCREENING_LOG, "Screening log")]
 

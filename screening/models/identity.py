@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountVersion(models.Model):
     """The identity of an account from `at` until its next version."""
 
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
+
     CREATED, CHANGED = "created", "changed"
     KINDS = [(CREATED, _("Account created")), (CHANGED, _("Account changed"))]
 
@@ -49,6 +51,8 @@ class UsernameClaim(models.Model):
     after a rename or the account's deletion. The unique key is the guarantee; on
     PostgreSQL a trigger on the user table writes and checks it whatever writes the
     user (migration 0006)."""
+
+    append_only = True
 
     name_key = models.CharField(max_length=150, unique=True)
     username = models.CharField(max_length=150, help_text="As first written.")

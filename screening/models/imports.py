@@ -86,6 +86,8 @@ class ImportRun(models.Model):
 class ImportLine(models.Model):
     """The report of one record of the file: committed with the record, or refused with its errors."""
 
+    append_only = True  # what an import did stays as written: never changed or deleted, and chained
+
     CREATED, UPDATED, REFUSED = "created", "updated", "refused"
     OUTCOMES = [(CREATED, _("created")), (UPDATED, _("updated")), (REFUSED, _("refused"))]
 

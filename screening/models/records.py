@@ -78,6 +78,7 @@ class ScreeningRecord(CrfModel):
             ("import_records", "Can import screening records"),
             ("view_review_queue", "Can view the review queue"),
             ("view_access_log", "Can view the user access log of a site"),
+            ("view_audit_chain", "Can view the head hashes of the audit trail's chain"),
         ]
 
     def __str__(self):

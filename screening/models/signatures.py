@@ -39,6 +39,9 @@ class EligibilityState(models.Model):
 
 
 class Signature(models.Model):
+    append_only = True  # never deleted, and chained (models/chain.py) ...
+    # ... and changed once only: its invalidation sets these (the first from empty); nothing else changes.
+    invalidation_fields = ("invalidated_at", "invalidated_by")
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="signatures")
     checkpoint = models.CharField(max_length=12, choices=CHECKPOINTS)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -93,6 +96,7 @@ class Signature(models.Model):
 
 
 class SignatureAttempt(models.Model):
+    append_only = True  # never changed or deleted, and chained (models/chain.py)
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="signature_attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
