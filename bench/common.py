@@ -313,12 +313,12 @@ def bulk_insert(items, user, *, history=False, batch_size=2000, snapshots=False)
 
 
 def snapshot_in_memory(record, sections, rows):
-    from screening.checklist.snapshots import RECORD_FIELDS, _values
+    from screening.checklist.snapshots import _values, record_values
     from screening.crf.sections import data_fields
     from screening.eligibility.snapshot import Snapshot
 
     return Snapshot(
-        record={name: getattr(record, name) for name in RECORD_FIELDS},
+        record=record_values(record),  # the subject's identity too, as a signature covers it
         sections={key: _values(obj, data_fields(type(obj))) for key, obj in sections.items()},
         **{key: tuple(_values(r, data_fields(type(r))) for r in objs) for key, objs in rows.items()},
     )

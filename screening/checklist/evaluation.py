@@ -37,7 +37,7 @@ def _plain(data):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _state(result):
+def state_values(result):
     counts = result.evaluation.counts
     return {
         "overall": result.overall,
@@ -51,7 +51,7 @@ def status_is_current(result):
     """The stored state already holds this evaluation. Every write path goes
     through track_status, so a state holding this digest was written together
     with invalidating the signatures of other digests and keeping this status."""
-    return EligibilityState.objects.filter(record=result.record, **_state(result)).exists()
+    return EligibilityState.objects.filter(record=result.record, **state_values(result)).exists()
 
 
 def track_status(result, user):
@@ -60,15 +60,24 @@ def track_status(result, user):
     change row whenever the overall status differs from the last one kept."""
     if status_is_current(result):  # the usual case when a record is only viewed
         return None
-    EligibilityState.objects.update_or_create(record=result.record, defaults=_state(result))
+    EligibilityState.objects.update_or_create(record=result.record, defaults=state_values(result))
     eligibility_changed.send(sender=EligibilityState, record=result.record, digest=result.digest)
     last = EligibilityStatusChange.objects.filter(record=result.record).order_by("-at", "-id").first()
-    if last is not None and last.overall == result.overall:
+    change = status_change(result, user, last.overall if last else None)
+    if change is not None:
+        change.save()
+    return change
+
+
+def status_change(result, user, last_overall):
+    """The status change row to keep after `last_overall` (None: none kept yet), or
+    None when the overall status is the same as the last one kept. Not saved."""
+    if last_overall == result.overall:
         return None
-    return EligibilityStatusChange.objects.create(
+    return EligibilityStatusChange(
         record=result.record,
         user=user if getattr(user, "is_authenticated", False) else None,
-        previous=last.overall if last else "",
+        previous=last_overall or "",
         overall=result.overall,
         snapshot_hash=result.digest,
         snapshot=_plain(result.snapshot.as_data()),

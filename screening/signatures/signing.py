@@ -198,5 +198,6 @@ def describe_change(record, since):
 
 
 def on_eligibility_changed(sender, record, digest, **kwargs):
-    """Receiver of checklist.signals.eligibility_changed."""
-    invalidate_stale(record, digest, describe_change)
+    """Receiver of checklist.signals.eligibility_changed: the signatures invalidated (bulk
+    re-evaluation counts them)."""
+    return invalidate_stale(record, digest, describe_change)
