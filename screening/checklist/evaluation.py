@@ -7,13 +7,15 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from ..access.roles import role_of
 from ..eligibility.engine import evaluate
 from ..models import EligibilityAccess, EligibilityState, EligibilityStatusChange
 from .signals import eligibility_changed
-from .snapshots import build_snapshot
+from .snapshots import build_snapshot, build_snapshots
 
 
 @dataclass
@@ -31,6 +33,12 @@ class RecordEvaluation:
 def evaluate_record(record):
     snapshot, record = build_snapshot(record)
     return RecordEvaluation(record, snapshot, evaluate(snapshot), snapshot.digest())
+
+
+def evaluate_records(pks):
+    """evaluate_record of many records, in pk order, in a fixed number of queries (build_snapshots)."""
+    return [RecordEvaluation(record, snapshot, evaluate(snapshot), snapshot.digest())
+            for snapshot, record in build_snapshots(pks)]
 
 
 def _plain(data):
@@ -67,6 +75,83 @@ def track_status(result, user):
     if change is not None:
         change.save()
     return change
+
+
+@dataclass
+class TrackedStatuses:
+    changed: int = 0  # records whose stored state was written
+    status_changes: int = 0  # status change rows kept
+    invalidated: int = 0  # signatures invalidated by eligibility_changed
+
+
+def track_statuses(results, user, states=None):
+    """track_status for many records at once, in a few queries: the same rows written
+    (state, status change where the overall status moved) and the same signal sent
+    for each record whose state does not hold its evaluation. Each record must be
+    locked (or new) in the caller's transaction. `states`: {record pk: EligibilityState}
+    already read. Returns TrackedStatuses."""
+    if states is None:
+        states = {s.record_id: s for s in EligibilityState.objects.filter(record_id__in=[r.record.pk for r in results])}
+    tracked = TrackedStatuses()
+    changed = []
+    for result in results:
+        wanted, state = state_values(result), states.get(result.record.pk)
+        if state is None or any(getattr(state, name) != value for name, value in wanted.items()):
+            changed.append((result, state, wanted))
+    if not changed:
+        return tracked
+    now, updates, creates = timezone.now(), [], []
+    for result, state, wanted in changed:
+        if state is None:
+            creates.append(EligibilityState(record=result.record, **wanted))
+            continue
+        for name, value in wanted.items():
+            setattr(state, name, value)
+        state.evaluated_at = now  # auto_now is not applied by bulk_update
+        updates.append(state)
+    EligibilityState.objects.bulk_create(creates)
+    _update_states(updates, now)
+    # What the receivers read (the record's signatures): one query for the chunk, not one a record.
+    prefetch_related_objects([result.record for result, _, _ in changed], "signatures")
+    for result, _, _ in changed:
+        responses = eligibility_changed.send(sender=EligibilityState, record=result.record, digest=result.digest)
+        tracked.invalidated += sum(len(invalidated or ()) for _, invalidated in responses)
+    last = {}
+    changed_pks = [result.record.pk for result, _, _ in changed]
+    for record_id, overall in (EligibilityStatusChange.objects.filter(record_id__in=changed_pks)
+                               .order_by("record_id", "-at", "-id").values_list("record_id", "overall")):
+        last.setdefault(record_id, overall)  # the first of each record is its latest
+    rows = [status_change(result, user, last.get(result.record.pk)) for result, _, _ in changed]
+    rows = [row for row in rows if row is not None]
+    for row in rows:
+        # One INSERT each, not bulk_create: on PostgreSQL that sends the JSON documents
+        # as array elements, which psycopg escapes character by character (≈ 30 ms a row).
+        row.save()
+    tracked.changed, tracked.status_changes = len(changed), len(rows)
+    return tracked
+
+
+STATE_FIELDS = ("overall", "incomplete", "awaiting", "snapshot_hash")
+
+
+def _update_states(states, now):
+    """Write the changed states. On PostgreSQL one UPDATE from arrays: Django's bulk_update
+    builds a CASE expression per row and field, which costs more than the evaluations."""
+    if not states:
+        return
+    if connection.vendor != "postgresql":
+        EligibilityState.objects.bulk_update(states, [*STATE_FIELDS, "evaluated_at"])
+        return
+    table = EligibilityState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS s SET overall = v.overall, incomplete = v.incomplete, awaiting = v.awaiting, "
+            "snapshot_hash = v.snapshot_hash, evaluated_at = %s "
+            "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::integer[], %s::varchar[]) "
+            "AS v(id, overall, incomplete, awaiting, snapshot_hash) WHERE s.id = v.id",
+            [now, [s.pk for s in states], [s.overall for s in states], [s.incomplete for s in states],
+             [s.awaiting for s in states], [s.snapshot_hash for s in states]],
+        )
 
 
 def status_change(result, user, last_overall):

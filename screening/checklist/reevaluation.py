@@ -14,13 +14,9 @@ background job can report as it goes.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
-from ..eligibility.engine import evaluate
-from ..models import EligibilityState, EligibilityStatusChange, ScreeningRecord
-from .evaluation import RecordEvaluation, state_values, status_change
-from .signals import eligibility_changed
-from .snapshots import build_snapshots
+from ..models import ScreeningRecord
+from .evaluation import evaluate_records, track_statuses
 
 # Records read, evaluated and written per transaction: large enough that the
 # queries per chunk cost little per record, small enough that a chunk's locks are
@@ -66,37 +62,7 @@ def reevaluate_records(site=None, progress=None, *, user=None, chunk_size=CHUNK_
 
 
 def _reevaluate_chunk(pks, user, report):
-    states = {s.record_id: s for s in EligibilityState.objects.filter(record_id__in=pks)}
-    changed = []
-    for snapshot, record in build_snapshots(pks):
-        result = RecordEvaluation(record, snapshot, evaluate(snapshot), snapshot.digest())
-        wanted, state = state_values(result), states.get(record.pk)
-        if state is None or any(getattr(state, name) != value for name, value in wanted.items()):
-            changed.append((result, state, wanted))
-    if not changed:
-        return
-    # What track_status does record by record, written for the chunk at once.
-    now, updates, creates = timezone.now(), [], []
-    for result, state, wanted in changed:
-        if state is None:
-            creates.append(EligibilityState(record=result.record, **wanted))
-            continue
-        for name, value in wanted.items():
-            setattr(state, name, value)
-        state.evaluated_at = now  # auto_now is not applied by bulk_update
-        updates.append(state)
-    EligibilityState.objects.bulk_create(creates)
-    EligibilityState.objects.bulk_update(updates, [*changed[0][2], "evaluated_at"])
-    for result, _, _ in changed:
-        for _, invalidated in eligibility_changed.send(sender=EligibilityState, record=result.record,
-                                                       digest=result.digest):
-            report.invalidated += len(invalidated or ())
-    last = {}
-    for record_id, overall in (EligibilityStatusChange.objects.filter(record_id__in=[r.record.pk for r, _, _ in changed])
-                               .order_by("record_id", "-at", "-id").values_list("record_id", "overall")):
-        last.setdefault(record_id, overall)  # the first of each record is its latest
-    rows = [status_change(result, user, last.get(result.record.pk)) for result, _, _ in changed]
-    rows = [row for row in rows if row is not None]
-    EligibilityStatusChange.objects.bulk_create(rows)
-    report.changed += len(changed)
-    report.status_changes += len(rows)
+    tracked = track_statuses(evaluate_records(pks), user)
+    report.changed += tracked.changed
+    report.status_changes += tracked.status_changes
+    report.invalidated += tracked.invalidated

@@ -153,7 +153,8 @@ def _update_status(record, user, checkpoint, meaning):
 
 def invalidate_stale(record, digest, describe_change):
     """Mark valid signatures whose hash no longer matches the data as invalidated."""
-    stale = list(record.signatures.filter(invalidated_at__isnull=True).exclude(snapshot_hash=digest))
+    # .all(): the signatures prefetched by a bulk re-evaluation, else one query.
+    stale = [s for s in record.signatures.all() if s.invalidated_at is None and s.snapshot_hash != digest]
     if not stale:
         return []
     change = describe_change(record, min(s.signed_at for s in stale))
