@@ -318,7 +318,7 @@ def snapshot_in_memory(record, sections, rows):
     from screening.eligibility.snapshot import Snapshot
 
     return Snapshot(
-        record=record_values(record),  # no re-screening link in bench data: no query
+        record=record_values(record),  # the subject's identity too, as a signature covers it
         sections={key: _values(obj, data_fields(type(obj))) for key, obj in sections.items()},
         **{key: tuple(_values(r, data_fields(type(r))) for r in objs) for key, objs in rows.items()},
     )

@@ -3,7 +3,10 @@
 latency of each page as a ratio to a minimal logged-in page measured in the
 same run. Run it with `bench/load` (see docs/performance.md):
 
-    bench/load [--rebuild] [--duration 15] [--threads 4] [--pages eligibility,json,scores]
+    bench/load [--rebuild] [--duration 15] [--threads 4] [--pages eligibility,json,scores] [--servers 2]
+
+With `--servers 2`, two gunicorn instances on two ports share the database and
+every user's requests go to each in turn (a load balancer without sticky sessions).
 
 The database `trialsite_bench_load` is built once and reused while its row
 counts are right (`--rebuild` forces a new one). Every request goes to
@@ -58,7 +61,9 @@ def parse_args():
     p.add_argument("--duration", type=float, default=15.0, help="seconds measured per page (default 15)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured requests per page first")
     p.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
+    p.add_argument("--servers", type=int, default=1,
+                   help="gunicorn instances on as many ports, one database; requests spread over them (default 1)")
     p.add_argument("--pages", default="", help="comma-separated subset of pages (the baseline always runs)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--wsgi", default="trialsite.wsgi", help="WSGI application for gunicorn (default trialsite.wsgi)")
@@ -315,8 +320,8 @@ def _proc_stat(pid):
     return head.partition("(")[2], int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_process(server_pid):
-    """CPU seconds used so far by each process of the gunicorn server (master and
+def cpu_by_process(server_pids):
+    """CPU seconds used so far by each process of the gunicorn servers (masters and
     workers) and of PostgreSQL (every one on the machine: the benchmark is meant
     to be its only user), by (kind, pid); and by this client."""
     used = {}
@@ -327,7 +332,7 @@ def cpu_by_process(server_pid):
         if stat is None:
             continue
         command, ppid, seconds = stat
-        if int(name) == server_pid or ppid == server_pid:
+        if int(name) in server_pids or ppid in server_pids:
             used["server", int(name)] = seconds
         elif command == "postgres":
             used["postgres", int(name)] = seconds
@@ -368,12 +373,21 @@ def request(port, method, path, cookies, body=None, headers=None):
 
 
 class Session:
-    """A logged-in user: its cookies (the secure flag is ignored: plain HTTP on loopback)."""
+    """A logged-in user: its cookies (the secure flag is ignored: plain HTTP on loopback).
+    With several servers, each request goes to the next one in turn: the session opened
+    on one is used on every other."""
 
-    def __init__(self, port, username, role, site_pk):
-        self.port, self.username, self.role, self.site_pk = port, username, role, site_pk
+    def __init__(self, ports, username, role, site_pk, first=0):
+        self.ports, self.username, self.role, self.site_pk = ports, username, role, site_pk
         self.cookies = {}
         self.lock = threading.Lock()
+        self.turn = first
+
+    @property
+    def port(self):
+        with self.lock:
+            self.turn += 1
+            return self.ports[self.turn % len(self.ports)]
 
     def login(self, password):
         status, body, cookies = request(self.port, "GET", "/accounts/login/", {})
@@ -569,7 +583,7 @@ def define_pages(site_records, large_by_site, sle_posts, save_pool=None):
     ])
 
 
-def drive(page, sessions, threads, duration, warmup, seed, server_pid):
+def drive(page, sessions, threads, duration, warmup, seed, server_pids):
     """Warm-up, then `threads` threads request the page for `duration` seconds.
     Returns (latencies in s of good responses, errors Counter, elapsed s, CPU s
     used meanwhile by server, database and client)."""
@@ -616,9 +630,9 @@ def drive(page, sessions, threads, duration, warmup, seed, server_pid):
 
     if warmup > 0:
         run(warmup, False)
-    before = cpu_by_process(server_pid)
+    before = cpu_by_process(server_pids)
     elapsed = run(duration, True)
-    return results, errors, elapsed, cpu_between(before, cpu_by_process(server_pid))
+    return results, errors, elapsed, cpu_between(before, cpu_by_process(server_pids))
 
 
 def percentile(values, q):
@@ -692,19 +706,21 @@ def main():
                                               if pk not in large]), site_records)
     connection.close()  # the benchmark process holds no connection while the server runs
 
-    port = free_port()
     if args.form_renderer:
         os.environ["BENCH_FORM_RENDERER"] = args.form_renderer
-    server = start_server(args.workers, port, work / "gunicorn.log", args.wsgi)
+    ports = [free_port() for _ in range(args.servers)]
+    servers = []
     try:
+        for n, port in enumerate(ports):
+            servers.append(start_server(args.workers, port, work / f"gunicorn-{n}.log", args.wsgi))
         sessions = []
         for i, site in enumerate(login_sites, start=1):
             n = int(site.code[1:])
             for role in ROLES:
-                session = Session(port, f"bench_{role}{n:02d}", role, site.pk)
+                session = Session(ports, f"bench_{role}{n:02d}", role, site.pk, first=len(sessions))
                 session.login(PASSWORD)
                 sessions.append(session)
-        log(f"gunicorn on 127.0.0.1:{port}, {len(sessions)} users logged in; "
+        log(f"gunicorn on 127.0.0.1:{', '.join(map(str, ports))}, {len(sessions)} users logged in; "
             f"{args.duration:.0f} s per page, {args.threads} threads, {args.warmup:.0f} s warm-up")
         pages = define_pages(site_records, large_by_site, sle_posts, save_pool)
         wanted = set(filter(None, args.pages.split(","))) | {"baseline"}
@@ -720,14 +736,15 @@ def main():
                 page.setup()
             try:
                 stats[key] = summarise(*drive(page, sessions, args.threads, args.duration, args.warmup,
-                                                 args.seed + k, server.pid))
+                                                 args.seed + k, {server.pid for server in servers}))
             finally:
                 if page.teardown:
                     page.teardown()
         load_after = os.getloadavg()
     finally:
-        stop_server(server)
-    server_log = (work / "gunicorn.log").read_text(errors="replace")
+        for server in servers:
+            stop_server(server)
+    server_log = "".join((work / f"gunicorn-{n}.log").read_text(errors="replace") for n in range(len(servers)))
     held = report(args, stats, pages, facts, total_records, large, load_before, load_after, server_log)
     import shutil
 
@@ -741,7 +758,8 @@ def report(args, stats, pages, facts, total_records, large, load_before, load_af
     base_rps = (b1["rps"] + b2["rps"]) / 2
     base_p95 = (b1["p95"] + b2["p95"]) / 2
     print()
-    print(f"Load test: gunicorn {args.workers} sync workers, DEBUG=False, PostgreSQL {facts['postgresql']}, "
+    servers = f"{args.servers} gunicorn instances × {args.workers}" if args.servers > 1 else f"gunicorn {args.workers}"
+    print(f"Load test: {servers} sync workers, DEBUG=False, PostgreSQL {facts['postgresql']}, "
           f"database {DB}: {total_records:,} records on {args.sites} sites, "
           f"{len(large)} records with {min(large.values()) if large else 0:,}+ CRF history rows")
     print(f"Machine: {machine()}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. "

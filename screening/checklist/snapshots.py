@@ -23,16 +23,29 @@ RECORD_FIELDS = (
     "consent_version", "planned_ld_date", "actual_ld_date",
 )
 def normalise(field, value):
+    return _normalised(_kind(field), value)
+
+
+_ANSWERS = {answers.YES: True, answers.NO: False}
+
+
+def _normalised(kind, value):
     if value is None:
         return None
-    kind = _kind(field)
     if kind == "answer":
-        return {answers.YES: True, answers.NO: False}.get(value)
+        return _ANSWERS.get(value)
     if isinstance(value, Decimal):
         return float(value)
     if value == "" and kind == "coded":
         return None
     return value
+
+
+@cache
+def _readers(model):
+    """(name, attname, kind) of each CRF field of a model: its kind found once, not per value
+    (hashing a Field to look its kind up costs more than normalising the value)."""
+    return tuple((f.name, f.attname, _kind(f)) for f in data_fields(model))
 
 
 @cache
@@ -50,11 +63,26 @@ def _values(instance, fields):
     return {f.name: normalise(f, getattr(instance, f.name)) for f in fields}
 
 
+def _section_values(instance):
+    return {name: _normalised(kind, getattr(instance, attname)) for name, attname, kind in _readers(type(instance))}
+
+
 def _rows(model, pk):
-    fields = data_fields(model)
+    readers = _readers(model)
     # Tuples, not model instances: a record can have dozens of rows.
-    found = model.objects.filter(record_id=pk).order_by("pk").values_list(*(f.attname for f in fields))
-    return tuple({f.name: normalise(f, value) for f, value in zip(fields, row)} for row in found)
+    found = model.objects.filter(record_id=pk).order_by("pk").values_list(*(a for _, a, _ in readers))
+    return tuple({name: _normalised(kind, v) for (name, _, kind), v in zip(readers, row)} for row in found)
+
+
+def _rows_of_many(model, pks):
+    """{record pk: rows} of many records in one query, each record's rows in the order _rows gives."""
+    readers = _readers(model)
+    found = model.objects.filter(record_id__in=pks).order_by("record_id", "pk").values_list(
+        "record_id", *(a for _, a, _ in readers))
+    rows = {}
+    for record_id, *values in found:
+        rows.setdefault(record_id, []).append({name: _normalised(kind, v) for (name, _, kind), v in zip(readers, values)})
+    return {pk: tuple(found) for pk, found in rows.items()}
 
 
 def _of_indication(key, indication):
@@ -75,18 +103,39 @@ def build_snapshot(record_or_pk):
     return snapshot_of(record), record
 
 
-def snapshot_of(record):
-    """The snapshot of a record read with its indication's sections (select_related)."""
+def snapshot_of(record, rows=None):
+    """The snapshot of a record read with its indication's sections (select_related).
+    `rows`: {snapshot key: rows} already read (build_snapshots); else read here."""
     sections = {}
     for key, relation in SECTION_RELATIONS.items():
         if not _of_indication(key, record.indication):
             continue
         instance = getattr(record, relation, None)
         if instance is not None:
-            sections[key] = _values(instance, data_fields(type(instance)))
-    rows = {key: _rows(model, record.pk) if _of_indication(key, record.indication) else ()
-            for key, model in ROW_MODELS.items()}
+            sections[key] = _section_values(instance)
+    if rows is None:
+        rows = {key: _rows(model, record.pk) if _of_indication(key, record.indication) else ()
+                for key, model in ROW_MODELS.items()}
     return Snapshot(record=record_values(record), sections=sections, **rows)
+
+
+def build_snapshots(pks):
+    """[(snapshot, record)] of many records, in pk order, each exactly as build_snapshot
+    gives it, in a fixed number of queries per call (one per indication present and
+    one per row table), whatever the number of records: for bulk re-evaluation."""
+    pks = list(pks)
+    indications = ScreeningRecord.objects.filter(pk__in=pks).order_by().values_list("indication", flat=True).distinct()
+    records = []
+    for indication in sorted(set(indications), key=str):
+        relations = [r for k, r in SECTION_RELATIONS.items() if _of_indication(k, indication)]
+        records += ScreeningRecord.objects.select_related("rescreen_of", *relations).filter(
+            pk__in=pks, indication=indication)
+    records.sort(key=lambda r: r.pk)
+    rows = {}
+    for key, model in ROW_MODELS.items():
+        wanted = [r.pk for r in records if _of_indication(key, r.indication)]
+        rows[key] = _rows_of_many(model, wanted) if wanted else {}
+    return [(snapshot_of(r, {key: rows[key].get(r.pk, ()) for key in ROW_MODELS}), r) for r in records]
 
 
 def record_values(record):
@@ -109,4 +158,4 @@ def section_instance(record, section):
     return section.model.objects.filter(record=record).first()
 
 
-__all__ = ["build_snapshot", "section_instance", "BY_KEY"]
+__all__ = ["build_snapshot", "build_snapshots", "section_instance", "BY_KEY"]

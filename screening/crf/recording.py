@@ -21,7 +21,10 @@ def save_with_audit(instance, user, reason=""):
     instance._history_user = user
     instance._change_reason = reason
     try:
-        with transaction.atomic():
+        # The row and its history row commit together. Inside a caller's transaction no
+        # savepoint of its own: a failure rolls the caller's block back (every caller
+        # saves a record whole or not at all), and a savepoint is two more round trips a row.
+        with transaction.atomic(savepoint=False):
             if instance.pk:
                 instance.version += 1
             instance.save()

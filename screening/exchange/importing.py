@@ -17,7 +17,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..checklist.evaluation import evaluate_record, track_status
+from ..checklist.evaluation import evaluate_records, track_statuses
 from ..crf.forms import RecordForm
 from ..crf.reasons import validate_reason
 from ..crf.recording import delete_with_audit, save_with_audit
@@ -127,50 +127,115 @@ def shown(text, limit=60):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def import_records(data, site, user, source, update=False, progress=None):
+# Records saved per transaction. Each record still has its own savepoint: it is
+# saved whole or refused whole; the chunk's commit, its records' evaluation and
+# the look-up of existing numbers are shared (docs/performance.md).
+CHUNK_SIZE = 50
+
+
+@dataclass
+class _Import:
+    """What every record of one file shares."""
+
+    site: object
+    user: object
+    reason: str
+    update: bool
+    on_record: object = None  # called with each record's report inside its chunk's transaction
+    may_judge: bool | None = None  # asked once, when a record first holds judgement answers
+    existing: dict = field(default_factory=dict)  # screening number -> record, for the current chunk
+    sequence: int = 0  # the highest sequence created in the chunk and not yet written to the site
+
+
+def import_records(data, site, user, source, update=False, *, progress=None, on_record=None, chunk_size=CHUNK_SIZE):
     """One RecordReport per record of the file, in order; ImportRefused for a file that cannot be read."""
-    return import_parsed(parse(data), site, user, source, update, progress)
+    return import_parsed(parse(data), site, user, source, update, progress=progress, on_record=on_record,
+                         chunk_size=chunk_size)
 
 
-def import_parsed(records, site, user, source, update=False, progress=None):
+def import_parsed(records, site, user, source, update=False, *, progress=None, on_record=None,
+                  chunk_size=CHUNK_SIZE):
     """One RecordReport per record of `records` (as `parse` returns them).
 
-    `progress(report)`, when given, is called after each record inside the
-    transaction that saved it: what it writes (a job's report line) commits
-    with the record or not at all."""
+    `on_record(report)`, when given, is called after each record inside the
+    transaction that saves it (its chunk's): what it writes (a job's report line)
+    commits with the record or not at all. `progress(reports, total)`, when given,
+    is called after each committed chunk with the reports of every record so far."""
     reason = validate_reason(f"imported from {shown(source, 100)}")  # the file name without invisible characters
-    if progress is None:
-        return [_import_one(i, item, site, user, reason, update) for i, item in enumerate(records, 1)]
+    run = _Import(site, user, reason, update, on_record)
     reports = []
-    for i, item in enumerate(records, 1):
-        with transaction.atomic():
-            reports.append(_import_one(i, item, site, user, reason, update))
-            progress(reports[-1])
+    for start in range(0, len(records), chunk_size):
+        reports += _import_chunk(run, list(enumerate(records[start:start + chunk_size], start + 1)))
+        if progress is not None:
+            progress(reports, len(records))
     return reports
 
 
-def _import_one(index, item, site, user, reason, update):
+def _import_chunk(run, items):
+    """Save a chunk of records in one transaction, each in its own savepoint, then
+    evaluate the saved ones together (the same state and status rows, and the same
+    invalidation of stale signatures, as track_status after each record)."""
+    try:
+        with transaction.atomic():
+            numbers = [item.get("screening_number") for _, item in items if isinstance(item, dict)]
+            numbers = [n for n in numbers if isinstance(n, str) and len(n) <= 16 and SCREENING_NUMBER.fullmatch(n)]
+            run.existing = {r.screening_number: r for r in ScreeningRecord.objects.filter(screening_number__in=numbers)}
+            run.sequence = 0
+            reports, saved = [], []
+            for index, item in items:
+                report, record = _import_one(run, index, item)
+                reports.append(report)
+                if run.on_record is not None:
+                    run.on_record(report)
+                if record is not None:
+                    saved.append(record.pk)
+            _advance_sequence(run)
+            track_statuses(evaluate_records(saved), run.user)
+    except (DataError, IntegrityError):
+        if len(items) == 1:
+            logger.exception("import: the database refused record %s of the file", items[0][0])
+            return [RecordReport(items[0][0], _number_of(items[0][1]),
+                                 errors=[LoadError("record", "", _(REFUSED_BY_DATABASE))])]
+        # Nothing of the chunk was kept: each record again, in a transaction of its own.
+        logger.warning("import: chunk of records %s-%s rolled back; importing them one by one", items[0][0], items[-1][0])
+        return [report for item in items for report in _import_chunk(run, [item])]
+    return reports
+
+
+def _number_of(item):
+    number = item.get("screening_number") if isinstance(item, dict) else None
+    return number if isinstance(number, str) else ""
+
+
+def _import_one(run, index, item):
+    """(report, the record saved or None), the record saved whole or not at all."""
+    site, user, reason, update = run.site, run.user, run.reason, run.update
     report = RecordReport(index)
     # Text that cannot be stored is refused first: no later message may echo it.
     errors = _text_errors(item) if isinstance(item, dict) else []
     errors = errors or _shape_errors(item)
     if errors:
         report.errors = errors
-        return report
+        return report, None
     number = item.get("screening_number") or ""
     report.screening_number = number
     problem = _number_problem(number, site) if number else None
-    existing = ScreeningRecord.objects.filter(screening_number=number).first() if number and not problem else None
+    existing = run.existing.get(number) if number and not problem else None
     if existing and existing.site_id != site.pk:
         problem = _outside(site)  # the same words as for a number that does not exist
     if existing and not update and not problem:
         problem = _("already exists; use --update to change it")
     if problem:
         report.errors = [LoadError("record", "screening_number", problem)]
-        return report
-    if "judgement" in item.get("sections", {}) and not _may_judge(user, site):
-        report.errors = [LoadError("judgement", "", _("judgement answers need an importing user with the investigator role at this site"))]
-        return report
+        return report, None
+    if "judgement" in item.get("sections", {}):
+        if run.may_judge is None:
+            run.may_judge = _may_judge(user, site)
+        if not run.may_judge:
+            report.errors = [LoadError("judgement", "", _("judgement answers need an importing user with the investigator role at this site"))]
+            return report, None
+    if not number:
+        _advance_sequence(run)  # the site numbers it next, after the numbers of the file already saved
     try:
         data = _section_data(item)
         with transaction.atomic():
@@ -179,20 +244,22 @@ def _import_one(index, item, site, user, reason, update):
             record = _save_record(item, site, user, reason, existing, number)
             if existing:
                 _delete_rows(record, data, user, reason)
-            load_sections(record, data, user, reason)
-            track_status(evaluate_record(record), user)
+            load_sections(record, data, user, reason, new_record=existing is None)
     except LoadFailed as failed:
         report.errors += failed.errors
-        return report
+        return report, None
     except (DataError, IntegrityError):
         # A value the forms let through but the database refused (or a number
-        # taken by a concurrent import): the record's transaction rolled back whole.
+        # taken by a concurrent import): the record's savepoint rolled back whole.
         logger.exception("import: the database refused record %s of the file", index)
         report.errors = [LoadError("record", "", _(REFUSED_BY_DATABASE))]
-        return report
+        return report, None
+    if not existing and number:
+        run.sequence = max(run.sequence, int(number.rsplit("-", 1)[1]))
+    run.existing[record.screening_number] = record  # a later record of the file with this number finds it
     report.screening_number = record.screening_number
     report.outcome = "updated" if existing else "created"
-    return report
+    return report, record
 
 
 REFUSED_BY_DATABASE = gettext_noop("the database refused this record; nothing of it was saved")
@@ -364,19 +431,17 @@ def _save_record(item, site, user, reason, existing, number):
         record.created_by = user
         if number:
             record.screening_number = number
-            _advance_sequence(site, number)
     if existing is None or form.has_changed():
         save_with_audit(record, user, reason)
     return record
 
 
-def _advance_sequence(site, number):
-    try:
-        sequence = int(number.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        return
-    if sequence >= site.next_screening_sequence:
-        type(site).objects.filter(pk=site.pk).update(next_screening_sequence=sequence + 1)
+def _advance_sequence(run):
+    """The site's next screening sequence past the numbers the chunk created (never lowered)."""
+    if run.sequence:
+        type(run.site).objects.filter(pk=run.site.pk, next_screening_sequence__lte=run.sequence).update(
+            next_screening_sequence=run.sequence + 1)
+        run.sequence = 0
 
 
 def _section_data(item):

@@ -127,7 +127,7 @@ def run_import(run):
             records = _numbered_before(run, records)
             ImportRun.objects.filter(pk=run.pk).update(total=len(records), heartbeat_at=timezone.now())
             reports = import_parsed(records, run.site, run.user, run.file_name, update=run.update,
-                                    progress=lambda report: _record_done(run, report))
+                                    on_record=lambda report: _record_done(run, report))
     except ImportRefused:
         raise
     except BaseException as error:  # SystemExit too: a worker told twice to stop ends the job here

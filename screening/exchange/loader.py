@@ -68,11 +68,12 @@ def _errors(section_key, form):
     return [LoadError(section_key, field, str(msg)) for field, msgs in form.errors.items() for msg in msgs]
 
 
-def load_sections(record, data, user, reason):
+def load_sections(record, data, user, reason, *, new_record=False):
     """Validate every section and row of `data`; save all or nothing.
 
     `data` has the snapshot's shape: {"sections": {key: {field: value}}, "labs": [...], ...}.
-    Raises LoadFailed with every error found.
+    `new_record`: the record was created in the caller's transaction, so it has no saved
+    section to read. Raises LoadFailed with every error found.
     """
     errors, saves = [], []
     for key, values in (data.get("sections") or {}).items():
@@ -84,7 +85,8 @@ def load_sections(record, data, user, reason):
         if section.indication and section.indication != record.indication:
             errors.append(LoadError(key, "", f"section not offered for indication {record.indication}"))
             continue
-        instance = section.model.objects.filter(record=record).first() or section.model(record=record)
+        instance = None if new_record else section.model.objects.filter(record=record).first()
+        instance = instance or section.model(record=record)
         form = section_form_class(section)(_form_data(section.model, values), instance=instance, record=record)
         unknown = set(values) - set(form.fields)
         errors += [LoadError(key, name, "unknown field") for name in sorted(unknown)]
@@ -108,7 +110,7 @@ def load_sections(record, data, user, reason):
                 errors += _errors(f"{key}[{i}]", form)
     if errors:
         raise LoadFailed(errors)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # all or nothing, within the caller's record savepoint if any
         for instance in saves:
             save_with_audit(instance, user, reason)
     return saves

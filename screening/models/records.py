@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from screening.vocabulary import INDICATIONS
@@ -9,12 +10,36 @@ from .fields import event_date
 from .sites import Site
 
 
+class _HistoryDescriptor(HistoryDescriptor):
+    """`Model.history` with its manager class built once: simple-history builds a new one at
+    every access (inspect.getmembers of the queryset class, ≈ 1 ms), and reads it to save
+    every history row."""
+
+    def __init__(self, model, manager, queryset):
+        super().__init__(model, manager=manager, queryset=queryset)
+        self.manager_of_model = manager.from_queryset(queryset)
+
+    def __get__(self, instance, owner):
+        return self.manager_of_model(self.model, instance)
+
+
+class AuditedHistory(HistoricalRecords):
+    """django-simple-history's HistoricalRecords, the same tables and rows, with `_HistoryDescriptor`."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:
+            setattr(sender, self.manager_name, _HistoryDescriptor(
+                descriptor.model, descriptor.manager_class, descriptor.queryset_class))
+
+
 class CrfModel(models.Model):
     """Base of every CRF model: audited, versioned for optimistic locking."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(inherit=True)
+    history = AuditedHistory(inherit=True)
 
     class Meta:
         abstract = True

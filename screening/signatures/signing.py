@@ -165,7 +165,8 @@ class InvalidatingChange:
 
 def invalidate_stale(record, digest, describe_change):
     """Mark valid signatures whose hash no longer matches the data as invalidated."""
-    stale = list(record.signatures.filter(invalidated_at__isnull=True).exclude(snapshot_hash=digest))
+    # .all(): the signatures prefetched by a bulk re-evaluation, else one query.
+    stale = [s for s in record.signatures.all() if s.invalidated_at is None and s.snapshot_hash != digest]
     if not stale:
         return []
     change = describe_change(record, min(s.signed_at for s in stale))
@@ -213,5 +214,6 @@ def describe_change(record, since):
 
 
 def on_eligibility_changed(sender, record, digest, **kwargs):
-    """Receiver of checklist.signals.eligibility_changed."""
-    invalidate_stale(record, digest, describe_change)
+    """Receiver of checklist.signals.eligibility_changed: the signatures invalidated (bulk
+    re-evaluation counts them)."""
+    return invalidate_stale(record, digest, describe_change)
