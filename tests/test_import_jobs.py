@@ -225,13 +225,15 @@ def test_one_file_is_not_imported_twice_at_once(admin_client, site_a, site_b, sa
 
 
 def stop_at(monkeypatch, index, error, after_saving):
-    """The worker stops in record `index`: before its save, or after it (inside its transaction)."""
+    """The worker stops in record `index`: before its save, or after it (inside its transaction).
+    Chunks of two records: what a stop rolls back is the stopped record's chunk."""
     save_record = importing._import_one
+    monkeypatch.setattr(importing, "CHUNK_SIZE", 2)
 
-    def stopping(at, *args):
+    def stopping(state, at, *args):
         if at == index and not after_saving:
             raise error
-        report = save_record(at, *args)
+        report = save_record(state, at, *args)
         if at == index:
             raise error
         return report

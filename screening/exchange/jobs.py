@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ..models.imports import ImportFile, ImportLine, ImportRun
+from . import importing
 from .importing import ImportRefused, import_parsed, parse, shown
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,8 @@ def run_import(run):
             records = _numbered_before(run, records)
             ImportRun.objects.filter(pk=run.pk).update(total=len(records), heartbeat_at=timezone.now())
             reports = import_parsed(records, run.site, run.user, run.file_name, update=run.update,
-                                    on_record=lambda report: _record_done(run, report))
+                                    on_record=lambda report: _record_done(run, report),
+                                    chunk_size=importing.CHUNK_SIZE)
     except ImportRefused:
         raise
     except BaseException as error:  # SystemExit too: a worker told twice to stop ends the job here

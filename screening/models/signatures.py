@@ -41,7 +41,7 @@ class EligibilityState(models.Model):
 class Signature(models.Model):
     append_only = True  # never deleted, and chained (models/chain.py) ...
     # ... and changed once only: its invalidation sets these (the first from empty); nothing else changes.
-    invalidation_fields = ("invalidated_at", "invalidated_by")
+    invalidation_fields = ("invalidated_at", "invalidated_by", "invalidated_by_user", "invalidation_reason")
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="signatures")
     checkpoint = models.CharField(max_length=12, choices=CHECKPOINTS)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
