@@ -15,7 +15,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -36,6 +35,7 @@ from screening.models import (
 from screening.models.sites import SITE_ADMIN
 
 from .factories import PASSWORD, minimal_import
+from .imports import upload
 from .pages import page_data
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are PostgreSQL's")
@@ -128,9 +128,8 @@ def test_the_site_works_as_the_application_role(app_role, transactional_db, site
         assert saved.status_code == 302, saved.content.decode()[:2000]
 
         browser.force_login(admin)
-        upload = SimpleUploadedFile("batch.json", json.dumps({"records": [minimal_import()]}).encode())
-        imported = browser.post(reverse("import_upload"), {"site": site_a.pk, "file": upload})
-        assert imported.status_code == 200 and "created" in imported.content.decode()
+        imported = upload(browser, site_a, json.dumps({"records": [minimal_import()]}).encode(), "batch.json")
+        assert imported.status_code == 200 and "created" in imported.content.decode()  # queued, run, its report
 
         report = verification.verify()  # the application role reads the chain
     assert OrganFunction.history.filter(record_id=record.pk).count() == organ_versions + 1
