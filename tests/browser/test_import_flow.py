@@ -13,7 +13,7 @@ import re
 import pytest
 from django.db import connection, transaction
 
-from screening.exchange import jobs
+from screening.exchange import importing, jobs
 from screening.models import ImportRun, ScreeningRecord
 from screening.models.sites import SITE_ADMIN
 from tests.factories import PASSWORD, minimal_import
@@ -61,6 +61,7 @@ def test_an_upload_shows_its_progress_then_its_report_and_again_creates_nothing(
                 " && document.querySelector('progress').max === 20").json_value()))
 
     monkeypatch.setattr(jobs, "_record_done", watched)
+    monkeypatch.setattr(importing, "CHUNK_SIZE", 5)  # the page is seen after the first chunk commits
     run_queued_imports()
     assert seen == [True]
     assert page.get_by_test_id("import-progress-text").inner_text() != "Waiting for the import worker."
