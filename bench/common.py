@@ -14,6 +14,7 @@ import datetime
 import os
 import secrets
 import sys
+import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +48,18 @@ def _admin():
     import psycopg
 
     return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
+
+
+def open_existing(dbname):
+    """Django set up on an existing benchmark database, in-process (DEBUG=False), static
+    files collected into a temporary folder; returns that folder, to remove at the end."""
+    static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
+    configure(dbname, static_root=static_root)
+    if not db_exists(dbname):
+        raise SystemExit(f"no database {dbname}: run bench/load --build-only first")
+    django_setup()
+    collectstatic()
+    return static_root
 
 
 def db_exists(name):

@@ -18,7 +18,6 @@ import argparse
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,12 +42,7 @@ def main():
     p.add_argument("--rounds", type=int, default=15)
     args = p.parse_args()
 
-    static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
-    common.configure(args.db, static_root=static_root)
-    if not common.db_exists(args.db):
-        raise SystemExit(f"no database {args.db}: run bench/load --build-only first")
-    common.django_setup()
-    common.collectstatic()
+    static_root = common.open_existing(args.db)
 
     from django.contrib.auth import get_user_model
     from django.test import Client

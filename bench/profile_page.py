@@ -15,7 +15,6 @@ import cProfile
 import io
 import pstats
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -35,12 +34,7 @@ def main():
     p.add_argument("--sql", action="store_true", help="print each query of one request with its time")
     args = p.parse_args()
 
-    static_root = tempfile.mkdtemp(prefix="trialsite-bench-static-")
-    common.configure(args.db, static_root=static_root)
-    if not common.db_exists(args.db):
-        raise SystemExit(f"no database {args.db}: run bench/load --build-only first")
-    common.django_setup()
-    common.collectstatic()
+    static_root = common.open_existing(args.db)
 
     from django.contrib.auth import get_user_model
     from django.db import connection
