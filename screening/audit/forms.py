@@ -17,15 +17,25 @@ class UserChoice(forms.ModelChoiceField):
         return trail.user_name(user)
 
 
-class DateRangeFilterForm(forms.Form):
-    """Filters of an audit page: a date range in the site's calendar, Bootstrap-styled."""
-
-    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
+class FilterForm(forms.Form):
+    """A page's filters from its query string, Bootstrap-styled; an invalid one is marked
+    for assistive technology beside its error (and the page leaves it out)."""
 
     def style(self):
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+
+    def mark_invalid(self):
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
+
+class DateRangeFilterForm(FilterForm):
+    """Filters of an audit page: a date range in the site's calendar."""
+
+    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -56,9 +66,7 @@ class TrailFilterForm(DateRangeFilterForm):
         if not self.is_bound:
             return trail.Filters()
         self.is_valid()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        self.mark_invalid()
         data = getattr(self, "cleaned_data", {})
         user = data.get("user")
         return trail.Filters(

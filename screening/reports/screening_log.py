@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..audit.forms import FilterForm
 from ..crf.forms import DateInput
 from ..eligibility.criteria import BY_ID, CRITERIA
 from ..models import ScreeningRecord, Signature
@@ -26,7 +27,7 @@ SIGNATURE_STATES = {
 }
 
 
-class LogFilters(forms.Form):
+class LogFilters(FilterForm):
     """The filters of the log, from the query string; an invalid one is shown beside its field and not applied."""
 
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -41,8 +42,7 @@ class LogFilters(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data)
-        for f in self.fields.values():
-            f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+        self.style()
 
     def clean(self):
         data = super().clean()
@@ -56,9 +56,7 @@ class LogFilters(forms.Form):
         if not self.is_bound:
             return {}
         self.is_valid()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        self.mark_invalid()
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
                 if value not in (None, "") and name not in self.errors}
 
