@@ -70,7 +70,7 @@ def test_export_lists_eligibility_and_signature_state(site_a, coordinator, inves
     create_record(site_a, coordinator, values, data, judged_by=investigator)
     exported = json.loads(export("A01"))["records"][0]
     assert exported["eligibility"]["overall"] == "ELIGIBLE"
-    assert {"id": "INC-01", "status": "PASS"}.items() <= exported["eligibility"]["criteria"][0].items()
+    assert {"id": "INC-01", "status": "PASS"}.items() <= exported["eligibility"]["results"][0].items()
     assert exported["signatures"] == []
     assert exported["sections"]["organ"]["lvef"] == {"value": 60, "unit": "%"}
     csv_text = export("A01", "csv")

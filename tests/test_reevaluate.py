@@ -55,6 +55,18 @@ def test_a_change_outside_the_forms_refreshes_the_state_and_keeps_a_status_chang
     assert "1/1 records re-evaluated, 1 changed (1 status changes, 0 signatures invalidated)" in out
 
 
+def test_the_failing_criteria_are_written_with_the_state(eligible):
+    """The screening log filters on EligibilityState.failing: a re-evaluation that makes a
+    criterion FAIL must store it (the PostgreSQL bulk UPDATE once left it out)."""
+    assert state_of(eligible).failing == ""
+    LabResult.objects.filter(record=eligible, analyte="hb").update(value=70)
+    reevaluate()
+    failing = state_of(eligible).failing
+    assert failing.startswith("|") and failing.endswith("|")
+    assert failing == "|" + "|".join(r.id for r in evaluate_record(eligible).evaluation.results
+                                      if r.status.value == "FAIL") + "|"
+
+
 def test_a_changed_hash_with_the_same_status_refreshes_the_state_without_a_status_change(eligible):
     changes_before = EligibilityStatusChange.objects.count()
     ScreeningRecord.objects.filter(pk=eligible.pk).update(initials="XY")  # in the digest, read by no rule

@@ -138,7 +138,7 @@ def track_statuses(results, user, states=None):
     return tracked
 
 
-STATE_FIELDS = ("overall", "incomplete", "awaiting", "snapshot_hash")
+STATE_FIELDS = ("overall", "incomplete", "awaiting", "snapshot_hash", "failing")
 
 
 def _update_states(states, now):
@@ -153,11 +153,11 @@ def _update_states(states, now):
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS s SET overall = v.overall, incomplete = v.incomplete, awaiting = v.awaiting, "
-            "snapshot_hash = v.snapshot_hash, evaluated_at = %s "
-            "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::integer[], %s::varchar[]) "
-            "AS v(id, overall, incomplete, awaiting, snapshot_hash) WHERE s.id = v.id",
+            "snapshot_hash = v.snapshot_hash, failing = v.failing, evaluated_at = %s "
+            "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::integer[], %s::varchar[], %s::text[]) "
+            "AS v(id, overall, incomplete, awaiting, snapshot_hash, failing) WHERE s.id = v.id",
             [now, [s.pk for s in states], [s.overall for s in states], [s.incomplete for s in states],
-             [s.awaiting for s in states], [s.snapshot_hash for s in states]],
+             [s.awaiting for s in states], [s.snapshot_hash for s in states], [s.failing for s in states]],
         )
 
 

@@ -24,7 +24,7 @@ def export_record(record):
     data["eligibility"] = {
         "overall": result.overall,
         "snapshot_hash": result.digest,
-        "criteria": [
+        "results": [
             {"id": r.id, "status": getattr(r.status, "value", r.status), "reason": r.reason}
             for r in result.evaluation.results
         ],
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             for key in ("medications", "labs", "pfts", "mrss", "bvas_items", "events"):
                 row[key] = json.dumps(data[key], ensure_ascii=False)
             row["overall"] = data["eligibility"]["overall"]
-            for criterion in data["eligibility"]["criteria"]:
+            for criterion in data["eligibility"]["results"]:
                 row[criterion["id"]] = criterion["status"]
             row["signatures"] = json.dumps(data["signatures"], ensure_ascii=False)
             rows.append(row)
