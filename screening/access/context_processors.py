@@ -1,4 +1,5 @@
-from .roles import role_label, role_of
+from ..models.sites import role_label
+from .roles import role_of
 
 
 def roles(request):

@@ -38,11 +38,6 @@ def role_of(user):
     return user._trialsite_role
 
 
-def role_label(role):
-    """The words for a role code ("site_admin" -> "Site administrator"); other names as they are."""
-    return ROLES.get(role, role or "")
-
-
 def sync_roles(sender, using="default", **kwargs):
     """post_migrate receiver: the role groups and their permissions, as ROLE_PERMISSIONS says
     (Django's own post_migrate receiver has created the permissions by then)."""

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from ..access.identity import current_actor
-from ..access.roles import role_label
 from ..models import AccessEvent
+from ..models.sites import role_label
 
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
 

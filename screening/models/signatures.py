@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext
 
 from .records import ScreeningRecord
-from .sites import ROLES
+from .sites import role_label
 
 SCREENING, PRE_LD = "screening", "pre_ld"
 CHECKPOINTS = [(SCREENING, "Screening eligibility"), (PRE_LD, "Pre-lymphodepletion confirmation")]
@@ -84,7 +84,7 @@ class Signature(models.Model):
 
     @property
     def role_label(self):
-        return str(ROLES.get(self.role, self.role))
+        return role_label(self.role)
 
     def manifestation(self):
         """The signature as plain text, with the site-local time shown to the signer

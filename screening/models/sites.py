@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 COORDINATOR = "coordinator"
@@ -7,11 +8,16 @@ INVESTIGATOR = "investigator"
 MONITOR = "monitor"
 SITE_ADMIN = "site_admin"
 ROLES = {
-    COORDINATOR: "Coordinator",
-    INVESTIGATOR: "Investigator",
-    MONITOR: "Monitor",
-    SITE_ADMIN: "Site administrator",
+    COORDINATOR: _("Coordinator"),
+    INVESTIGATOR: _("Investigator"),
+    MONITOR: _("Monitor"),
+    SITE_ADMIN: _("Site administrator"),
 }
+
+
+def role_label(role):
+    """The words for a role code ("site_admin" -> "Site administrator"); other names as they are."""
+    return str(ROLES.get(role, role or ""))
 
 
 class Site(models.Model):

@@ -6,6 +6,7 @@
     {% site_now record.site %}         the same element for the present moment
     {{ evidence.value|value_text }}    118, 3.2, 2026-11-27, Yes
     {{ state.overall|overall_text }}   Not eligible
+    {{ run.user|person }}              Bob Builder (bob); {{ who|person:nobody }} names None `nobody`
 
 The argument of ``site_time`` is a Site, a zone name or a tzinfo; every time on a
 page about a site is shown in that site's zone (the time zone Django activates
@@ -28,6 +29,11 @@ def site_time(moment, where):
 @register.filter
 def zone_name(where):
     return display.zone_name(where)
+
+
+@register.filter
+def person(user, nobody=None):
+    return display.user_display_name(user, nobody)
 
 
 @register.filter

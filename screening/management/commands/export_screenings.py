@@ -25,7 +25,7 @@ def export_record(record):
         "overall": result.overall,
         "snapshot_hash": result.digest,
         "results": [
-            {"id": r.id, "status": getattr(r.status, "value", r.status), "reason": r.reason}
+            {"id": r.id, "status": r.status.value, "reason": r.reason}
             for r in result.evaluation.results
         ],
     }
