@@ -225,6 +225,8 @@ def _import_one(run, index, item):
         problem = _outside(site)  # the same words as for a number that does not exist
     if existing and not update and not problem:
         problem = _("already exists; use --update to change it")
+    if existing and not problem and existing.frozen_at is not None:
+        problem = _("the record is frozen (its last checkpoint is signed): unfreeze it before changing it")
     if problem:
         report.errors = [LoadError("record", "screening_number", problem)]
         return report, None
@@ -241,6 +243,9 @@ def _import_one(run, index, item):
         with transaction.atomic():
             if existing:  # the lock section saves and signing take: no signature between reads and writes
                 existing = ScreeningRecord.objects.select_for_update().get(pk=existing.pk)
+                if existing.frozen_at is not None:  # frozen since the file was read
+                    raise LoadFailed([LoadError("record", "screening_number", _(
+                        "the record is frozen (its last checkpoint is signed): unfreeze it before changing it"))])
             record = _save_record(item, site, user, reason, existing, number)
             if existing:
                 _delete_rows(record, data, user, reason)
