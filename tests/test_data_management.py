@@ -455,3 +455,54 @@ def test_the_section_page_reads_queries_and_marks_in_constant_queries(client, el
         page = client.get(url).content.decode()
     assert page.count('data-testid="query-badge"') == LabResult.objects.filter(record=eligible).count() + 1 > 3
     assert len(many) == len(few)
+
+
+# ---------------------------------------------------------------- the screening log (issue 21)
+
+
+def test_the_screening_log_counts_queries_and_filters_on_them(client, eligible, people, site_a, coordinator):
+    values, data = complete_record_data("SLE")
+    quiet = create_record(site_a, coordinator, values, data)
+    client.force_login(people[MONITOR])
+    raise_on(client, eligible, "organ", "lvef", "Which echo?")
+    raise_on(client, eligible, "organ", "weight_kg", "Weight?")
+    client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": ""})
+    url = reverse("screening_log", args=[site_a.code])
+    page = client.get(url).content.decode()
+    row = page[page.index(f'data-number="{eligible.screening_number}"'):]
+    assert 'data-testid="open-queries"><a' in row[:row.index("</tr>")] and ">2</a>" in row[:row.index("</tr>")]
+    with_open = client.get(url + "?queries=open").content.decode()
+    assert eligible.screening_number in with_open and f'data-number="{quiet.screening_number}"' not in with_open
+    without = client.get(url + "?queries=none").content.decode()
+    assert f'data-number="{eligible.screening_number}"' not in without and quiet.screening_number in without
+    csv_text = client.get(reverse("screening_log_csv", args=[site_a.code])).content.decode("utf-8-sig")
+    header, first = csv_text.splitlines()[:2]
+    assert header.endswith("open_queries,sdv_sections_verified") and first.endswith(",2,1")
+
+
+# ---------------------------------------------------------------- the exchange format
+
+
+def test_the_export_carries_queries_and_sdv_marks_and_the_import_ignores_them(
+        tmp_path, client, eligible, people, site_b, make_user):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.force_login(people[MONITOR])
+    raise_on(client, eligible, "organ", "lvef", "Which echo?")
+    client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": ""})
+    out = StringIO()
+    call_command("export_screenings", "--site", eligible.site.code, stdout=out)
+    exported = json.loads(out.getvalue())
+    item = exported["records"][0]
+    assert item["queries"][0]["field"] == "lvef" and item["queries"][0]["steps"][0]["text"] == "Which echo?"
+    assert item["sdv"][0]["section"] == "organ" and item["sdv"][0]["by"] == people[MONITOR].username
+    item["screening_number"] = item["screening_number"].replace("A01-", "B01-")
+    make_user(INVESTIGATOR, site_b, username="imp")
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(exported))
+    call_command("import_screenings", str(path), "--site", "B01", "--user", "imp", stdout=StringIO())
+    imported = ScreeningRecord.objects.get(site=site_b)
+    assert not imported.queries.exists() and not imported.sdv_marks.exists()

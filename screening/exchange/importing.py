@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 # The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
 # column (16 characters) and the sequence an integer column.
 SCREENING_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-[0-9]{1,9}")
-TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures"}
+# eligibility, signatures, queries and SDV marks are exported state: an import ignores them.
+TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures", "queries", "sdv"}
 
 # Limits of one file (docs/exchange-format.md). The web page also caps the upload at 20 MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
