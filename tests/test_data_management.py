@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.forms import CheckboxInput
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -263,8 +262,8 @@ def test_two_answers_at_once_one_wins_and_the_other_is_refused():
     raised = threading.Barrier(2)
 
     def raise_one(text):
-        from screening.datamanagement.targets import resolve
         from screening.crf.sections import BY_KEY
+        from screening.datamanagement.targets import resolve
 
         try:
             raised.wait(10)

@@ -4,7 +4,7 @@ writes and what follows them (docs/robustness.md, docs/audit-trail.md)."""
 from django.db import transaction
 
 from ..models import ScreeningRecord
-from ..values import field_value_text
+from ..values import field_label, field_value_text, row_description
 from .conflicts import EditConflict, find_conflict
 from .recording import delete_with_audit, save_with_audit
 from .signals import RecordFrozen, SavedChange, crf_saved
@@ -37,7 +37,8 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
                 name = row_form._meta.model._meta.model_name
                 if row_form in formset.deleted_forms:
                     if row_form.instance.pk:
-                        changes.append(SavedChange(name, row_form.instance.pk, "-", reason=reason))
+                        changes.append(SavedChange(name, row_form.instance.pk, "-", reason=reason,
+                                                   label=row_description(row_form.instance)))
                         delete_with_audit(row_form.instance, user, reason)
                 elif row_form.has_changed():
                     row = stored_bookkeeping(row_form.instance, row_form, record)
@@ -51,7 +52,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
 def _change(form, row_model, kind, reason, row_id=0):
     """What a form changed, in words (old, new), for the receivers of crf_saved."""
     model = form._meta.model
-    fields = {}
+    fields, labels = {}, {}
     for name in form.changed_data:
         try:
             model_field = model._meta.get_field(name)
@@ -61,7 +62,9 @@ def _change(form, row_model, kind, reason, row_id=0):
             continue
         old = field_value_text(model_field, form.initial.get(name)) if kind == "~" else ""
         fields[name] = (old, field_value_text(model_field, form.cleaned_data.get(name)))
-    return SavedChange(row_model, row_id, kind, fields, reason)
+        labels[name] = field_label(model_field)
+    label = row_description(form.instance) if row_model else ""
+    return SavedChange(row_model, row_id, kind, fields, reason, label, labels)
 
 
 def stored_bookkeeping(instance, form, record):

@@ -15,6 +15,8 @@ class SavedChange:
     kind: str  # "+", "~" or "-", as in the history
     fields: dict = field(default_factory=dict)  # name -> (old text, new text) of the fields changed
     reason: str = ""
+    label: str = ""  # the row in words ("Lab result: Haemoglobin 2026-11-20"), "" for the section's form
+    labels: dict = field(default_factory=dict)  # name -> the field's label
 
 
 # Sent by crf.saving.save_section inside the saving transaction, with `record`,

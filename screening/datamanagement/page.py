@@ -50,8 +50,9 @@ def section_data(user, record, section, formsets):
         rows_read = [(rows, [f.instance for f in formset.initial_forms]) for rows, formset in formsets]
         choices = targets.choices(record, section, rows_read)
         if data.can_raise:
-            data.raise_form = RaiseForm(target_choices=choices, row_field_choices=targets.row_field_choices(section))
+            data.raise_form = RaiseForm(target_choices=choices, row_field_choices=targets.row_field_choices(section),
+                                        auto_id="query_%s")
         if data.can_verify:
-            data.sdv_form = SdvForm(target_choices=[(k, v) for k, v in choices if k not in data.marked])
+            data.sdv_form = SdvForm(target_choices=[(k, v) for k, v in choices if k not in data.marked], auto_id="sdv_%s")
     data.step_form = StepForm()
     return data

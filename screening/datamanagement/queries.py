@@ -116,13 +116,18 @@ def touches(target, change):
 
 
 def describe(target, change):
-    """"Value: 5.1 → 5.4", in words, for the thread and the trail."""
+    """"Value: 121 → 125", in words, for the thread and the trail; the row named when the
+    target is wider than it ("Lab result: Haemoglobin 2026-11-20 (row 12), Value: 121 → 125")."""
+    row = ""
+    if change.row_model and not target.row_model:
+        row = gettext("%(row)s (row %(id)s)") % {"row": change.label, "id": change.row_id}
     if change.kind == "-":
-        return gettext("Row deleted")
+        return f"{row}: {gettext('row deleted')}" if row else gettext("Row deleted")
     names = [target.field] if target.field else list(change.fields)
-    parts = [f"{name}: {change.fields[name][0] or '—'} → {change.fields[name][1] or '—'}"
+    parts = [f"{change.labels.get(name, name)}: {change.fields[name][0] or '—'} → {change.fields[name][1] or '—'}"
              for name in names if name in change.fields]
-    return "; ".join(parts) or (gettext("Row added") if change.kind == "+" else gettext("Changed"))
+    words = "; ".join(parts) or (gettext("row added") if change.kind == "+" else gettext("changed"))
+    return f"{row}, {words}" if row else words
 
 
 def on_crf_saved(sender, record, user, section=None, changes=(), **kwargs):
