@@ -39,8 +39,11 @@ def on_crf_saved(sender, record, user, section=None, changes=(), **kwargs):
         if not hits:
             continue
         mark.cleared_at = now
-        mark.cleared_by = (gettext("SDV cleared by change of %(what)s — %(change)s — by %(who)s") % {
-            "what": mark.target_label, "change": describe(mark, hits[0]), "who": user_display_name(user)})[:300]
+        words = gettext("SDV cleared by change of %(what)s — %(change)s — by %(who)s") % {
+            "what": mark.target_label, "change": describe(mark, hits[0]), "who": user_display_name(user)}
+        if hits[0].reason:
+            words += gettext(", reason: %(reason)s") % {"reason": hits[0].reason}
+        mark.cleared_by = words[:300]
         mark.cleared_by_user = user
         mark.save(update_fields=["cleared_at", "cleared_by", "cleared_by_user"])
 
