@@ -505,3 +505,42 @@ def test_the_export_carries_queries_and_sdv_marks_and_the_import_ignores_them(
     call_command("import_screenings", str(path), "--site", "B01", "--user", "imp", stdout=StringIO())
     imported = ScreeningRecord.objects.get(site=site_b)
     assert not imported.queries.exists() and not imported.sdv_marks.exists()
+
+
+def test_an_import_update_clears_sdv_marks_and_is_refused_on_a_frozen_record(tmp_path, make_user, site_a, people):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from screening.crf.sections import BY_KEY
+    from screening.datamanagement.targets import Target
+
+    from .factories import minimal_import
+
+    make_user(INVESTIGATOR, site_a, username="imp")
+    item = {**minimal_import("A01-0042"), "sections": {"organ": {"lvef": 50}}}
+    path = tmp_path / "records.json"
+
+    def run(*args):
+        path.write_text(json.dumps({"records": [item]}))
+        out = StringIO()
+        try:
+            call_command("import_screenings", str(path), "--site", "A01", "--user", "imp", *args, stdout=out)
+        except Exception:
+            pass
+        return out.getvalue()
+
+    run()
+    record = ScreeningRecord.objects.get(screening_number="A01-0042")
+    from screening.datamanagement.sdv import mark_verified
+
+    mark_verified(record, Target(BY_KEY["organ"], label="Organ function"), people[MONITOR])
+    item["sections"]["organ"]["lvef"] = 45
+    run("--update")
+    mark = SdvMark.objects.get()
+    assert mark.cleared_at is not None and "import" in mark.cleared_by
+    ScreeningRecord.objects.filter(pk=record.pk).update(frozen_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    item["sections"]["organ"]["lvef"] = 40
+    assert "frozen" in run("--update")
+    assert OrganFunction.objects.get(record=record).lvef == 45

@@ -22,7 +22,7 @@ from ..crf.forms import RecordForm
 from ..crf.reasons import validate_reason
 from ..crf.recording import delete_with_audit, save_with_audit
 from ..crf.sections import BY_KEY, SECTION_RELATIONS
-from ..models import ScreeningRecord, SiteMembership
+from ..models import ScreeningRecord, SdvMark, SiteMembership
 from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
 from .loader import LoadError, LoadFailed, _form_data, load_sections
 
@@ -251,6 +251,8 @@ def _import_one(run, index, item):
             if existing:
                 _delete_rows(record, data, user, reason)
             load_sections(record, data, user, reason, new_record=existing is None)
+            if existing:
+                _clear_sdv(record, user, reason)
     except LoadFailed as failed:
         report.errors += failed.errors
         return report, None
@@ -266,6 +268,17 @@ def _import_one(run, index, item):
     report.screening_number = record.screening_number
     report.outcome = "updated" if existing else "created"
     return report, record
+
+
+def _clear_sdv(record, user, reason):
+    """An update by import may change any datum: every SDV mark of the record is cleared
+    (once, as a save would: screening/datamanagement/sdv.py)."""
+    from django.utils import timezone
+
+    words = _("SDV cleared by an import updating the record, by %(who)s, reason: %(reason)s") % {
+        "who": user.get_username(), "reason": reason}
+    SdvMark.objects.filter(record=record, cleared_at__isnull=True).update(
+        cleared_at=timezone.now(), cleared_by=words[:300], cleared_by_user=user)
 
 
 REFUSED_BY_DATABASE = gettext_noop("the database refused this record; nothing of it was saved")
