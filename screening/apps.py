@@ -16,7 +16,9 @@ class ScreeningConfig(AppConfig):
         from .checklist import evaluation
         from .checklist.signals import eligibility_changed
         from .crf.signals import crf_saved
+        from .datamanagement import edit_checks, freezing, queries, sdv
         from .signatures import signing
+        from .signatures.signals import record_signed
 
         # The user access log is written by signal receivers: its events come from
         # Django (logins, logouts, group, membership and is_active changes made
@@ -29,6 +31,13 @@ class ScreeningConfig(AppConfig):
         # a save re-evaluates the record; a new evaluation invalidates stale signatures.
         crf_saved.connect(evaluation.on_crf_saved)
         eligibility_changed.connect(signing.on_eligibility_changed)
+        # Data management hears of saves and signatures the same way (screening/datamanagement/):
+        # a save answers the queries on what it changed, clears the SDV marks of it, runs the
+        # edit checks; a last signature freezes the record.
+        crf_saved.connect(queries.on_crf_saved)
+        crf_saved.connect(sdv.on_crf_saved)
+        crf_saved.connect(edit_checks.on_crf_saved)
+        record_signed.connect(freezing.on_record_signed)
         post_migrate.connect(ensure_history_indexes, sender=self)
         post_migrate.connect(sync_roles, sender=self)
         # After every migrate: the trail's triggers and chain on every append-only table,

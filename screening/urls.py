@@ -6,6 +6,7 @@ from .audit import views as audit_views
 from .checklist import live_scores_views
 from .checklist import views as eligibility_views
 from .crf import views
+from .datamanagement import views as dm_views
 from .exchange import run_views as import_run_views
 from .exchange import views as import_views
 from .reports import views as report_views
@@ -48,5 +49,14 @@ urlpatterns = [
     path("import/runs/<int:run>/", read(import_run_views.import_run), name="import_run"),
     path("import/runs/<int:run>/status.json", read(import_run_views.import_run_status), name="import_run_status"),
     path("import/runs/<int:run>/again/", import_run_views.import_rerun, name="import_rerun"),
+    # Data management (docs/data-management.md): queries, source data verification, unfreezing.
+    path("records/<int:pk>/sections/<slug:key>/queries/", dm_views.query_raise, name="query_raise"),
+    path("records/<int:pk>/sections/<slug:key>/sdv/", dm_views.sdv_mark, name="sdv_mark"),
+    path("records/<int:pk>/unfreeze/", dm_views.record_unfreeze, name="record_unfreeze"),
+    path("queries/", read(dm_views.my_queries), name="my_queries"),
+    path("queries/<int:pk>/answer/", dm_views.query_answer, name="query_answer"),
+    path("queries/<int:pk>/close/", dm_views.query_close, name="query_close"),
+    path("queries/<int:pk>/reopen/", dm_views.query_reopen, name="query_reopen"),
+    path("sdv/", read(dm_views.sdv_worklist), name="sdv_worklist"),
     path("data-dictionary.csv", read(views.data_dictionary_csv), name="data_dictionary_csv"),
 ]

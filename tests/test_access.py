@@ -9,6 +9,7 @@ from .urlmatrix import (
     ALL_ROLES,
     EXPECTED_GET,
     POSTED_READS,
+    QUERY_URLS,
     RECORD_URLS,
     RUN_URLS,
     SITE_URLS,
@@ -30,10 +31,10 @@ def test_role_at_own_site(client, make_user, site_a, record_a, name, role):
     assert response.status_code == EXPECTED_GET[name][role]
 
 
-@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS | RUN_URLS))
+@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS | RUN_URLS | QUERY_URLS))
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_at_other_site_gets_404(client, make_user, site_a, record_b, name, role):
-    # A role refused the page anyway gets the same 403 whatever the record.
+    # A role refused the page anyway gets the same 403 whatever the record; a POST-only page its 405.
     expected = 404 if EXPECTED_GET[name][role] == 200 else EXPECTED_GET[name][role]
     client.force_login(make_user(role, site_a))
     assert ask(client, name, record_b).status_code == expected

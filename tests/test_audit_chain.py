@@ -98,10 +98,12 @@ def test_every_model_is_either_append_only_or_known_to_change():
     from django.apps import apps
 
     from screening.crf.sections import CRF_MODELS
-    from screening.models import EligibilityState, ImportFile, ImportRun, Site, SiteMembership
+    from screening.models import EligibilityState, ImportFile, ImportRun, Query, Site, SiteMembership
 
     # An import run's progress and state change while it runs; its file is stored once, kept for re-runs.
-    changed_by_the_app = {*CRF_MODELS, Site, SiteMembership, EligibilityState, ChainLink, ImportRun, ImportFile}
+    # A query's state changes (each step is an append-only QueryStep).
+    changed_by_the_app = {*CRF_MODELS, Site, SiteMembership, EligibilityState, ChainLink, ImportRun, ImportFile,
+                          Query}
     for model in apps.get_app_config("screening").get_models():
         assert is_append_only(model) != (model in changed_by_the_app), model
 

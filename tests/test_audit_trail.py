@@ -172,6 +172,7 @@ def test_every_crf_model_and_log_is_a_stream():
     assert {s.model for s in trail.STREAMS if s.is_history} == crf
     assert {s.kind for s in trail.STREAMS if not s.is_history} == {
         trail.VIEWED, trail.STATUS, trail.EXPORTED, trail.SIGNED, trail.SIGN_FAILED, trail.INVALIDATED, trail.LOCKED_OUT,
+        trail.QUERY, trail.VERIFIED, trail.SDV_CLEARED, trail.FROZEN, trail.UNFROZEN,
     }
 
 

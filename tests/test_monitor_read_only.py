@@ -6,10 +6,10 @@ import pytest
 from screening.models import AccessEvent, ScreeningRecord
 from screening.models.sites import MONITOR
 
-from .urlmatrix import POSTED_READS, app_url_names, url_for
+from .urlmatrix import MONITOR_WRITES, POSTED_READS, app_url_names, url_for
 
 
-@pytest.mark.parametrize("name", sorted(app_url_names() - POSTED_READS))
+@pytest.mark.parametrize("name", sorted(app_url_names() - POSTED_READS - MONITOR_WRITES))
 def test_a_monitor_post_to_any_url_is_refused(client, make_user, site_a, record_a, name):
     monitor = make_user(MONITOR, site_a)
     client.force_login(monitor)
@@ -21,6 +21,16 @@ def test_a_monitor_post_to_any_url_is_refused(client, make_user, site_a, record_
         event = AccessEvent.objects.get(kind=AccessEvent.WRITE_REFUSED)
         assert event.user == monitor and "monitor" in event.detail
     assert ScreeningRecord.history.count() == before
+
+
+@pytest.mark.parametrize("name", sorted(MONITOR_WRITES))
+def test_a_monitor_write_of_queries_or_sdv_changes_no_crf_data(client, make_user, site_a, record_a, name):
+    # A monitor raises queries and marks data verified: posted CRF fields are ignored, never saved.
+    client.force_login(make_user(MONITOR, site_a))
+    before = ScreeningRecord.history.count()
+    response = client.post(url_for(name, record_a), {"lvef": "10", "reason-reason_choice": "Data entry error"})
+    assert response.status_code == 302
+    assert ScreeningRecord.history.count() == before and not AccessEvent.objects.filter(kind=AccessEvent.WRITE_REFUSED)
 
 
 @pytest.mark.parametrize("name", sorted(POSTED_READS))

@@ -28,6 +28,9 @@ from screening.models import (
     Medication,
     OrganFunction,
     PriorEvent,
+    Query,
+    QueryStep,
+    SdvMark,
     Signature,
     SignatureAttempt,
 )
@@ -47,8 +50,10 @@ BUDGET = {
     "home": 7,  # the permission check loads the user's permissions (one query more than the role)
     "record_list": 12,  # + the user's sites (links to each site's pages)
     "record_create": 12,
-    "record_detail": 15,
-    "section_edit": 18,  # + the section steps (one snapshot read) and the live scores (body weight on labs)
+    "record_detail": 19,  # + the queries by section, the SDV marks, the freezes of the signatures
+    # + the section steps (one snapshot read), the live scores (body weight on labs), and its queries with
+    # their steps and the steps' users and its SDV marks (3)
+    "section_edit": 21,
     "section_scores": 7,
     "review_queue": 11,
     "data_dictionary_csv": 6,
@@ -75,11 +80,20 @@ BUDGET = {
     "screening_log_xlsx": 12,
     "site_dashboard": 12,
     "dashboard": 12,
-    "audit_chain": 10,  # the heads of every stream in one query, the last anchor's links in one (9 without an anchor)
+    "audit_chain": 10,
+    "my_queries": 10,
+    "sdv_worklist": 11,
+    "record_unfreeze": 12,
+    # POST only: a GET is answered 405 by require_POST (the writes are measured in tests/test_data_management.py)
+    "query_raise": 7, "query_answer": 7, "query_close": 7, "query_reopen": 7, "sdv_mark": 7,  # the heads of every stream in one query, the last anchor's links in one (9 without an anchor)
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
 # Who asks for the page: a role that may see it, the richest view first.
 ASKER = [COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN]
+
+
+# The data management writes answer a GET with 405: their posts are measured in tests/test_data_management.py.
+POST_ONLY = {"query_raise", "query_answer", "query_close", "query_reopen", "sdv_mark"}
 
 
 def test_every_page_has_a_budget():
@@ -89,7 +103,7 @@ def test_every_page_has_a_budget():
 def pages(records):
     """(label, url name, url, role) of every page, every section of every indication."""
     record = records["IIM"]
-    for name in sorted(BUDGET):
+    for name in sorted(set(BUDGET) - POST_ONLY):
         role = next((r for r in ASKER if EXPECTED_GET[name][r] == 200), COORDINATOR)  # home: a redirect for all
         if name == "section_edit":
             for indication, each in records.items():
@@ -109,7 +123,7 @@ def pages(records):
         elif name in RUN_URLS:
             yield name, name, reverse(name, args=[import_run_of(record.site).pk]), role
         elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload",
-                      "import_format", "dashboard", "import_runs", "audit_chain"):
+                      "import_format", "dashboard", "import_runs", "audit_chain", "my_queries", "sdv_worklist"):
             yield name, name, reverse(name), role
         else:
             yield name, name, reverse(name, args=[record.pk]), role
@@ -162,6 +176,24 @@ def signature_events(records, investigator, count):
                                        record=record, detail="after 5 failed logins or re-authentications")
 
 
+def data_management(records, monitor, count):
+    """`count` queries with long threads and SDV marks on every record and section."""
+    for record in records.values():
+        labs = list(LabResult.objects.filter(record=record).values_list("pk", flat=True)[:count])
+        for i, row in enumerate(labs):
+            for section, extra in (("labs", {"row_model": "labresult", "row_id": row, "field": "value"}),
+                                   ("organ", {"field": "lvef"})):
+                query = Query.objects.create(record=record, section=section, target_label=f"target {i}",
+                                             raised_by=monitor, state=Query.ANSWERED if i % 2 else Query.OPEN, **extra)
+                QueryStep.objects.bulk_create([QueryStep(query=query, record=record, user=monitor, action="raised",
+                                                         text=f"step {j}", state=query.state) for j in range(4)])
+            SdvMark.objects.get_or_create(record=record, section="labs", row_model="labresult", row_id=row,
+                                          defaults={"user": monitor, "target_label": f"row {i}"})
+        for section in sections_for(record):
+            SdvMark.objects.get_or_create(record=record, section=section.key, row_model="", row_id=0, field="",
+                                          defaults={"user": monitor, "target_label": section.title})
+
+
 def grow(records, coordinator, client, monitor):
     """Years of use: more records on the site, long row tables, long histories, logs."""
     site = records["IIM"].site
@@ -190,6 +222,7 @@ def grow(records, coordinator, client, monitor):
                     history_user=coordinator, history_change_reason=f"change {i}")
             for i in range(400)
         ])
+    data_management(records, monitor, 20)
     client.force_login(monitor)
     for _ in range(30):
         client.get(reverse("eligibility", args=[records["IIM"].pk]))
@@ -220,6 +253,7 @@ def test_no_page_outgrows_its_budget(client, make_user, site_a):
         return counts
 
     signature_events(records, users[INVESTIGATOR], 1)
+    data_management(records, users[MONITOR], 1)  # one of each: the pages read them, whatever their number
     small = measure()
     grow(records, users[COORDINATOR], client, users[MONITOR])
     signature_events(records, users[INVESTIGATOR], 60)

@@ -42,7 +42,18 @@ EXPECTED_GET = {
     "screening_log_xlsx": dict.fromkeys(ALL_ROLES, 200),
     "access_log": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 200},
     "audit_chain": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    # Data management: the posts answer a GET with 405 for the roles that may post, 403 for the others.
+    "query_raise": {COORDINATOR: 403, INVESTIGATOR: 405, MONITOR: 405, SITE_ADMIN: 403},
+    "query_answer": {COORDINATOR: 405, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 403},
+    "query_close": {COORDINATOR: 403, INVESTIGATOR: 405, MONITOR: 405, SITE_ADMIN: 403},
+    "query_reopen": {COORDINATOR: 403, INVESTIGATOR: 405, MONITOR: 405, SITE_ADMIN: 403},
+    "sdv_mark": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 405, SITE_ADMIN: 403},
+    "record_unfreeze": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 200},
+    "my_queries": dict.fromkeys(ALL_ROLES, 200),
+    "sdv_worklist": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 403},
 }
+# Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).
+MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark"}
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.
 POSTED_READS = {"section_scores"}
@@ -50,7 +61,10 @@ RECORD_URLS = {
     "record_detail", "section_edit", "eligibility", "eligibility_json", "eligibility_print", "eligibility_pdf",
     "sign_record",
     "record_audit", "record_audit_csv", "field_history", "section_scores",
+    "query_raise", "sdv_mark", "record_unfreeze",
 }
+# Pages of one query: asked for a query on the record.
+QUERY_URLS = {"query_answer", "query_close", "query_reopen"}
 SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx",
              "site_dashboard"}
 # Pages of one import run: asked for a run of the record's site.
@@ -78,7 +92,22 @@ def import_run_of(site):
     return run
 
 
+def query_of(record):
+    """A query on the record's organ section (one per record, made when first asked for)."""
+    from screening.models import Query, QueryStep
+
+    query = Query.objects.filter(record=record).first()
+    if query is None:
+        query = Query.objects.create(record=record, section="organ", field="lvef", target_label="Organ function: LVEF")
+        QueryStep.objects.create(query=query, record=record, action=QueryStep.RAISED, text="Matrix?", state=query.state)
+    return query
+
+
 def url_for(name, record):
+    if name in QUERY_URLS:
+        return reverse(name, args=[query_of(record).pk])
+    if name in ("query_raise", "sdv_mark"):
+        return reverse(name, args=[record.pk, "organ"])
     if name in RUN_URLS:
         return reverse(name, args=[import_run_of(record.site).pk])
     if name == "section_edit":

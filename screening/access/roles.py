@@ -4,15 +4,18 @@ from ..models.sites import COORDINATOR, INVESTIGATOR, MONITOR, ROLES, SITE_ADMIN
 
 VIEW = ["screening.view_screeningrecord"]
 ROLE_PERMISSIONS = {
-    COORDINATOR: VIEW + ["screening.add_screeningrecord", "screening.enter_crf"],
+    COORDINATOR: VIEW + ["screening.add_screeningrecord", "screening.enter_crf", "screening.answer_query"],
     INVESTIGATOR: VIEW + [
         "screening.record_judgement", "screening.sign_eligibility", "screening.view_audit_trail",
-        "screening.view_review_queue",
+        "screening.view_review_queue", "screening.raise_query", "screening.unfreeze_record",
     ],
-    MONITOR: VIEW + ["screening.view_audit_trail", "screening.view_review_queue", "screening.view_access_log"],
+    MONITOR: VIEW + [
+        "screening.view_audit_trail", "screening.view_review_queue", "screening.view_access_log",
+        "screening.raise_query", "screening.verify_source",
+    ],
     SITE_ADMIN: VIEW + [
         "screening.view_audit_trail", "screening.import_records", "screening.view_review_queue",
-        "screening.view_access_log", "screening.view_audit_chain",
+        "screening.view_access_log", "screening.view_audit_chain", "screening.unfreeze_record",
     ],
 }
 

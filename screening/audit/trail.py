@@ -50,9 +50,12 @@ from ..models import (
     AuditExport,
     EligibilityAccess,
     EligibilityStatusChange,
+    FreezeEvent,
     LabResult,
     Medication,
+    QueryStep,
     ScreeningRecord,
+    SdvMark,
     Signature,
     SignatureAttempt,
 )
@@ -62,6 +65,8 @@ CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 VIEWED, STATUS, EXPORTED = "viewed", "status", "exported"
 SIGNED, SIGN_FAILED, INVALIDATED, LOCKED_OUT = "signed", "sign_failed", "invalidated", "locked_out"
 SIGNATURE_EVENTS = "signatures"  # a filter choosing the four kinds of signature events at once
+QUERY, VERIFIED, SDV_CLEARED, FROZEN, UNFROZEN = "query", "verified", "sdv_cleared", "frozen", "unfrozen"
+DATA_MANAGEMENT_EVENTS = "data_management"  # queries, SDV and freezing at once
 # Logins, logouts and lockouts at the login page are in the user access log (access_log.py).
 KINDS = {
     CREATED: _("Created"),
@@ -74,8 +79,14 @@ KINDS = {
     SIGN_FAILED: _("Signature refused"),
     INVALIDATED: _("Signature invalidated"),
     LOCKED_OUT: _("Locked out while signing"),
+    QUERY: _("Query"),
+    VERIFIED: _("Verified against source"),
+    SDV_CLEARED: _("SDV cleared"),
+    FROZEN: _("Record frozen"),
+    UNFROZEN: _("Record unfrozen"),
 }
-FILTER_KINDS = {**KINDS, SIGNATURE_EVENTS: _("All signature events")}
+FILTER_KINDS = {**KINDS, SIGNATURE_EVENTS: _("All signature events"),
+                DATA_MANAGEMENT_EVENTS: _("All query, SDV and freezing events")}
 HISTORY_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
 
@@ -360,6 +371,16 @@ def _build_streams():
         (LOCKED_OUT, AccessEvent, {"where": (("kind", AccessEvent.LOCKED_OUT), ("record__isnull", False))}),
     ):
         streams.append(Stream(len(streams), kind, model, group=SIGNATURE_EVENTS, **options))
+    # Data management (screening/datamanagement/): a mark is verified, then maybe cleared.
+    for kind, model, options in (
+        (QUERY, QueryStep, {}),
+        (VERIFIED, SdvMark, {}),
+        (SDV_CLEARED, SdvMark, {"at": "cleared_at", "by": "cleared_by_user_id",
+                                "where": (("cleared_at__isnull", False),)}),
+        (FROZEN, FreezeEvent, {"where": (("action", FreezeEvent.FROZEN),)}),
+        (UNFROZEN, FreezeEvent, {"where": (("action", FreezeEvent.UNFROZEN),)}),
+    ):
+        streams.append(Stream(len(streams), kind, model, group=DATA_MANAGEMENT_EVENTS, **options))
     return tuple(streams)
 
 
@@ -601,10 +622,71 @@ def _load_lockouts(stream, ids):
     }
 
 
+def _section_of(key):
+    from ..crf.sections import BY_KEY
+
+    return BY_KEY.get(key)
+
+
+def _load_query_steps(stream, ids):
+    events = {}
+    for step in QueryStep.objects.filter(id__in=ids).select_related("query"):
+        changes = [Change("", gettext("Step"), "", step.get_action_display()),
+                   Change("", gettext("Query state"), "", step.get_state_display())]
+        if step.text:
+            changes.append(Change("", gettext("Text"), "", step.text))
+        if step.change:
+            changes.append(Change("", gettext("Change of the data"), "", step.change))
+        events[step.id] = Event(
+            at=step.at, kind=QUERY, user_id=step.user_id, record_id=step.record_id, stored_role=step.role,
+            section=_section_of(step.query.section), reason=step.reason,
+            detail=gettext("Query %(id)s: %(what)s") % {"id": step.query_id, "what": step.query.target_label},
+            changes=changes,
+        )
+    return events
+
+
+def _load_sdv_marks(stream, ids):
+    return {
+        m.id: Event(
+            at=m.at, kind=VERIFIED, user_id=m.user_id, record_id=m.record_id, stored_role=m.role,
+            section=_section_of(m.section), detail=m.target_label,
+            changes=[Change("", gettext("Source data verification"), "", gettext("Verified"))],
+        )
+        for m in SdvMark.objects.filter(id__in=ids)
+    }
+
+
+def _load_sdv_clearances(stream, ids):
+    return {
+        m.id: Event(
+            at=m.cleared_at, kind=SDV_CLEARED, user_id=m.cleared_by_user_id, record_id=m.record_id,
+            section=_section_of(m.section), detail=m.target_label,
+            changes=[Change("", gettext("Source data verification"), gettext("Verified"), m.cleared_by)],
+        )
+        for m in SdvMark.objects.filter(id__in=ids)
+    }
+
+
+def _load_freezes(stream, ids):
+    events = {}
+    for f in FreezeEvent.objects.filter(id__in=ids).select_related("signature"):
+        changes = [Change("", gettext("Frozen"), *((gettext("No"), gettext("Yes")) if f.action == FreezeEvent.FROZEN
+                                                  else (gettext("Yes"), gettext("No"))))]
+        events[f.id] = Event(
+            at=f.at, kind=FROZEN if f.action == FreezeEvent.FROZEN else UNFROZEN, user_id=f.user_id,
+            record_id=f.record_id, stored_role=f.role, reason=f.reason,
+            detail=f.signature.get_checkpoint_display() if f.signature_id else "", changes=changes,
+        )
+    return events
+
+
 LOG_LOADERS = {
     VIEWED: _load_accesses, STATUS: _load_status_changes, EXPORTED: _load_exports,
     SIGNED: _load_signatures, SIGN_FAILED: _load_attempts, INVALIDATED: _load_invalidations,
     LOCKED_OUT: _load_lockouts,
+    QUERY: _load_query_steps, VERIFIED: _load_sdv_marks, SDV_CLEARED: _load_sdv_clearances,
+    FROZEN: _load_freezes, UNFROZEN: _load_freezes,
 }
 
 

@@ -182,7 +182,7 @@ def section_of_record(record, key):
 
 def data_fields(model):
     """The CRF fields of a model, in declaration order (no keys or bookkeeping)."""
-    skip = {"id", "record", "version", "updated_at", "site", "screening_number", "created_at", "created_by", "status"}
+    skip = {"id", "record", "version", "updated_at", "site", "screening_number", "created_at", "created_by", "status", "frozen_at"}
     return [f for f in model._meta.concrete_fields if f.name not in skip and not f.name.endswith("_ptr")]
 
 

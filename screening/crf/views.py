@@ -20,6 +20,9 @@ from ..checklist import live_scores
 from ..checklist.evaluation import evaluate_record, track_status
 from ..checklist.progress import overall_progress, section_states
 from ..checklist.snapshots import section_instance
+from ..datamanagement import queries as dm_queries
+from ..datamanagement import sdv as dm_sdv
+from ..datamanagement.page import section_data
 from ..models import EligibilityStatusChange, LabResult, ScreeningRecord, Signature
 from ..models.signatures import MEANING_ELIGIBLE, PRE_LD, SCREENING
 from ..vocabulary import INDICATIONS
@@ -30,6 +33,7 @@ from .forms import ReasonForm, RecordForm, row_formset_class, section_form_class
 from .recording import save_with_audit
 from .saving import save_section
 from .sections import CONSENT, section_of_record, sections_for
+from .signals import RecordFrozen
 
 
 def home(request):
@@ -94,11 +98,22 @@ def record_detail(request, pk):
     record = get_record_for_user(request, pk)
     states = section_states(record)
     done, total = overall_progress(states)
+    marks = dm_sdv.valid_marks(record)
+    verified = dm_sdv.verified_sections(marks)
+    counts = dm_queries.open_counts(record)
+    for state in states:  # the queries and SDV state of each section, beside its progress
+        state.queries = counts.get(state.key, {"open": 0, "answered": 0})
+        state.verified = state.key in verified
+    sdv_done, sdv_total = dm_sdv.progress(record, marks)
     return render(request, "screening/record_detail.html", {
         "record": record,
         "states": states,
         "progress": {"done": done, "total": total, "percent": round(100 * done / total) if total else 0},
         "signatures": record.signatures.select_related("signer"),
+        "freezes": record.freeze_events.select_related("user"),
+        "queries_open": sum(c["open"] for c in counts.values()),
+        "queries_answered": sum(c["answered"] for c in counts.values()),
+        "sdv": {"done": sdv_done, "total": sdv_total},
     })
 
 
@@ -147,6 +162,11 @@ def section_edit(request, pk, key):
     editable = can_edit_section(request.user, section)
     if request.method == "POST" and not editable:
         raise PermissionDenied
+    if record.frozen_at is not None:  # read-only for everyone until unfrozen (screening/datamanagement/)
+        if request.method == "POST":
+            messages.error(request, _("Not saved: the record is frozen. It must be unfrozen before any change."))
+            return redirect("section_edit", pk=record.pk, key=section.key)
+        editable = False
     if section is not CONSENT and not record.consented:
         messages.warning(request, _("Record the consent date and consent form version before any screening data."))
         return redirect("section_edit", pk=record.pk, key=CONSENT.key)
@@ -173,6 +193,9 @@ def section_edit(request, pk, key):
             conflict = find_conflict(record, section, form, formsets, data)
         except EditConflict as error:
             conflict = error.conflict
+        except RecordFrozen:  # frozen between the page and the save
+            messages.error(request, _("Not saved: the record is frozen. It must be unfrozen before any change."))
+            return redirect("section_edit", pk=record.pk, key=section.key)
         if conflict is not None:
             record.refresh_from_db()
             form, formsets, had_data = _build_section(record, section, editable, conflict.data)
@@ -206,6 +229,7 @@ def section_edit(request, pk, key):
         "form_model": form._meta.model._meta.model_name if form is not None else "",
         "live_scores": live_scores.for_page(record, section, form, formsets),
         "live_scores_url": reverse("section_scores", args=[record.pk, section.key]) if live_scores.scored(section) else "",
+        "dm": section_data(request.user, record, section, formsets),
     })
 
 

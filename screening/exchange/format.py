@@ -70,6 +70,28 @@ def record_data(record):
     return data
 
 
+def data_management(record):
+    """The record's queries (each with its thread) and SDV marks, as exported; an import ignores
+    them: they are the sending system's conversation about its data (docs/data-management.md)."""
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    def target(row):
+        return {"section": row.section, "row_model": row.row_model, "row_id": row.row_id or None,
+                "field": row.field, "label": row.target_label}
+
+    queries = [{
+        **target(q), "state": q.state, "rule": q.rule, "raised_at": when(q.raised_at),
+        "steps": [{"action": s.action, "at": when(s.at), "user": s.user.get_username() if s.user else None,
+                   "role": s.role, "text": s.text, "change": s.change, "reason": s.reason, "state": s.state}
+                  for s in q.steps.all()],
+    } for q in record.queries.prefetch_related("steps__user").order_by("raised_at", "id")]
+    sdv = [{**target(m), "verified_at": when(m.at), "by": m.user.get_username(), "cleared_at": when(m.cleared_at),
+            "cleared_by": m.cleared_by}
+           for m in record.sdv_marks.select_related("user").order_by("at", "id")]
+    return queries, sdv
+
+
 def unwrap_units(model, values):
     """{"value": v, "unit": u} -> v, checking u is the field's unit. Returns (values, errors)."""
     plain, errors = {}, []

@@ -22,7 +22,7 @@ from ..crf.forms import RecordForm
 from ..crf.reasons import validate_reason
 from ..crf.recording import delete_with_audit, save_with_audit
 from ..crf.sections import BY_KEY, SECTION_RELATIONS
-from ..models import ScreeningRecord, SiteMembership
+from ..models import ScreeningRecord, SdvMark, SiteMembership
 from .format import RECORD_VALUE_FIELDS, ROW_MODELS, unwrap_units
 from .loader import LoadError, LoadFailed, _form_data, load_sections
 
@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 # The site code, a hyphen and the sequence (e.g. S01-0007); it must fit the
 # column (16 characters) and the sequence an integer column.
 SCREENING_NUMBER = re.compile(r"[A-Za-z0-9]{1,8}-[0-9]{1,9}")
-TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures"}
+# eligibility, signatures, queries and SDV marks are exported state: an import ignores them.
+TOP_LEVEL = {"screening_number", "site", "record", "sections", *ROW_MODELS, "eligibility", "signatures", "queries", "sdv"}
 
 # Limits of one file (docs/exchange-format.md). The web page also caps the upload at 20 MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -225,6 +226,8 @@ def _import_one(run, index, item):
         problem = _outside(site)  # the same words as for a number that does not exist
     if existing and not update and not problem:
         problem = _("already exists; use --update to change it")
+    if existing and not problem and existing.frozen_at is not None:
+        problem = _("the record is frozen (its last checkpoint is signed): unfreeze it before changing it")
     if problem:
         report.errors = [LoadError("record", "screening_number", problem)]
         return report, None
@@ -241,10 +244,15 @@ def _import_one(run, index, item):
         with transaction.atomic():
             if existing:  # the lock section saves and signing take: no signature between reads and writes
                 existing = ScreeningRecord.objects.select_for_update().get(pk=existing.pk)
+                if existing.frozen_at is not None:  # frozen since the file was read
+                    raise LoadFailed([LoadError("record", "screening_number", _(
+                        "the record is frozen (its last checkpoint is signed): unfreeze it before changing it"))])
             record = _save_record(item, site, user, reason, existing, number)
             if existing:
                 _delete_rows(record, data, user, reason)
             load_sections(record, data, user, reason, new_record=existing is None)
+            if existing:
+                _clear_sdv(record, user, reason)
     except LoadFailed as failed:
         report.errors += failed.errors
         return report, None
@@ -260,6 +268,17 @@ def _import_one(run, index, item):
     report.screening_number = record.screening_number
     report.outcome = "updated" if existing else "created"
     return report, record
+
+
+def _clear_sdv(record, user, reason):
+    """An update by import may change any datum: every SDV mark of the record is cleared
+    (once, as a save would: screening/datamanagement/sdv.py)."""
+    from django.utils import timezone
+
+    words = _("SDV cleared by an import updating the record, by %(who)s, reason: %(reason)s") % {
+        "who": user.get_username(), "reason": reason}
+    SdvMark.objects.filter(record=record, cleared_at__isnull=True).update(
+        cleared_at=timezone.now(), cleared_by=words[:300], cleared_by_user=user)
 
 
 REFUSED_BY_DATABASE = gettext_noop("the database refused this record; nothing of it was saved")

@@ -72,6 +72,8 @@ def schema():
             **rows,
             "eligibility": {"type": "object", "description": "Computed on export; ignored on import."},
             "signatures": {"type": "array", "description": "Exported state; ignored on import."},
+            "queries": {"type": "array", "description": "Queries and their threads, exported; ignored on import."},
+            "sdv": {"type": "array", "description": "Source data verification marks, exported; ignored on import."},
         },
         "required": ["record"],
         "additionalProperties": False,

@@ -1,6 +1,7 @@
 from .access_log import AccessEvent
 from .audit import EligibilityAccess, EligibilityStatusChange
 from .chain import ChainLink
+from .datamanagement import FreezeEvent, Query, QueryStep, SdvMark
 from .exports import AuditExport
 from .identity import AccountVersion, UsernameClaim
 from .imports import ImportFile, ImportLine, ImportRun
@@ -30,7 +31,7 @@ from .sites import ROLES, Site, SiteMembership
 __all__ = [
     "AccessEvent", "AccountVersion", "UsernameClaim",
     "AuditExport", "ImportFile", "ImportLine", "ImportRun",
-    "ChainLink",
+    "ChainLink", "FreezeEvent", "Query", "QueryStep", "SdvMark",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",

@@ -92,6 +92,9 @@ class ScreeningRecord(CrfModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False, related_name="+"
     )
+    # Set when the last checkpoint is signed (or a screen failure): no section may be saved
+    # until someone unfreezes it with a reason (screening/datamanagement/freezing.py).
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-screening_date", "-id"]
@@ -104,6 +107,10 @@ class ScreeningRecord(CrfModel):
             ("view_review_queue", "Can view the review queue"),
             ("view_access_log", "Can view the user access log of a site"),
             ("view_audit_chain", "Can view the head hashes of the audit trail's chain"),
+            ("raise_query", "Can raise, close and re-open queries on the data"),
+            ("answer_query", "Can answer queries on the data"),
+            ("verify_source", "Can mark data as verified against source"),
+            ("unfreeze_record", "Can unfreeze a frozen record"),
         ]
 
     def __str__(self):
@@ -112,6 +119,12 @@ class ScreeningRecord(CrfModel):
     def save(self, *args, **kwargs):
         if not self.screening_number:
             self.screening_number = self._next_screening_number()
+        if self.pk is not None and not self._state.adding and not args and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            # Freezing is set and cleared by data management alone, under the row lock: a save of an
+            # instance read before never writes back a stale frozen_at.
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "frozen_at"]
         super().save(*args, **kwargs)
 
     def _next_screening_number(self):

@@ -6,7 +6,8 @@ CSV and XLSX exports read the same query (docs/screening-log.md)."""
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from ..audit.forms import FilterForm
 from ..crf.forms import DateInput
 from ..eligibility.criteria import BY_ID, CRITERIA
-from ..models import ScreeningRecord, Signature
+from ..models import Query, ScreeningRecord, SdvMark, Signature
 from ..models.signatures import PRE_LD, SCREENING
 from ..values import OVERALL_LABELS, zone_of
 from ..vocabulary import INDICATIONS
@@ -39,6 +40,8 @@ class LogFilters(FilterForm):
     screened_to = forms.DateField(label=_("Screened to"), required=False, widget=DateInput())
     failing = forms.ChoiceField(label=_("Failing criterion"), required=False,
                                 choices=[("", _("Any"))] + [(c.id, f"{c.id} {c.text}") for c in CRITERIA])
+    queries = forms.ChoiceField(label=_("Queries"), required=False, choices=[
+        ("", _("All")), ("open", _("With open or answered queries")), ("none", _("Without open queries"))])
 
     def __init__(self, data=None):
         super().__init__(data)
@@ -71,6 +74,11 @@ def log_records(site, filters):
     invalid = Signature.objects.filter(record=OuterRef("pk"), invalidated_at__isnull=False)
     enrolled = (ScreeningRecord.history.filter(id=OuterRef("pk"), status=ScreeningRecord.ENROLLED)
                 .order_by("history_date", "history_id").values("history_date")[:1])
+    # Queries not closed, and sections verified whole: counted in the same query (docs/data-management.md).
+    live = (Query.objects.filter(record=OuterRef("pk")).exclude(state=Query.CLOSED).order_by()
+            .values("record").annotate(n=Count("pk")).values("n"))
+    verified = (SdvMark.objects.filter(record=OuterRef("pk"), cleared_at__isnull=True, row_model="", field="")
+                .order_by().values("record").annotate(n=Count("section", distinct=True)).values("n"))
     records = (
         ScreeningRecord.objects.filter(site=site)
         .select_related("site", "eligibility_state", "rescreen_of")
@@ -80,8 +88,14 @@ def log_records(site, filters):
             invalidated_screening=Exists(invalid.filter(checkpoint=SCREENING)),
             invalidated_pre_ld=Exists(invalid.filter(checkpoint=PRE_LD)),
             enrolled_at=Subquery(enrolled),
+            open_queries=Coalesce(Subquery(live, output_field=IntegerField()), Value(0)),
+            sdv_sections=Coalesce(Subquery(verified, output_field=IntegerField()), Value(0)),
         )
     )
+    if filters.get("queries") == "open":
+        records = records.filter(open_queries__gt=0)
+    elif filters.get("queries") == "none":
+        records = records.filter(open_queries=0)
     if "status" in filters:
         records = records.filter(status=filters["status"])
     if "eligibility" in filters:
@@ -138,7 +152,7 @@ def overall_of(record):
 COLUMNS = [
     "screening_number", "initials", "consent_date", "consent_version", "screening_date", "indication",
     "status", "eligibility", "failing_criteria", "screening_signature", "pre_ld_signature",
-    "rescreen_of", "enrolled_date",
+    "rescreen_of", "enrolled_date", "open_queries", "sdv_sections_verified",
 ]
 
 
@@ -163,4 +177,6 @@ def export_row(record):
         signature_state(record, PRE_LD),
         record.rescreen_of.screening_number if record.rescreen_of_id else "",
         enrolled.isoformat() if enrolled else "",
+        record.open_queries,
+        record.sdv_sections,
     ]

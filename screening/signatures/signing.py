@@ -24,6 +24,7 @@ from ..models.signatures import (
     SignatureAttempt,
 )
 from ..values import site_time_text, user_display_name
+from .signals import record_signed
 
 
 class SigningRefused(Exception):
@@ -137,6 +138,7 @@ def _sign_locked(record, user, meaning, shown_hash):
     )
     _update_status(result.record, user, checkpoint, meaning)
     track_status(result, user)
+    record_signed.send(sender=Signature, record=result.record, signature=signature, user=user)
     return signature, checkpoint
 
 

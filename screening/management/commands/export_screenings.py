@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from screening.checklist.evaluation import evaluate_record
-from screening.exchange.format import FORMAT, record_data
+from screening.exchange.format import FORMAT, data_management, record_data
 from screening.models import ScreeningRecord, Site
 
 
@@ -30,6 +30,7 @@ def export_record(record):
         ],
     }
     data["signatures"] = signature_state(record)
+    data["queries"], data["sdv"] = data_management(record)
     return data
 
 
@@ -67,6 +68,8 @@ class Command(BaseCommand):
             for criterion in data["eligibility"]["results"]:
                 row[criterion["id"]] = criterion["status"]
             row["signatures"] = json.dumps(data["signatures"], ensure_ascii=False)
+            row["queries"] = json.dumps(data["queries"], ensure_ascii=False)
+            row["sdv"] = json.dumps(data["sdv"], ensure_ascii=False)
             rows.append(row)
             columns.update(dict.fromkeys(row))
         writer = csv.DictWriter(self.stdout, fieldnames=list(columns))
