@@ -12,6 +12,7 @@ from .rows import (
     MrssAssessment,
     PriorEvent,
     PulmonaryFunctionTest,
+    PulmonaryPressureReading,
 )
 from .sections import (
     AavSection,
@@ -33,6 +34,6 @@ __all__ = [
     "ChainLink",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
-    "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
+    "PriorEvent", "PulmonaryFunctionTest", "PulmonaryPressureReading", "ROLES", "Reproductive", "ScreeningRecord",
     "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
 ]
