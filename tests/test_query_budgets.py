@@ -48,7 +48,8 @@ BUDGET = {
     "record_list": 12,  # + the user's sites (links to each site's pages)
     "record_create": 12,
     "record_detail": 15,
-    "section_edit": 18,  # + the section steps (one snapshot read) and the live scores (body weight on labs)
+    "section_edit": 19,  # + the section steps (one snapshot read) and the live scores (body weight on labs);
+    # the snapshot reads one query per row table (dcSSc: 8 with the pulmonary pressure readings)
     "section_scores": 7,
     "review_queue": 11,
     "data_dictionary_csv": 6,
@@ -68,7 +69,7 @@ BUDGET = {
     "field_history": 13,
     "site_audit": AUDIT,
     "site_audit_csv": AUDIT,
-    "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
+    "sign_record": 19,  # + its eligibility access row and django-axes' lockout check (one query per row table)
     "access_log": 13,
     "screening_log": 13,  # + the two count queries above the table
     "screening_log_csv": 12,

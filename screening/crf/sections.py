@@ -49,19 +49,19 @@ SECTIONS = (
         "organ",
         "Organ function",
         m.OrganFunction,
-        rows=(
-            Rows(
-                "pap_readings",
-                m.PulmonaryPressureReading,
-                "Earlier pulmonary artery pressure readings (the year before screening)",
-                ("reading_date", "pap", "method"),
-            ),
-        ),
         fieldsets=(
             ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
             ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
             ("ECG and renal", ("ecg_", "crcl_hydration")),
         ),
+    ),
+    Section(
+        "pap",
+        "Pulmonary artery pressure",
+        None,
+        rows=(Rows("pap_readings", m.PulmonaryPressureReading, "Pulmonary artery pressure readings", ("reading_date", "pap", "method")),),
+        help="Every pulmonary artery pressure estimate of the year before screening other than the screening "
+             "echocardiogram's, with its date; then answer “readings complete” under Organ function.",
     ),
     Section(
         "labs",

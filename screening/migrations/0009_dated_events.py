@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalorganfunction',
             name='pap_readings_complete',
-            field=models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown / not assessed')], help_text="Every pulmonary artery pressure estimate of the year before screening is entered: the screening echocardiogram's above, earlier ones in the table below.", max_length=8, verbose_name='pulmonary artery pressure readings complete'),
+            field=models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown / not assessed')], help_text="Every pulmonary artery pressure estimate of the year before screening is entered: the screening echocardiogram's above, earlier ones on the Pulmonary artery pressure page.", max_length=8, verbose_name='pulmonary artery pressure readings complete'),
         ),
         migrations.AlterField(
             model_name='historicalslesection',
@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organfunction',
             name='pap_readings_complete',
-            field=models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown / not assessed')], help_text="Every pulmonary artery pressure estimate of the year before screening is entered: the screening echocardiogram's above, earlier ones in the table below.", max_length=8, verbose_name='pulmonary artery pressure readings complete'),
+            field=models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Unknown / not assessed')], help_text="Every pulmonary artery pressure estimate of the year before screening is entered: the screening echocardiogram's above, earlier ones on the Pulmonary artery pressure page.", max_length=8, verbose_name='pulmonary artery pressure readings complete'),
         ),
         migrations.AlterField(
             model_name='slesection',

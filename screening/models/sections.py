@@ -55,7 +55,7 @@ class OrganFunction(Section):
     pap_readings_complete = answer(
         _("pulmonary artery pressure readings complete"),
         _("Every pulmonary artery pressure estimate of the year before screening is entered: the screening "
-          "echocardiogram's above, earlier ones in the table below."),
+          "echocardiogram's above, earlier ones on the Pulmonary artery pressure page."),
     )
     ecg_date = event_date("ECG date")
     ecg_abnormality = answer("clinically significant ECG abnormality")
