@@ -75,12 +75,26 @@ def migrate_answers(apps, schema_editor):
                 setattr(instance, field, new)
             instance.version += 1
             instance.updated_at = now
-            instance.save(update_fields=[field for field, _new, _why in changed] + ["version", "updated_at"])
+            # update(), not save(): no signal either way, so the history row below is the only one.
+            model.objects.filter(pk=instance.pk).update(
+                **{field: new for field, new, _why in changed}, version=instance.version, updated_at=now)
             reason = "CRF version 2: " + "; ".join(why for _field, _new, why in changed) + "."
             history.objects.create(
                 **{column: getattr(instance, column) for column in columns},
                 history_date=now, history_type="~", history_change_reason=reason, history_user=None,
             )
+
+
+CHANGED_HISTORY_TABLES = ("historicalorganfunction", "historicalmedicalhistory", "historicalslesection")
+
+
+def relink(apps, schema_editor):
+    """The renamed and added columns change how the history rows of these tables read: each is
+    linked again in the audit chain (op 'S'), or verify_audit would call every one altered."""
+    from screening.audit.protection import relink_after_schema_change
+
+    models = [apps.get_model("screening", name) for name in CHANGED_HISTORY_TABLES]
+    relink_after_schema_change(schema_editor, [(m._meta.db_table, m._meta.pk.column) for m in models])
 
 
 class Migration(migrations.Migration):
@@ -229,5 +243,6 @@ class Migration(migrations.Migration):
                 'ordering': ['reading_date', 'id'],
             },
         ),
-            migrations.RunPython(migrate_answers, migrations.RunPython.noop, elidable=False),
+            migrations.RunPython(relink, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(migrate_answers, migrations.RunPython.noop, elidable=False),
     ]
