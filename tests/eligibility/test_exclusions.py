@@ -51,6 +51,8 @@ def test_exc_01_evidence_names_the_reading_scr_and_the_window():
 
 def test_exc_01_undated_earlier_reading_names_the_rows():
     assert result("EXC-01", pap_readings=[pap(None, 30)]).missing == ("pap_readings",)
+    # A dated reading above the threshold decides even beside an undated one.
+    assert status("EXC-01", pap_readings=[pap(None, 30), pap(months(-2), 70)]) == "FAIL"
 
 
 @pytest.mark.parametrize("cid, key, ever, day, label, window", [

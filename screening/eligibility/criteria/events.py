@@ -18,7 +18,7 @@ def window_phrase(day, scr, months):
     """Where `day` lies against the window of `months` calendar months before `scr`."""
     start = add_months(scr, -months)
     if day > scr:
-        return True, f"is after SCR {fmt(scr)}, so within {months} calendar months before it"
+        return True, f"is after SCR {fmt(scr)}: more recent still than the {months} calendar months before it"
     if day >= start:
         return True, f"is within {months} calendar months before SCR {fmt(scr)} (from {fmt(start)})"
     return False, f"is more than {months} calendar months before SCR {fmt(scr)} (before {fmt(start)})"
@@ -64,28 +64,25 @@ def pulmonary_pressure(snapshot, ctx):
     start, end = add_months(scr, -P.PAP_LOOKBACK_MONTHS), ctx.window_end
     threshold = Evidence("Threshold", f"> {P.PAP_MAX}", "mmHg", note=f"{fmt(start)} to {fmt(end)}")
     readings = pap_readings(snapshot)
+    dated = sorted((r for r in readings if r[0] is not None), key=lambda r: r[0])
     undated = [r for r in readings if r[0] is None]
-    if undated:
-        return incomplete(f"A pulmonary artery pressure reading of {fmt(undated[0][1])} mmHg has no date.",
-                          "organ.echo_date" if undated[0][2] == "screening echo" else "pap_readings", threshold)
-    ev = []
-    for day, pap, where in sorted(readings, key=lambda r: r[0]):
-        if day < start or day > end:
-            note = f"outside the look-back ({where})"
-        else:
-            note = where
-        ev.append(Evidence("Pulmonary artery pressure", fmt(pap), "mmHg", day, note=note))
-    for day, pap, where in sorted(readings, key=lambda r: r[0], reverse=True):
+    ev = [Evidence("Pulmonary artery pressure", fmt(pap), "mmHg", day,
+                   note=where if start <= day <= end else f"outside the look-back ({where})")
+          for day, pap, where in dated]
+    for day, pap, where in reversed(dated):  # the most recent reading above the threshold decides
         if pap > P.PAP_MAX and start <= day <= end:
             _inside, phrase = window_phrase(day, scr, P.PAP_LOOKBACK_MONTHS)
             return failed(f"Pulmonary artery pressure {fmt(pap)} mmHg on {fmt(day)} is above {P.PAP_MAX} mmHg "
                           f"and {phrase}.", *ev, threshold)
+    if undated:
+        return incomplete(f"A pulmonary artery pressure reading of {fmt(undated[0][1])} mmHg has no date.",
+                          "organ.echo_date" if undated[0][2] == "screening echo" else "pap_readings", *ev, threshold)
     complete = answer(snapshot, "organ", "pap_readings_complete")
     ev.append(answer_evidence("Pulmonary artery pressure readings of the year complete", complete))
     if complete is not True:
         return incomplete("No reading above the threshold so far, but the readings of the year before SCR are not "
                           "declared complete.", "organ.pap_readings_complete", *ev, threshold)
-    inside = [pap for day, pap, _ in readings if start <= day <= end]
+    inside = [pap for day, pap, _where in dated if start <= day <= end]
     if inside:
         return passed(f"Highest pulmonary artery pressure in the year before SCR {fmt(max(inside))} mmHg, not above "
                       f"{P.PAP_MAX} mmHg.", *ev, threshold)
