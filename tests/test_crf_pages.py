@@ -126,7 +126,7 @@ def test_section_steps_show_every_section_with_state_and_counts(client, coordina
     client.force_login(coordinator)
     response = client.get(section_url(full_record, "organ"))
     states = {s.key: s for s in response.context["states"]}
-    assert list(states) == ["consent", "organ", "labs", "infection", "reproductive", "medications", "events",
+    assert list(states) == ["consent", "organ", "pap", "labs", "infection", "reproductive", "medications", "events",
                             "history", "sle", "judgement"]
     assert states["organ"].state == COMPLETE and states["organ"].answered == states["organ"].total
     assert states["labs"].answered == 11 and states["labs"].total == 0
@@ -146,18 +146,19 @@ def test_a_section_whose_data_fail_a_criterion_needs_attention(site_a, coordinat
 
 def test_unknown_counts_as_answered_but_not_as_complete(site_a, coordinator):
     values, data = complete_record_data("SLE")
-    data["sections"]["sle"]["ana_entry"] = "unknown"
+    data["sections"]["sle"].update(ana_test="unknown", ana_titre=None, ana_lab_cutoff=None)
     record = create_record(site_a, coordinator, values, data)
     sle = next(s for s in section_states(record) if s.key == "sle")
-    assert sle.state == IN_PROGRESS and sle.answered == sle.total and "sle.ana_entry" in sle.missing
+    assert sle.state == IN_PROGRESS and "sle.ana_test" in sle.missing
 
 
 def test_missing_paths_read_as_words_and_link_to_the_field(record_a):
-    assert describe("sle.ana_entry").startswith("SLE: ANA")
+    assert describe("sle.ana_test") == "SLE: Highest ANA result on record"
     assert describe("labs.hb") == "Lab result: Haemoglobin"
     assert describe("record.consent_date") == "Demographics and consent: Informed consent date"
     assert describe("pfts") == "Pulmonary function tests"
-    assert link(record_a, "sle.ana_entry").url == section_url(record_a, "sle") + "#field-ana_entry"
+    assert link(record_a, "sle.ana_titre").url == section_url(record_a, "sle") + "#field-ana_titre"
+    assert describe("pap_readings") == "Pulmonary artery pressure readings"
     assert link(record_a, "labs.hb").url == section_url(record_a, "labs") + "?analyte=hb#analyte-hb"
 
 

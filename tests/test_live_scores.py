@@ -125,12 +125,19 @@ def test_sle_classification_counts_the_highest_item_of_each_domain(logged_in, sl
     assert figure(response, "sle-2019") == "22"
     text = panel(response, "sle-2019")
     assert "Complement proteins 4 (Low C3 and low C4)" in text
-    assert "ANA ≥ 1:80 entry criterion: met." in text and "Classified as SLE" in text
+    assert ("ANA entry criterion (1:80 or more on HEp-2 cells, or an equivalent positive test): met." in text
+            and "Classified as SLE" in text)
 
 
 def test_without_the_ana_entry_criterion_sle_is_not_classified(logged_in, sle):
-    response = logged_in.post(scores_url(sle, "sle"), sle_post(ana_entry=False))
+    response = logged_in.post(scores_url(sle, "sle"), sle_post(ana_titre=40))  # 1:40 on HEp-2 cells
     assert "Not classified as SLE: the entry criterion is not met." in panel(response, "sle-2019")
+
+
+def test_the_ana_titre_is_read_as_posted_and_a_missing_one_leaves_the_entry_open(logged_in, sle):
+    assert ": met." in panel(logged_in.post(scores_url(sle, "sle"), sle_post(ana_titre=80)), "sle-2019")
+    text = panel(logged_in.post(scores_url(sle, "sle"), sle_post(ana_titre=None)), "sle-2019")
+    assert "test): not recorded." in text and "Classified as SLE" not in text
 
 
 def test_an_empty_sle_section_says_what_is_missing(logged_in, sle):

@@ -52,8 +52,9 @@ BUDGET = {
     "record_create": 12,
     "record_detail": 19,  # + the queries by section, the SDV marks, the freezes of the signatures
     # + the section steps (one snapshot read), the live scores (body weight on labs), and its queries with
-    # their steps and the steps' users and its SDV marks (3)
-    "section_edit": 21,
+    # their steps and the steps' users and its SDV marks (3); the snapshot reads one query per row table
+    # (dcSSc: 8 with the pulmonary pressure readings)
+    "section_edit": 22,
     "section_scores": 7,
     "review_queue": 11,
     "data_dictionary_csv": 6,
@@ -73,7 +74,7 @@ BUDGET = {
     "field_history": 13,
     "site_audit": AUDIT,
     "site_audit_csv": AUDIT,
-    "sign_record": 18,  # + its eligibility access row and django-axes' lockout check
+    "sign_record": 19,  # + its eligibility access row and django-axes' lockout check (one query per row table)
     "access_log": 13,
     "screening_log": 13,  # + the two count queries above the table
     "screening_log_csv": 12,

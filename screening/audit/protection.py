@@ -202,6 +202,55 @@ def _link_existing_rows(cursor, quote, table, key, moment):
     """)
 
 
+SCHEMA_CHANGE = "S"  # the op of a link that re-digests a row after a migration changed its table's columns
+
+
+def relink_after_schema_change(schema_editor, tables):
+    """For a migration that adds, renames or drops columns of protected tables (`tables`: their
+    (table, key column) pairs), run after its schema operations: every chained row whose digest
+    changed with its columns gets a link of op 'S', chained after the stream's head, with the
+    digest of the row as it now reads. The earlier links stay; verify_audit compares each row with
+    its latest link, so a later change to the row is still found, and the chain shows when a
+    migration re-read which rows. Inserts into the same transaction are linked at commit, after these."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql" or ChainLink._meta.db_table not in _existing(connection):
+        return
+    quote = connection.ops.quote_name
+    quote_ledger = quote(ChainLink._meta.db_table)
+    with connection.cursor() as cursor:
+        for table, key in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote_ledger} WHERE stream = %s)", [table])
+            if not cursor.fetchone()[0]:
+                continue  # never chained (a database before the chain, or empty): install() links it
+            cursor.execute(f"""
+                DO $$
+                DECLARE
+                    r record;
+                    n bigint;
+                    h text;
+                    written timestamptz := transaction_timestamp();
+                BEGIN
+                    PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+                    SELECT l.seq, l.hash INTO n, h FROM {quote_ledger} l WHERE l.stream = '{table}'
+                        ORDER BY l.seq DESC LIMIT 1;
+                    FOR r IN
+                        SELECT t.{quote(key)}::text AS k, trialsite_row_digest(t) AS d
+                        FROM {quote(table)} t
+                        JOIN LATERAL (SELECT l.digest FROM {quote_ledger} l
+                                      WHERE l.stream = '{table}' AND l.row_key = t.{quote(key)}::text
+                                      ORDER BY l.seq DESC LIMIT 1) latest ON true
+                        WHERE latest.digest <> trialsite_row_digest(t)
+                        ORDER BY t.{quote(key)}
+                    LOOP
+                        n := n + 1;
+                        h := trialsite_link_hash(h, '{table}', n, '{SCHEMA_CHANGE}', r.k, r.d, written);
+                        INSERT INTO {quote_ledger} (stream, seq, op, row_key, digest, written_at, hash)
+                            VALUES ('{table}', n, '{SCHEMA_CHANGE}', r.k, r.d, written, h);
+                    END LOOP;
+                END $$
+            """)
+
+
 # ---------------------------------------------------------------- the two roles
 
 

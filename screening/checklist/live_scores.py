@@ -49,6 +49,7 @@ from ..eligibility.criteria.common import answer, fmt, pct, record_value, value
 from ..eligibility.criteria.general import _cockcroft_gault
 from ..eligibility.criteria.iim import BIOPSY_ITEMS, age_at_onset
 from ..eligibility.criteria.labs import screening_lab
+from ..eligibility.criteria.sle import ana_entry
 from ..eligibility.criteria.verdicts import MissingData
 from ..eligibility.snapshot import Snapshot
 from ..models import (
@@ -248,7 +249,8 @@ def _sledai(snapshot):
 def _sle_2019(snapshot):
     codes = [code for weights in SLE_2019_DOMAINS.values() for code in weights]
     items = {code: answer(snapshot, "sle", f"eular_{code}") for code in codes}
-    c = classify_sle_2019(answer(snapshot, "sle", "ana_entry"), items)
+    entry = ana_entry(snapshot)
+    c = classify_sle_2019(entry.met, items)
     domains = []
     for domain, weights in SLE_2019_DOMAINS.items():
         points = c.domain_points[domain]
@@ -256,8 +258,9 @@ def _sle_2019(snapshot):
         scoring = next((code for code, w in weights.items() if items[code] is True and w == points), None)
         text = f"{points} ({_label(SleSection, f'eular_{scoring}')})" if scoring else str(points)
         domains.append(Line(str(SLE_DOMAIN_LABELS[domain]), text))
-    entry = {True: _("met"), False: _("not met"), None: _("not answered")}[c.entry]
-    notes = [_("ANA ≥ 1:80 entry criterion: %(entry)s.") % {"entry": entry}]
+    met = {True: _("met"), False: _("not met"), None: _("not recorded")}[c.entry]
+    notes = [_("ANA entry criterion (1:%(titre)d or more on HEp-2 cells, or an equivalent positive test): "
+               "%(entry)s.") % {"titre": P.ANA_ENTRY_TITRE_MIN, "entry": met}]
     if c.classified is True:
         notes.append(_("Classified as SLE: at least %(min)d points with a clinical item.")
                      % {"min": P.SLE_CLASSIFICATION_MIN})

@@ -51,9 +51,17 @@ SECTIONS = (
         m.OrganFunction,
         fieldsets=(
             ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
-            ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "pap_over_60_past_year", "echo_pap")),
+            ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
             ("ECG and renal", ("ecg_", "crcl_hydration")),
         ),
+    ),
+    Section(
+        "pap",
+        "Pulmonary artery pressure",
+        None,
+        rows=(Rows("pap_readings", m.PulmonaryPressureReading, "Pulmonary artery pressure readings", ("reading_date", "pap", "method")),),
+        help="Every pulmonary artery pressure estimate of the year before screening other than the screening "
+             "echocardiogram's, with its date; then answer “readings complete” under Organ function.",
     ),
     Section(
         "labs",
@@ -99,11 +107,12 @@ SECTIONS = (
         m.SleSection,
         indication="SLE",
         fieldsets=(
-            ("Diagnosis", ("diagnosis_date", "ana_entry")),
+            ("Diagnosis", ("diagnosis_date",)),
+            ("ANA (2019 EULAR/ACR entry criterion)", ("ana_",)),
             ("2019 EULAR/ACR classification items", ("eular_",)),
             ("SLEDAI-2K (within 10 days of the assessment)", ("sledai_",)),
             ("Screening serology", ("serology_date", "screening_")),
-            ("Severe manifestations", ("lupus_crisis", "active_cns_lupus", "severe_")),
+            ("Severe manifestations", ("lupus_crisis_", "active_cns_lupus", "severe_")),
         ),
     ),
     Section(

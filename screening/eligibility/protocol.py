@@ -50,6 +50,13 @@ POSTMENOPAUSE_MONTHS = 24  # INC-09/10: postmenopausal ≥ 2 years on SCR = not 
 SLE_CLASSIFICATION_MIN = SLE_2019_THRESHOLD  # 10 points
 SLE_DURATION_MONTHS = 6  # diagnosis date ≤ SCR − 6 calendar months (not 24 weeks)
 SLEDAI_MIN = SLEDAI_2K_THRESHOLD  # 8
+# INC-SLE-01 entry criterion: ANA ≥ 1:80 on HEp-2 cells at least once, or an equivalent positive test
+# (Aringer 2019). The titre is compared as its denominator; the lab's own cut-off is evidence only.
+ANA_ENTRY_TITRE_MIN = 80
+ANA_ENTRY_NOTE = (
+    "2019 EULAR/ACR entry criterion: ANA ≥ 1:80 on HEp-2 cells, or a positive result of an equivalent "
+    "test, at least once; the lab's own cut-off does not change it."
+)
 SLE_THERAPY_MONTHS = 2
 SLE_THERAPY_CLASSES = frozenset({GLUCOCORTICOID, ANTIMALARIAL, IMMUNOSUPPRESSANT, BIOLOGIC})
 
@@ -101,7 +108,11 @@ KIDNEY_SUPPORT_MONTHS = 3  # EXC-04: dialysis / plasmapheresis before SCR
 KIDNEY_SUPPORT_EVENTS = ("dialysis", "plasmapheresis")
 KIDNEY_PULSE_MONTHS = 1  # EXC-04: pulse glucocorticoid before SCR
 PULSE_MIN_MG = PULSE_THRESHOLD_MG  # ≥ 500 mg/day prednisone-eq (= 400 mg methylprednisolone)
-MI_MONTHS = 6  # EXC-05
+MI_MONTHS = 6  # EXC-05: the most recent acute MI within 6 calendar months before SCR excludes
+LUPUS_CRISIS_MONTHS = 3  # EXC-03: the most recent lupus crisis within 3 calendar months before SCR excludes
+EVENT_WINDOW_NOTE = (
+    "Within N months before SCR: SCR − N calendar months ≤ date; an event after SCR is more recent still."
+)
 NYHA_EXCLUDED = ("III", "IV")
 MALIGNANCY_EXCEPTIONS = ("nmsc", "cervical_cis", "prostate_localised", "bladder_low_stage", "dcis")
 MALIGNANCY_FREE_MONTHS = 24  # last treatment ≥ 2 years before SCR

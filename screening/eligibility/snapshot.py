@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events")
+ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events", "pap_readings")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Snapshot:
     mrss: tuple = ()
     bvas_items: tuple = ()
     events: tuple = ()
+    pap_readings: tuple = ()  # earlier pulmonary artery pressure readings (organ section)
 
     def section(self, key):
         return self.sections.get(key) or {}

@@ -48,7 +48,7 @@ def complete_record_data(indication, today=None):
         "organ": {
             "weight_kg": 62, "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
             "pleural_effusion": no, "echo_date": scr, "lvef": 60, "pericardial_effusion": no,
-            "pap_over_60_past_year": no, "echo_pap": 25, "ecg_date": scr, "ecg_abnormality": no,
+            "echo_pap": 25, "pap_readings_complete": True, "ecg_date": scr, "ecg_abnormality": no,
             "crcl_hydration": no,
         },
         "infection": {
@@ -63,7 +63,7 @@ def complete_record_data(indication, today=None):
         },
         "history": {
             "primary_cns_lymphoma": no, "kidney_transplant": no, "expected_renal_support": no,
-            "heart_failure": no, "myocardial_infarction": no, "unstable_angina": no, "severe_arrhythmia": no,
+            "heart_failure": no, "myocardial_infarction_ever": no, "unstable_angina": no, "severe_arrhythmia": no,
             "stroke": no, "nyha_class": "none", "other_autoimmune": no, "non_iim_myopathy": no,
             "malignancy": no, "allergy_study_drugs": no, "severe_allergic_reaction": no,
             "prior_cell_therapy": no, "prohibited_medication": no,
@@ -77,7 +77,8 @@ def complete_record_data(indication, today=None):
 
     year_ago = _months(scr, -12)
     medications = [course("prednisone", 10, "mg", "once_daily", year_ago)]
-    rows = {"labs": labs, "medications": medications, "events": [], "pfts": [], "mrss": [], "bvas_items": []}
+    rows = {"labs": labs, "medications": medications, "events": [], "pfts": [], "mrss": [], "bvas_items": [],
+            "pap_readings": [{"reading_date": _months(scr, -7), "pap": 30, "method": "echo"}]}
 
     if indication == "SLE":
         medications += [
@@ -86,11 +87,12 @@ def complete_record_data(indication, today=None):
         ]
         sle = {f"eular_{c}": no for c in _sle_items()} | {f"sledai_{c}": no for c in _sledai_items()}
         sle.update({
-            "diagnosis_date": _months(scr, -36), "ana_entry": True, "eular_acute_cutaneous_lupus": True,
+            "diagnosis_date": _months(scr, -36), "ana_test": "titre", "ana_titre": 320,
+            "ana_date": _months(scr, -36), "ana_lab_cutoff": 80, "eular_acute_cutaneous_lupus": True,
             "eular_joint_involvement": True, "eular_anti_dsdna_or_anti_sm": True, "eular_low_c3_and_c4": True,
             "sledai_date": scr, "sledai_arthritis": True, "sledai_rash": True, "sledai_low_complement": True,
             "sledai_increased_dna_binding": True, "serology_date": scr, "screening_ana": "positive",
-            "screening_anti_dsdna": "positive", "lupus_crisis": no, "active_cns_lupus": no,
+            "screening_anti_dsdna": "positive", "lupus_crisis_ever": no, "active_cns_lupus": no,
             "severe_haemolytic_anaemia": no, "severe_thrombocytopenic_purpura": no, "severe_neutropenia": no,
             "severe_myocardial_involvement": no, "severe_pneumonitis": no, "severe_hepatitis": no,
             "severe_vasculitis": no,

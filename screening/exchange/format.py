@@ -14,10 +14,30 @@ fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from ..crf.sections import ROW_MODELS, SECTION_RELATIONS, data_fields
 from ..values import unit_of
 
-FORMAT = "trialsite-screening/1"
+FORMAT = "trialsite-screening/2"
+
+# Keys of format 1 (CRF version 1) whose question embedded a window or a threshold. Their
+# answers cannot be read as CRF version 2 data, so each is refused with what to give instead
+# (docs/exchange-format.md, "Format 1 files").
+RETIRED_FIELDS = {
+    ("organ", "pap_over_60_past_year"): gettext_noop(
+        "CRF version 1 question 'PAP > 60 mmHg in the year before screening' is no longer asked: give each "
+        "reading with its date (pap_readings, and the screening echo's echo_pap) and pap_readings_complete"),
+    ("history", "myocardial_infarction"): gettext_noop(
+        "CRF version 1 question 'acute myocardial infarction within 6 months before screening' is no longer "
+        "asked: give myocardial_infarction_ever and myocardial_infarction_date"),
+    ("sle", "ana_entry"): gettext_noop(
+        "CRF version 1 question 'ANA ≥ 1:80 ever' is no longer asked: give the result as reported in "
+        "ana_test, ana_titre, ana_date and ana_lab_cutoff"),
+    ("sle", "lupus_crisis"): gettext_noop(
+        "CRF version 1 question 'lupus crisis within 3 months before screening' is no longer asked: give "
+        "lupus_crisis_ever and lupus_crisis_date"),
+}
 def _record_value_fields():
     from ..models import ScreeningRecord
 

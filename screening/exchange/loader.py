@@ -9,11 +9,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..crf.forms import RecordForm, row_formset_class, section_form_class
 from ..crf.recording import save_with_audit
 from ..crf.sections import BY_KEY, ROW_MODELS, SECTION_RELATIONS, SECTIONS
 from ..models import fields as answers
+from .format import RETIRED_FIELDS
 
 ROW_SECTIONS = {rows.model: (section, rows) for section in SECTIONS for rows in section.rows}
 
@@ -64,6 +66,12 @@ def _form_data(model, values, prefix=""):
     return data
 
 
+def _unknown(section_key, name):
+    """Why a field of a file is not read: a retired format 1 question says what replaced it."""
+    retired = RETIRED_FIELDS.get((section_key, name))
+    return _(retired) if retired else "unknown field"
+
+
 def _errors(section_key, form):
     return [LoadError(section_key, field, str(msg)) for field, msgs in form.errors.items() for msg in msgs]
 
@@ -89,7 +97,7 @@ def load_sections(record, data, user, reason, *, new_record=False):
         instance = instance or section.model(record=record)
         form = section_form_class(section)(_form_data(section.model, values), instance=instance, record=record)
         unknown = set(values) - set(form.fields)
-        errors += [LoadError(key, name, "unknown field") for name in sorted(unknown)]
+        errors += [LoadError(key, name, _unknown(key, name)) for name in sorted(unknown)]
         if form.is_valid():
             saves.append(form.instance)
         else:

@@ -13,6 +13,7 @@ from .rows import (
     MrssAssessment,
     PriorEvent,
     PulmonaryFunctionTest,
+    PulmonaryPressureReading,
 )
 from .sections import (
     AavSection,
@@ -34,6 +35,6 @@ __all__ = [
     "ChainLink", "FreezeEvent", "Query", "QueryStep", "SdvMark",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
-    "PriorEvent", "PulmonaryFunctionTest", "ROLES", "Reproductive", "ScreeningRecord",
+    "PriorEvent", "PulmonaryFunctionTest", "PulmonaryPressureReading", "ROLES", "Reproductive", "ScreeningRecord",
     "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
 ]

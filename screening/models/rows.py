@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from screening.calculators.bvas import BVAS_V3_ITEMS
 from screening.calculators.mrss import MRSS_SITES
@@ -63,6 +64,7 @@ class Medication(Row):
             raise ValidationError({"dose_unit": "Choose the unit of the dose."})
 
 
+PAP_METHODS = [("echo", _("Echocardiogram (estimate)")), ("rhc", _("Right heart catheterisation"))]
 UNIT_CHOICES = sorted({(u, UNIT_LABELS.get(u, u)) for a in ANALYTES.values() for u in a.units})
 
 
@@ -117,6 +119,25 @@ class PulmonaryFunctionTest(Row):
 
     def __str__(self):
         return f"PFT on {self.test_date}"
+
+
+class PulmonaryPressureReading(Row):
+    """An earlier estimate of the pulmonary artery pressure (EXC-01 looks back a year)."""
+
+    reading_date = models.DateField(_("date"))
+    pap = measurement(_("pulmonary artery pressure"), 5, 150, "mmHg", decimals=0)
+    method = models.CharField(_("method"), max_length=8, choices=PAP_METHODS, default="echo")
+
+    class Meta:
+        ordering = ["reading_date", "id"]
+        verbose_name = _("pulmonary artery pressure reading")
+
+    def __str__(self):
+        return f"PAP {value_text(self.pap)} mmHg on {date_text(self.reading_date)}"
+
+    def clean(self):
+        if self.pap is None:
+            raise ValidationError({"pap": _("Enter the pressure the report gives.")})
 
 
 MrssSites = type("MrssSites", (models.Model,), {

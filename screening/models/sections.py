@@ -5,7 +5,10 @@ EULAR/ACR, 2013 ACR/EULAR, MMT-8) come from the calculators, so the CRF and the
 scoring cannot disagree about which items exist.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from screening.calculators.iim import IIM_2017_ITEMS
 from screening.calculators.mmt8 import MMT8_GROUPS
@@ -13,7 +16,7 @@ from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
 
-from .fields import answer, event_date, grade, measurement, result
+from .fields import NO, answer, event_date, grade, measurement, result
 from .records import CrfModel, ScreeningRecord
 
 
@@ -46,10 +49,14 @@ class OrganFunction(Section):
     echo_date = event_date("echocardiogram date")
     lvef = measurement("LVEF", 5, 90, "%", decimals=0, help_text="Echocardiographic ejection fraction")
     pericardial_effusion = answer("clinically significant pericardial effusion on echo")
-    pap_over_60_past_year = answer(
-        "pulmonary artery pressure > 60 mmHg on any echo in the year before screening"
-    )
     echo_pap = measurement("estimated pulmonary artery pressure", 5, 150, "mmHg", decimals=0)
+    # CRF version 2: the readings and their dates are recorded (PulmonaryPressureReading rows);
+    # the engine applies the look-back. The column held "PAP > 60 mmHg in the past year" before.
+    pap_readings_complete = answer(
+        _("pulmonary artery pressure readings complete"),
+        _("Every pulmonary artery pressure estimate of the year before screening is entered: the screening "
+          "echocardiogram's above, earlier ones on the Pulmonary artery pressure page."),
+    )
     ecg_date = event_date("ECG date")
     ecg_abnormality = answer("clinically significant ECG abnormality")
     crcl_hydration = answer(
@@ -136,8 +143,11 @@ class MedicalHistory(Section):
         "expected to need dialysis, plasmapheresis, kidney transplant or prohibited medication during the study"
     )
     heart_failure = answer("symptomatic chronic heart failure needing intervention")
-    myocardial_infarction = answer("acute myocardial infarction within 6 months before screening")
-    myocardial_infarction_date = event_date("date of the most recent myocardial infarction")
+    # CRF version 2: whether it ever happened and when; the engine applies the window (EXC-05).
+    myocardial_infarction_ever = answer(_("acute myocardial infarction, ever"))
+    myocardial_infarction_date = event_date(
+        _("date of the most recent acute myocardial infarction"), _("As in the source document; required after Yes.")
+    )
     unstable_angina = answer("unstable angina")
     severe_arrhythmia = answer("history of severe arrhythmia")
     stroke = answer("history of stroke")
@@ -178,6 +188,15 @@ class MedicalHistory(Section):
         verbose_name = "medical history"
         verbose_name_plural = "medical history"
 
+    def clean(self):
+        contradicted("myocardial_infarction_ever", "myocardial_infarction_date", self)
+
+
+def contradicted(ever, day, instance):
+    """An event answered "No" cannot have a date: one of the two is wrong."""
+    if getattr(instance, ever) == NO and getattr(instance, day) is not None:
+        raise ValidationError({day: _("A date is given but the event is answered No: correct one of them.")})
+
 
 SleItems = abstract_fields(
     "SleItems",
@@ -195,14 +214,43 @@ SleItems = abstract_fields(
 )
 
 
+# The entry criterion of the 2019 EULAR/ACR criteria: ANA on HEp-2 cells, or an equivalent positive test.
+ANA_TITRE, ANA_EQUIVALENT, ANA_NEVER_POSITIVE = "titre", "equivalent", "never_positive"
+ANA_TESTS = [
+    (ANA_TITRE, _("HEp-2 immunofluorescence, titre reported")),
+    (ANA_EQUIVALENT, _("Positive by an equivalent test, no titre reported (HEp-2 ELISA, CLIA, bead assay)")),
+    (ANA_NEVER_POSITIVE, _("No positive ANA test on record")),
+    ("unknown", _("Unknown / not available")),
+]
+TITRE_MIN, TITRE_MAX = 10, 100000
+
+
+def titre(verbose_name, help_text):
+    """The denominator N of a titre 1:N, as the report prints it."""
+    return models.PositiveIntegerField(
+        verbose_name, null=True, blank=True, help_text=help_text,
+        validators=[MinValueValidator(TITRE_MIN), MaxValueValidator(TITRE_MAX)],
+    )
+
+
 class SleSection(SleItems, Section):
     diagnosis_date = event_date("SLE diagnosis date")
-    ana_entry = answer("ANA ≥ 1:80 on HEp-2 cells ever (entry criterion)")
+    # CRF version 2: the ANA result as reported; the engine compares it with the entry criterion
+    # (INC-SLE-01). The column held the answer to "ANA ≥ 1:80 ever" before.
+    ana_test = models.CharField(
+        _("highest ANA result on record"), max_length=16, choices=ANA_TESTS, blank=True,
+        help_text=_("The highest titre ever reported, or a positive result of a test that reports none."),
+    )
+    ana_titre = titre(_("ANA titre 1:N"), _("N as printed: 320 for 1:320 (a report of 1:2560 or more: 2560)."))
+    ana_date = event_date(_("date of that ANA sample"))
+    ana_lab_cutoff = titre(_("the lab's positive cut-off 1:N"), _("As printed on the report, e.g. 80 for 1:80."))
     sledai_date = event_date("SLEDAI-2K assessment date")
     serology_date = event_date("screening serology sample date")
     screening_ana = result("ANA at screening")
     screening_anti_dsdna = result("anti-dsDNA at screening")
-    lupus_crisis = answer("lupus crisis within 3 months before screening")
+    # CRF version 2: whether one ever happened and when; the engine applies the window (EXC-03).
+    lupus_crisis_ever = answer(_("lupus crisis, ever"))
+    lupus_crisis_date = event_date(_("date of the most recent lupus crisis"), _("Required after Yes."))
     active_cns_lupus = answer("active CNS lupus")
     severe_haemolytic_anaemia = answer("severe haemolytic anaemia")
     severe_thrombocytopenic_purpura = answer("severe thrombocytopenic purpura")
@@ -215,6 +263,17 @@ class SleSection(SleItems, Section):
     class Meta:
         verbose_name = "SLE"
         verbose_name_plural = "SLE"
+
+    def clean(self):
+        errors = {}
+        if self.ana_test != ANA_TITRE:
+            for name in ("ana_titre", "ana_lab_cutoff"):
+                if getattr(self, name) is not None:
+                    errors[name] = _("A titre belongs to an HEp-2 immunofluorescence result: choose that test, "
+                                     "or clear the titre.")
+        if errors:
+            raise ValidationError(errors)
+        contradicted("lupus_crisis_ever", "lupus_crisis_date", self)
 
 
 

@@ -50,8 +50,12 @@ def test_a_coordinator_enters_a_whole_sle_record_by_keyboard_and_mouse(new_page,
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("97")
     save_and_continue(page)
-    assert heading(page).startswith("Laboratory results")
+    assert heading(page).startswith("Pulmonary artery pressure")
     assert "Organ function saved." in page.content()
+    # The earlier readings with their dates: the engine applies the year's look-back.
+    fill_rows(page, "pulmonarypressurereading", data["pap_readings"])
+    save_and_continue(page)
+    assert heading(page).startswith("Laboratory results")
 
     # Eleven labs: a wrong unit first, shown in its row beside the cell.
     labs = [dict(row) for row in data["labs"]]
@@ -84,7 +88,7 @@ def test_a_coordinator_enters_a_whole_sle_record_by_keyboard_and_mouse(new_page,
     fill_fields(page, data["sections"]["sle"])
     save(page)
     assert "SLE saved." in page.content()
-    for key in ("consent", "organ", "labs", "infection", "reproductive", "medications", "history", "sle"):
+    for key in ("consent", "organ", "pap", "labs", "infection", "reproductive", "medications", "history", "sle"):
         assert page.get_by_test_id(f"state-{key}").inner_text() == "complete", key
     page.get_by_role("button", name="Log out").click()
 
@@ -105,17 +109,17 @@ def test_a_missing_link_lands_on_the_field(new_page, make_user, site_a):
 
     coordinator = make_user(COORDINATOR, site_a, username="cora")
     values, data = complete_record_data("SLE")
-    data["sections"]["sle"]["ana_entry"] = None
+    data["sections"]["sle"].update(ana_test=None, ana_titre=None, ana_lab_cutoff=None)
     data["labs"] = [row for row in data["labs"] if row["analyte"] != "plt"]
     record = create_record(site_a, coordinator, values, data)
     page = new_page()
     log_in(page, "cora", PASSWORD)
     page.goto(f"/records/{record.pk}/")
     needed = page.locator("[data-section='sle']")
-    assert "sle.ana_entry" not in needed.inner_text()
-    needed.get_by_role("link", name="SLE: ANA").click()
-    expect(page.locator('input[name="ana_entry"]').first).to_be_focused()
-    expect(page.locator("#field-ana_entry")).to_have_class(re.compile("crf-highlight"))
+    assert "sle.ana_test" not in needed.inner_text()
+    needed.get_by_role("link", name="SLE: Highest ANA result on record").click()
+    expect(page.locator('input[name="ana_test"]').first).to_be_focused()
+    expect(page.locator("#field-ana_test")).to_have_class(re.compile("crf-highlight"))
 
     page.goto(f"/records/{record.pk}/")
     page.locator("[data-section='labs']").get_by_role("link", name="Lab result: Platelet count").click()

@@ -7,7 +7,7 @@ that indication; keyword arguments change one part of it:
   `drop_sections=("organ",)` removes whole sections;
 - `labs={"hb": {"value": 79}}` changes the default screening lab of an analyte
   (`None` removes it); `extra_labs=[lab(...)]` adds rows;
-- `medications=[...]`, `events=[...]`, `pfts=[...]`, `mrss=[...]`, `bvas_items=[...]`
+- `medications=[...]`, `events=[...]`, `pfts=[...]`, `mrss=[...]`, `bvas_items=[...]`, `pap_readings=[...]`
   replace those rows; `extra_medications=[...]` / `extra_events=[...]` add to them.
 """
 
@@ -53,6 +53,10 @@ def event(kind, start, end=None, **extra):
             "treatment_end": None, **extra}
 
 
+def pap(day, mmhg, method="echo"):
+    return {"reading_date": day, "pap": mmhg, "method": method}
+
+
 def pft(day, fvc, dlco):
     return {"test_date": day, "fvc_pct": fvc, "dlco_pct": dlco}
 
@@ -90,7 +94,7 @@ def _common_sections():
         "organ": {
             "weight_kg": 62.0, "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
             "ventilatory_support": False, "pleural_effusion": False, "echo_date": SCR, "lvef": 60.0,
-            "pericardial_effusion": False, "pap_over_60_past_year": False, "echo_pap": 25.0, "ecg_date": SCR,
+            "pericardial_effusion": False, "echo_pap": 25.0, "pap_readings_complete": True, "ecg_date": SCR,
             "ecg_abnormality": False, "crcl_hydration": False,
         },
         "infection": {
@@ -106,7 +110,7 @@ def _common_sections():
         },
         "history": {
             "primary_cns_lymphoma": False, "kidney_transplant": False, "expected_renal_support": False,
-            "heart_failure": False, "myocardial_infarction": False, "myocardial_infarction_date": None,
+            "heart_failure": False, "myocardial_infarction_ever": False, "myocardial_infarction_date": None,
             "unstable_angina": False, "severe_arrhythmia": False, "stroke": False, "nyha_class": "none",
             "other_autoimmune": False, "other_autoimmune_detail": "", "non_iim_myopathy": False,
             "malignancy": False, "malignancy_exception": None, "malignancy_recovered": None,
@@ -125,12 +129,13 @@ def sle_section():
     section = {f"eular_{c}": False for items in SLE_2019_DOMAINS.values() for c in items}
     section |= {f"sledai_{c}": False for c in SLEDAI_2K}
     section.update({
-        "diagnosis_date": months(-36), "ana_entry": True, "eular_acute_cutaneous_lupus": True,
+        "diagnosis_date": months(-36), "ana_test": "titre", "ana_titre": 320, "ana_date": months(-36),
+        "ana_lab_cutoff": 80, "eular_acute_cutaneous_lupus": True,
         "eular_joint_involvement": True, "eular_anti_dsdna_or_anti_sm": True, "eular_low_c3_and_c4": True,
         "sledai_date": SCR, "sledai_arthritis": True, "sledai_rash": True, "sledai_low_complement": True,
         "sledai_increased_dna_binding": True,  # 4 + 2 + 2 + 2 = 10
         "serology_date": SCR, "screening_ana": "positive", "screening_anti_dsdna": "positive",
-        "lupus_crisis": False, "active_cns_lupus": False, "severe_haemolytic_anaemia": False,
+        "lupus_crisis_ever": False, "lupus_crisis_date": None, "active_cns_lupus": False, "severe_haemolytic_anaemia": False,
         "severe_thrombocytopenic_purpura": False, "severe_neutropenia": False,
         "severe_myocardial_involvement": False, "severe_pneumonitis": False, "severe_hepatitis": False,
         "severe_vasculitis": False,
@@ -200,7 +205,8 @@ def _indication_parts(indication):
 
 
 def build(indication="SLE", *, record=None, labs=None, extra_labs=(), medications=None, extra_medications=(),
-          events=None, extra_events=(), pfts=None, mrss=None, bvas_items=None, drop_sections=(), **sections):
+          events=None, extra_events=(), pfts=None, mrss=None, bvas_items=None, pap_readings=(), drop_sections=(),
+          **sections):
     record_changes, key, section, default_meds, rows = _indication_parts(indication)
     base_record = {
         "screening_number": "A01-0001", "sex": "F", "date_of_birth": date(1984, 6, 12), "indication": indication,
@@ -230,6 +236,7 @@ def build(indication="SLE", *, record=None, labs=None, extra_labs=(), medication
         mrss=tuple(rows.get("mrss", []) if mrss is None else mrss),
         bvas_items=tuple(rows.get("bvas_items", []) if bvas_items is None else bvas_items),
         events=tuple(events or ()) + tuple(extra_events),
+        pap_readings=tuple(pap_readings),
     )
 
 

@@ -64,7 +64,7 @@ def test_no_indication_makes_inc_02_and_every_indication_row_incomplete():
     ({"labs": {"creatinine": {"uln": 0}}}, "INC-05b"),  # a zero ULN
     ({"labs": {"alt": {"value": -3}}}, "INC-06a"),
     ({"labs": {"creatinine": {"unit": "s"}}}, "INC-05a"),
-    ({"sle": {"ana_entry": "maybe"}}, "INC-SLE-01"),  # not a yes/no: unanswered
+    ({"sle": {"ana_test": "maybe"}}, "INC-SLE-01"),  # not a test the CRF offers: not recorded
     ({"sle": {"diagnosis_date": "2020-01-01"}}, "INC-SLE-01"),  # a date as text
     ({"record": {"date_of_birth": "1984-06-12"}}, "INC-01"),
     ({"medications": [{"drug": "prednisone", "start_date": None}]}, "INC-SLE-04"),

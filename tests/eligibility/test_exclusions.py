@@ -1,10 +1,12 @@
 """Exclusions EXC-01 … EXC-15 (PASS = not excluded)."""
 
+from datetime import date
+
 import pytest
 
 from screening.eligibility import protocol
 
-from .builders import PLANNED_LD, SCR, course, days, event, months, result, status
+from .builders import PLANNED_LD, SCR, course, days, event, months, pap, result, status
 
 LD = PLANNED_LD
 ONGOING_PREDNISONE = course("prednisone", 10, "mg", "once_daily", months(-12))
@@ -19,11 +21,76 @@ def pulse(day, mg=400):
     ({"echo_pap": 60}, "PASS"), ({"echo_pap": 61}, "FAIL"),
     ({"echo_pap": 61, "echo_date": days(-1, months(-12))}, "PASS"),  # older than a year
     ({"echo_pap": 61, "echo_date": None}, "INCOMPLETE"),
-    ({"pap_over_60_past_year": True}, "FAIL"), ({"ventilatory_support": True}, "FAIL"),
-    ({"pap_over_60_past_year": None}, "INCOMPLETE"),
+    ({"ventilatory_support": True}, "FAIL"),
+    ({"pap_readings_complete": None}, "INCOMPLETE"), ({"pap_readings_complete": False}, "INCOMPLETE"),
+    ({"echo_pap": 61, "pap_readings_complete": None}, "FAIL"),  # a reading above decides without the list
+    ({"echo_pap": None}, "PASS"),  # no reading at all, the (empty) list declared complete
 ])
 def test_exc_01_pulmonary(organ, expected):
     assert status("EXC-01", organ=organ) == expected
+
+
+@pytest.mark.parametrize("reading, expected", [
+    (pap(months(-12), 61), "FAIL"),  # the first day of the year before SCR
+    (pap(days(-1, months(-12)), 61), "PASS"),  # the day before it
+    (pap(months(-3), 60), "PASS"), (pap(months(-3), 61, "rhc"), "FAIL"),  # > 60 strictly
+    (pap(days(28), 61), "FAIL"),  # the last day of the screening window
+    (pap(days(29), 61), "PASS"),  # after it: not a reading of the look-back
+    (pap(None, 61), "INCOMPLETE"),
+])
+def test_exc_01_earlier_readings_both_sides_of_the_window_and_threshold(reading, expected):
+    assert status("EXC-01", pap_readings=[reading]) == expected
+
+
+def test_exc_01_evidence_names_the_reading_scr_and_the_window():
+    r = result("EXC-01", pap_readings=[pap(date(2026, 3, 2), 65)])
+    assert r.reason == ("Pulmonary artery pressure 65 mmHg on 2026-03-02 is above 60 mmHg and is within 12 calendar "
+                        "months before SCR 2026-11-02 (from 2025-11-02).")
+    assert [e.value for e in r.evidence if e.label == "Pulmonary artery pressure"] == ["65", "25"]
+
+
+def test_exc_01_undated_earlier_reading_names_the_rows():
+    assert result("EXC-01", pap_readings=[pap(None, 30)]).missing == ("pap_readings",)
+    # A dated reading above the threshold decides even beside an undated one.
+    assert status("EXC-01", pap_readings=[pap(None, 30), pap(months(-2), 70)]) == "FAIL"
+
+
+@pytest.mark.parametrize("cid, key, ever, day, label, window", [
+    ("EXC-05", "history", "myocardial_infarction_ever", "myocardial_infarction_date",
+     "Acute myocardial infarction", protocol.MI_MONTHS),
+    ("EXC-03", "sle", "lupus_crisis_ever", "lupus_crisis_date", "Lupus crisis", protocol.LUPUS_CRISIS_MONTHS),
+])
+class TestDatedEvents:
+    """The CRF records whether the event happened and its date; the engine applies the window."""
+
+    def test_the_first_day_inside_the_window_fails(self, cid, key, ever, day, label, window):
+        r = result(cid, **{key: {ever: True, day: months(-window)}})
+        assert r.status == "FAIL"
+        assert (f"{label} {months(-window).isoformat()} is within {window} calendar months before SCR "
+                f"{SCR.isoformat()}") in r.reason
+
+    def test_the_day_before_the_window_passes(self, cid, key, ever, day, label, window):
+        r = result(cid, **{key: {ever: True, day: days(-1, months(-window))}})
+        assert r.status == "PASS"
+        assert (f"is more than {window} calendar months before SCR {SCR.isoformat()} "
+                f"(before {months(-window).isoformat()})") in [e.note for e in r.evidence]
+
+    def test_an_event_after_scr_fails(self, cid, key, ever, day, label, window):
+        assert status(cid, **{key: {ever: True, day: days(3)}}) == "FAIL"
+
+    def test_a_date_decides_even_against_a_no(self, cid, key, ever, day, label, window):
+        # The form refuses this contradiction; data that holds it still fails inside the window.
+        assert status(cid, **{key: {ever: False, day: days(-1)}}) == "FAIL"
+
+    def test_yes_without_a_date_is_incomplete_and_names_the_date(self, cid, key, ever, day, label, window):
+        r = result(cid, **{key: {ever: True, day: None}})
+        assert r.status == "INCOMPLETE" and r.missing == (f"{key}.{day}",)
+
+    @pytest.mark.parametrize("answer, expected", [(False, "PASS"), (None, "INCOMPLETE")])
+    def test_never_passes_and_unanswered_is_missing(self, cid, key, ever, day, label, window, answer, expected):
+        r = result(cid, **{key: {ever: answer, day: None}})
+        assert r.status == expected
+        assert r.missing == ((f"{key}.{ever}",) if answer is None else ())
 
 
 YES_NO_ITEMS = [
@@ -37,11 +104,9 @@ YES_NO_ITEMS = [
     ("EXC-04", "history", "kidney_transplant"),
     ("EXC-04", "history", "expected_renal_support"),
     ("EXC-05", "history", "heart_failure"),
-    ("EXC-05", "history", "myocardial_infarction"),
     ("EXC-05", "history", "unstable_angina"),
     ("EXC-05", "history", "severe_arrhythmia"),
     ("EXC-05", "history", "stroke"),
-    ("EXC-03", "sle", "lupus_crisis"),
     ("EXC-03", "sle", "active_cns_lupus"),
     ("EXC-03", "sle", "severe_vasculitis"),
 ]
@@ -95,8 +160,8 @@ def test_exc_04_unconvertible_dose_in_the_window():
 @pytest.mark.parametrize("history, expected", [
     ({"nyha_class": "II"}, "PASS"), ({"nyha_class": "III"}, "FAIL"), ({"nyha_class": "IV"}, "FAIL"),
     ({"nyha_class": "unknown"}, "INCOMPLETE"), ({"nyha_class": None}, "INCOMPLETE"),
-    ({"myocardial_infarction_date": months(-6)}, "FAIL"),
-    ({"myocardial_infarction_date": days(-1, months(-6))}, "PASS"),
+    ({"myocardial_infarction_ever": True, "myocardial_infarction_date": months(-6)}, "FAIL"),
+    ({"myocardial_infarction_ever": True, "myocardial_infarction_date": days(-1, months(-6))}, "PASS"),
 ])
 def test_exc_05_cardiovascular(history, expected):
     assert status("EXC-05", history=history) == expected

@@ -13,8 +13,8 @@ NO_SLEDAI = {f"sledai_{c}": False for c in SLEDAI_2K}
 
 @pytest.mark.parametrize("sle, expected", [
     ({}, "PASS"),
-    ({"ana_entry": False}, "FAIL"),
-    ({"ana_entry": None}, "INCOMPLETE"),
+    ({"ana_test": "never_positive", "ana_titre": None}, "FAIL"),
+    ({"ana_test": None}, "INCOMPLETE"), ({"ana_test": "unknown"}, "INCOMPLETE"),
     # 6 + 3 = 9 points, nothing else possible
     ({**NO_EULAR, "eular_acute_cutaneous_lupus": True, "eular_low_c3_or_c4": True}, "FAIL"),
     # 10 points but immunological only
@@ -23,6 +23,39 @@ NO_SLEDAI = {f"sledai_{c}": False for c in SLEDAI_2K}
 ])
 def test_sle_01_classification(sle, expected):
     assert status("INC-SLE-01", sle=sle) == expected
+
+
+@pytest.mark.parametrize("titre, expected", [(80, "PASS"), (79, "FAIL"), (40, "FAIL"), (2560, "PASS")])
+def test_sle_01_ana_titre_both_sides_of_1_80(titre, expected):
+    assert status("INC-SLE-01", sle={"ana_titre": titre}) == expected
+
+
+def test_sle_01_the_labs_cut_off_does_not_change_the_entry_criterion():
+    # A lab calling 1:80 negative (cut-off 1:160) still meets "ANA ≥ 1:80 on HEp-2 cells".
+    r = result("INC-SLE-01", sle={"ana_titre": 80, "ana_lab_cutoff": 160})
+    assert r.status == "PASS"
+    ev = next(e for e in r.evidence if e.label == "ANA entry criterion")
+    assert ev.value == "1:80 on HEp-2 cells" and ev.date == months(-36) and "lab cut-off 1:160" in ev.note
+
+
+def test_sle_01_a_positive_equivalent_test_meets_the_entry_criterion():
+    sle = {"ana_test": "equivalent", "ana_titre": None, "ana_lab_cutoff": None}
+    assert status("INC-SLE-01", sle=sle) == "PASS"
+    assert result("INC-SLE-01", sle={**sle, "ana_date": None}).missing == ("sle.ana_date",)
+
+
+@pytest.mark.parametrize("sle, missing", [
+    ({"ana_titre": None}, ("sle.ana_titre",)), ({"ana_date": None}, ("sle.ana_date",)),
+    ({"ana_test": None}, ("sle.ana_test",)),
+])
+def test_sle_01_ana_names_what_is_missing(sle, missing):
+    r = result("INC-SLE-01", sle=sle)
+    assert r.status == "INCOMPLETE" and r.missing == missing
+
+
+def test_sle_01_a_titre_below_1_80_says_so():
+    r = result("INC-SLE-01", sle={"ana_titre": 40})
+    assert "1:40 on HEp-2 cells" in r.reason and "below 1:80" in r.reason
 
 
 def test_sle_01_undetermined_names_the_unanswered_items():

@@ -7,7 +7,7 @@ from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 
 from .. import protocol as P
 from ..results import Evidence
-from . import infections
+from . import events, infections
 from .common import (
     answer,
     answer_evidence,
@@ -29,36 +29,19 @@ from .courses import (
     unconvertible_evidence,
 )
 from .table import EVENTS_COMPLETE, EXCLUSION, MEDICATIONS_COMPLETE, registrar
-from .verdicts import all_of, failed, incomplete, not_applicable, passed
+from .verdicts import all_of, attempt, failed, incomplete, not_applicable, passed
 
 CRITERIA: list = []
 criterion = registrar(CRITERIA, EXCLUSION)
 
 
-@criterion("EXC-01", f"Severe pulmonary disease (PAP > {P.PAP_MAX} mmHg in the past year; ventilatory support)")
+@criterion("EXC-01", f"Severe pulmonary disease (PAP > {P.PAP_MAX} mmHg in the {P.PAP_LOOKBACK_MONTHS} months "
+                      "before SCR; ventilatory support)", note=P.EVENT_WINDOW_NOTE)
 def pulmonary(snapshot, ctx):
     return all_of([
-        no_to(snapshot, "organ", "pap_over_60_past_year", "Pulmonary artery pressure > 60 mmHg in the past year"),
-        _echo_pap(snapshot, ctx),
+        attempt(events.pulmonary_pressure, snapshot, ctx),
         no_to(snapshot, "organ", "ventilatory_support", "Oxygen by mask, non-invasive or invasive ventilation"),
     ])
-
-
-def _echo_pap(snapshot, ctx):
-    """The recorded echo PAP: > 60 mmHg within the year before SCR excludes."""
-    pap = value(snapshot, "organ", "echo_pap")
-    if pap is None:
-        return passed("")  # optional: the yes/no question above covers the year
-    day = value(snapshot, "organ", "echo_date")
-    ev = Evidence("Echo pulmonary artery pressure", num(pap), "mmHg", day, note=f"excludes when > {P.PAP_MAX}")
-    if pap <= P.PAP_MAX:
-        return passed(f"Echo PAP {fmt(pap)} mmHg is not above {P.PAP_MAX} mmHg.", ev)
-    if day is None:
-        return incomplete(f"Echo PAP {fmt(pap)} mmHg has no date.", "organ.echo_date", ev)
-    scr = require_scr(ctx)
-    if add_months(scr, -P.PAP_LOOKBACK_MONTHS) <= day <= ctx.window_end:
-        return failed(f"Echo PAP {fmt(pap)} mmHg on {fmt(day)} is above {P.PAP_MAX} mmHg.", ev)
-    return passed(f"Echo PAP {fmt(pap)} mmHg on {fmt(day)} is outside the year before SCR.", ev)
 
 
 @criterion("EXC-02", "Primary CNS lymphoma")
@@ -67,7 +50,6 @@ def cns_lymphoma(snapshot, ctx):
 
 
 SLE_SEVERE = (
-    ("lupus_crisis", "Lupus crisis within 3 months before SCR"),
     ("active_cns_lupus", "Active CNS lupus"),
     ("severe_haemolytic_anaemia", "Severe haemolytic anaemia"),
     ("severe_thrombocytopenic_purpura", "Severe thrombocytopenic purpura"),
@@ -79,14 +61,16 @@ SLE_SEVERE = (
 )
 
 
-@criterion("EXC-03", "Severe SLE manifestations (SLE only)")
+@criterion("EXC-03", "Severe SLE manifestations (SLE only)", note=P.EVENT_WINDOW_NOTE)
 def severe_sle(snapshot, ctx):
     if ctx.indication not in INDICATIONS:
         return incomplete("No target indication is selected.", "record.indication")
     if ctx.indication != "SLE":
         return not_applicable("Applies to SLE only.")
-    return all_of([no_to(snapshot, "sle", field, label) for field, label in SLE_SEVERE],
-                  pass_reason="None of the severe SLE manifestations is present.")
+    crisis = attempt(events.recent_event, snapshot, ctx, "sle", "lupus_crisis_ever", "lupus_crisis_date",
+                     "Lupus crisis", P.LUPUS_CRISIS_MONTHS)
+    return all_of([crisis] + [no_to(snapshot, "sle", field, label) for field, label in SLE_SEVERE],
+                  pass_reason="No recent lupus crisis, and none of the severe SLE manifestations is present.")
 
 
 @criterion("EXC-04", "Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)",
@@ -127,28 +111,17 @@ def _pulse(snapshot, start, end, open_end, window_text):
     return passed(f"No pulse glucocorticoid (≥ {P.PULSE_MIN_MG} mg/day prednisone-eq) within {window_text}.", *ev)
 
 
-@criterion("EXC-05", "Severe cardiovascular disease")
+@criterion("EXC-05", "Severe cardiovascular disease", note=P.EVENT_WINDOW_NOTE)
 def cardiovascular(snapshot, ctx):
     return all_of([
         no_to(snapshot, "history", "heart_failure", "Symptomatic chronic heart failure needing intervention"),
-        _myocardial_infarction(snapshot, ctx),
+        attempt(events.recent_event, snapshot, ctx, "history", "myocardial_infarction_ever",
+                "myocardial_infarction_date", "Acute myocardial infarction", P.MI_MONTHS),
         no_to(snapshot, "history", "unstable_angina", "Unstable angina"),
         no_to(snapshot, "history", "severe_arrhythmia", "History of severe arrhythmia"),
         no_to(snapshot, "history", "stroke", "History of stroke"),
         _nyha(snapshot),
     ], pass_reason="No severe cardiovascular disease.")
-
-
-def _myocardial_infarction(snapshot, ctx):
-    verdict = no_to(snapshot, "history", "myocardial_infarction", "Acute myocardial infarction within 6 months")
-    day = value(snapshot, "history", "myocardial_infarction_date")
-    if day is None:
-        return verdict
-    scr = require_scr(ctx)
-    if add_months(scr, -P.MI_MONTHS) <= day <= scr:
-        return failed(f"Myocardial infarction on {fmt(day)}, within {P.MI_MONTHS} months before SCR.",
-                      Evidence("Most recent myocardial infarction", fmt(day), date=day))
-    return verdict
 
 
 def _nyha(snapshot):

@@ -1,5 +1,7 @@
 """SLE inclusion criteria INC-SLE-01 … 04."""
 
+from dataclasses import dataclass
+
 from screening.calculators.dates import add_months
 from screening.calculators.sle_classification import (
     ANA_ENTRY,
@@ -23,17 +25,59 @@ criterion = registrar(CRITERIA, "SLE")
 SLE_ITEM_CODES = [code for items in SLE_2019_DOMAINS.values() for code in items]
 
 
-@criterion("INC-SLE-01", f"2019 EULAR/ACR SLE classification, diagnosed ≥ {P.SLE_DURATION_MONTHS} months before SCR")
+@criterion("INC-SLE-01", f"2019 EULAR/ACR SLE classification, diagnosed ≥ {P.SLE_DURATION_MONTHS} months before SCR",
+           note=P.ANA_ENTRY_NOTE)
 def classification(snapshot, ctx):
     return all_of([_classified(snapshot), attempt(_duration, snapshot, ctx)])
 
 
+ANA_TITRE, ANA_EQUIVALENT, ANA_NEVER_POSITIVE = "titre", "equivalent", "never_positive"  # models.sections.ANA_TESTS
+
+
+@dataclass(frozen=True)
+class AnaEntry:
+    met: bool | None  # None: undetermined
+    missing: tuple  # snapshot paths
+    evidence: tuple
+    reason: str
+
+
+def ana_entry(snapshot) -> AnaEntry:
+    """The 2019 EULAR/ACR entry criterion computed from the ANA result as reported: a titre
+    on HEp-2 cells ≥ 1:80, or a positive equivalent test, with the sample's date."""
+    test = value(snapshot, "sle", "ana_test")
+    titre, day = value(snapshot, "sle", "ana_titre"), value(snapshot, "sle", "ana_date")
+    cutoff = value(snapshot, "sle", "ana_lab_cutoff")
+    wanted = f"≥ 1:{P.ANA_ENTRY_TITRE_MIN} on HEp-2 cells, or positive by an equivalent test"
+    if test == ANA_NEVER_POSITIVE:
+        ev = (Evidence("ANA entry criterion", "no positive ANA test on record", note=wanted),)
+        return AnaEntry(False, (), ev, "no positive ANA test is on record")
+    if test not in (ANA_TITRE, ANA_EQUIVALENT):
+        ev = (Evidence("ANA entry criterion", "not recorded", note=wanted),)
+        return AnaEntry(None, ("sle.ana_test",), ev, "the ANA result is not recorded")
+    missing = ("sle.ana_titre",) if test == ANA_TITRE and titre is None else ()
+    missing += ("sle.ana_date",) if day is None else ()
+    if test == ANA_EQUIVALENT:
+        shown, met = "positive by an equivalent test", True
+    else:
+        shown = "titre not recorded" if titre is None else f"1:{int(titre)} on HEp-2 cells"
+        met = None if titre is None else titre >= P.ANA_ENTRY_TITRE_MIN
+    note = wanted + ("" if cutoff is None else f"; lab cut-off 1:{int(cutoff)}")
+    ev = (Evidence("ANA entry criterion", shown, date=day, note=note),)
+    if missing:
+        return AnaEntry(None, missing, ev, "the ANA titre or its date is not recorded")
+    if met:
+        return AnaEntry(True, (), ev, f"ANA {shown} on {fmt(day)} meets the entry criterion ({wanted})")
+    return AnaEntry(False, (), ev, f"ANA {shown} on {fmt(day)} is below 1:{P.ANA_ENTRY_TITRE_MIN}")
+
+
 def _classified(snapshot):
     items = {code: answer(snapshot, "sle", f"eular_{code}") for code in SLE_ITEM_CODES}
-    c = classify_sle_2019(answer(snapshot, "sle", "ana_entry"), items)
+    entry = ana_entry(snapshot)
+    c = classify_sle_2019(entry.met, items)
     domains = ", ".join(f"{d} {p}" for d, p in c.domain_points.items() if p)
     ev = [
-        Evidence("ANA ≥ 1:80 entry criterion", "not answered" if c.entry is None else fmt(c.entry)),
+        *entry.evidence,
         Evidence("2019 EULAR/ACR total", c.total, "points", note=domains or "no item present"),
         Evidence("At least one clinical item", fmt(c.has_clinical)),
         Evidence("Threshold", f"≥ {P.SLE_CLASSIFICATION_MIN} with ≥ 1 clinical item", "points"),
@@ -44,13 +88,14 @@ def _classified(snapshot):
         return passed(f"2019 EULAR/ACR criteria met: {c.total} points with a clinical item.", *ev)
     if c.classified is False:
         if c.entry is False:
-            why = "the ANA ≥ 1:80 entry criterion is not met"
+            why = f"the entry criterion is not met: {entry.reason}"
         elif c.max_possible < P.SLE_CLASSIFICATION_MIN:
             why = f"at most {c.max_possible} points are reachable, below {P.SLE_CLASSIFICATION_MIN}"
         else:
             why = "no clinical item is present"
         return failed(f"2019 EULAR/ACR criteria not met: {why}.", *ev)
-    missing = ["sle.ana_entry" if code == ANA_ENTRY else f"sle.eular_{code}" for code in c.unanswered]
+    missing = [path for code in c.unanswered
+               for path in (entry.missing if code == ANA_ENTRY else (f"sle.eular_{code}",))]
     return incomplete(
         f"2019 EULAR/ACR classification undetermined: {c.total} points so far, up to {c.max_possible}.",
         missing, *ev)

@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from screening.checklist.evaluation import evaluate_record
-from screening.exchange.format import FORMAT, data_management, record_data
+from screening.exchange.format import FORMAT, ROW_MODELS, data_management, record_data
 from screening.models import ScreeningRecord, Site
 
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             for key, values in data["sections"].items():
                 for name, value in values.items():
                     row[f"{key}.{name}"] = value["value"] if isinstance(value, dict) else value
-            for key in ("medications", "labs", "pfts", "mrss", "bvas_items", "events"):
+            for key in ROW_MODELS:
                 row[key] = json.dumps(data[key], ensure_ascii=False)
             row["overall"] = data["eligibility"]["overall"]
             for criterion in data["eligibility"]["results"]:

@@ -1,0 +1,89 @@
+"""Events recorded with their dates (CRF version 2), judged against a window before SCR.
+
+The CRF asks whether the event ever happened and the date of the most recent one; the
+window ("within N months before screening") is applied here, and the evidence names the
+event's date, SCR and the window, e.g. "Acute myocardial infarction 2026-03-02 is within
+6 calendar months before SCR 2026-09-01".
+"""
+
+from screening.calculators.dates import add_months
+
+from .. import protocol as P
+from ..results import Evidence
+from .common import answer, answer_evidence, fmt, require_scr, value
+from .verdicts import failed, incomplete, passed
+
+
+def window_phrase(day, scr, months):
+    """Where `day` lies against the window of `months` calendar months before `scr`."""
+    start = add_months(scr, -months)
+    if day > scr:
+        return True, f"is after SCR {fmt(scr)}: more recent still than the {months} calendar months before it"
+    if day >= start:
+        return True, f"is within {months} calendar months before SCR {fmt(scr)} (from {fmt(start)})"
+    return False, f"is more than {months} calendar months before SCR {fmt(scr)} (before {fmt(start)})"
+
+
+def recent_event(snapshot, ctx, key, ever_field, date_field, label, months):
+    """FAIL when the most recent event lies within `months` calendar months before SCR (or after
+    it); PASS when it never happened or lies earlier; INCOMPLETE when the answer or the date is missing."""
+    ever = answer(snapshot, key, ever_field)
+    day = value(snapshot, key, date_field)
+    ev = [answer_evidence(f"{label}, ever", ever)]
+    if day is not None:
+        # A date says the event happened, whatever the answer (the form refuses "No" with a date).
+        scr = require_scr(ctx)
+        inside, phrase = window_phrase(day, scr, months)
+        ev.append(Evidence(f"Most recent {label[0].lower()}{label[1:]}", fmt(day), date=day, note=phrase))
+        text = f"{label} {fmt(day)} {phrase}."
+        return failed(text, *ev) if inside else passed(text, *ev)
+    if ever is False:
+        return passed(f"{label}: never.", *ev)
+    if ever is True:
+        return incomplete(f"{label}: yes, but the date of the most recent one is not recorded.",
+                          f"{key}.{date_field}", *ev)
+    return incomplete(f"{label}: not answered.", f"{key}.{ever_field}", *ev)
+
+
+def pap_readings(snapshot):
+    """(date, mmHg, where) of every pulmonary artery pressure reading: the screening echo's and the earlier rows."""
+    found = []
+    pap = value(snapshot, "organ", "echo_pap")
+    if pap is not None:
+        found.append((value(snapshot, "organ", "echo_date"), pap, "screening echo"))
+    for row in snapshot.pap_readings:
+        if row.get("pap") is not None:
+            found.append((row.get("reading_date"), row["pap"], "rhc" if row.get("method") == "rhc" else "echo"))
+    return found
+
+
+def pulmonary_pressure(snapshot, ctx):
+    """EXC-01, pulmonary hypertension: a reading > PAP_MAX mmHg dated in the year before SCR (to the end
+    of the screening window) excludes; PASS needs the readings of that year declared complete."""
+    scr = require_scr(ctx)
+    start, end = add_months(scr, -P.PAP_LOOKBACK_MONTHS), ctx.window_end
+    threshold = Evidence("Threshold", f"> {P.PAP_MAX}", "mmHg", note=f"{fmt(start)} to {fmt(end)}")
+    readings = pap_readings(snapshot)
+    dated = sorted((r for r in readings if r[0] is not None), key=lambda r: r[0])
+    undated = [r for r in readings if r[0] is None]
+    ev = [Evidence("Pulmonary artery pressure", fmt(pap), "mmHg", day,
+                   note=where if start <= day <= end else f"outside the look-back ({where})")
+          for day, pap, where in dated]
+    for day, pap, where in reversed(dated):  # the most recent reading above the threshold decides
+        if pap > P.PAP_MAX and start <= day <= end:
+            _inside, phrase = window_phrase(day, scr, P.PAP_LOOKBACK_MONTHS)
+            return failed(f"Pulmonary artery pressure {fmt(pap)} mmHg on {fmt(day)} is above {P.PAP_MAX} mmHg "
+                          f"and {phrase}.", *ev, threshold)
+    if undated:
+        return incomplete(f"A pulmonary artery pressure reading of {fmt(undated[0][1])} mmHg has no date.",
+                          "organ.echo_date" if undated[0][2] == "screening echo" else "pap_readings", *ev, threshold)
+    complete = answer(snapshot, "organ", "pap_readings_complete")
+    ev.append(answer_evidence("Pulmonary artery pressure readings of the year complete", complete))
+    if complete is not True:
+        return incomplete("No reading above the threshold so far, but the readings of the year before SCR are not "
+                          "declared complete.", "organ.pap_readings_complete", *ev, threshold)
+    inside = [pap for day, pap, _where in dated if start <= day <= end]
+    if inside:
+        return passed(f"Highest pulmonary artery pressure in the year before SCR {fmt(max(inside))} mmHg, not above "
+                      f"{P.PAP_MAX} mmHg.", *ev, threshold)
+    return passed("No pulmonary artery pressure reading in the year before SCR.", *ev, threshold)
