@@ -75,8 +75,23 @@ def record_b(site_b):
     return RecordFactory(site=site_b)
 
 
+# Modules whose tests build complete records through the forms, sign, walk the URL conf or
+# generate files: about a second a test or more (pytest --durations=0, 2026-12-02). `make test`
+# runs them; `make test-fast` leaves them out so the pure engine, the calculators and the quick
+# integration tests run in under a minute.
+SLOW_MODULES = {
+    "test_access", "test_import_hostile_files", "test_audit_trail", "test_signature_trail", "test_signatures",
+    "test_monitor_read_only", "test_signature_lockout", "test_live_scores", "test_screening_log",
+    "test_eligibility_view", "test_exchange", "test_import_limits", "test_import_jobs", "test_sign_page",
+    "test_crf", "test_concurrency", "test_user_identity", "test_display", "test_deploy", "test_checklist_pdf",
+    "test_data_management", "test_access_log", "test_login", "test_import_chunks", "test_signature_races",
+    "test_crf_version_2", "test_reevaluate",
+}
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests are slow by nature: `make test-fast` leaves them out with the rest of `slow`."""
+    """Browser tests are slow by nature, and SLOW_MODULES measured so: `make test-fast` leaves
+    them out with the rest of `slow`."""
     for item in items:
-        if item.get_closest_marker("browser") is not None:
+        if item.get_closest_marker("browser") is not None or item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
