@@ -278,7 +278,7 @@ def free_port():
 
 def start_server(workers, port, log_path, app="trialsite.wsgi"):
     env = dict(os.environ)
-    cmd = [str(common.ROOT / ".venv/bin/gunicorn"), app, "--workers", str(workers),
+    cmd = [str(common.ROOT / ".venv/bin/gunicorn"), app, "--workers", str(workers), "--no-control-socket",
            "--bind", f"127.0.0.1:{port}", "--chdir", str(common.ROOT), "--error-logfile", str(log_path),
            "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env=env, cwd=common.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

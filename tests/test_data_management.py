@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -30,6 +29,7 @@ from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMI
 from screening.signatures import signing
 
 from .factories import PASSWORD, SiteFactory, UserFactory
+from .pages import page_data
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
@@ -37,18 +37,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ro
 def section_post(client, record, key, fields=None, rows=None, reason="Data entry error"):
     """What a section page posts back, its form fields changed by `fields` and the
     fields of its rows by `rows` ({(prefix, index): {name: value}})."""
-    response = client.get(reverse("section_edit", args=[record.pk, key]))
-    forms = [response.context["form"]] if response.context["form"] is not None else []
-    for _, formset in response.context["formsets"]:
-        forms += [formset.management_form, *formset.forms]
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if isinstance(bound.field.widget, CheckboxInput):
-                value = "on" if value else None
-            if value is not None:
-                data[bound.html_name] = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    data = page_data(client.get(reverse("section_edit", args=[record.pk, key])))
     data.update(fields or {})
     for (prefix, index), values in (rows or {}).items():
         data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})

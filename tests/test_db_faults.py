@@ -183,7 +183,7 @@ def served_site():
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log = tempfile.TemporaryFile("w+")
     server = subprocess.Popen(
-        [str(gunicorn), "trialsite.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+        [str(gunicorn), "trialsite.wsgi", "--workers", "2", "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
          "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log, stderr=log, text=True,
     )

@@ -10,7 +10,6 @@ import math
 
 import pytest
 from django.db import connection
-from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -37,6 +36,7 @@ from screening.models import (
 from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN
 
 from .factories import RecordFactory
+from .pages import page_data
 from .urlmatrix import EXPECTED_GET, POSTED_READS, RUN_URLS, SITE_URLS, app_url_names, import_run_of
 
 pytestmark = pytest.mark.slow  # every page of every role and section, before and after years of data
@@ -132,19 +132,7 @@ def pages(records):
 
 def page_post(client, url):
     """What a section page posts for its live scores: its form and rows as shown."""
-    response = client.get(url.removesuffix("scores/"))
-    forms = [response.context["form"]] if response.context["form"] is not None else []
-    for _, formset in response.context["formsets"]:
-        forms += [formset.management_form, *formset.forms]
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if isinstance(bound.field.widget, CheckboxInput):
-                value = "on" if value else None
-            if value is not None:
-                data[bound.html_name] = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    return data
+    return page_data(client.get(url.removesuffix("scores/")))
 
 
 def count_queries(client, url, data=None):

@@ -78,8 +78,11 @@ def two_servers(transactional_db, static_root, tmp_path):
         for n in range(2):
             port = _free_port()
             log = tmp_path / f"gunicorn-{n}.log"
+            # No control socket: gunicorn 27 puts it at ~/.gunicorn, and two servers starting
+            # at once race to create that folder.
             proc = subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "trialsite.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                [str(ROOT / ".venv/bin/gunicorn"), "trialsite.wsgi", "--workers", "1", "--no-control-socket",
+                 "--bind", f"127.0.0.1:{port}",
                  "--chdir", str(ROOT), "--error-logfile", str(log), "--timeout", "60"],
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
             servers.append((proc, port, log))
