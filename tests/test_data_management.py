@@ -124,6 +124,7 @@ def test_query_text_is_escaped_and_length_limited(client, eligible, people):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     raise_on(client, eligible, "organ", "lvef", "x" * (QUERY_TEXT_MAX + 1))
     raise_on(client, eligible, "organ", "lvef", "   ")
+    raise_on(client, eligible, "organ", "lvef", "\u200b\u200d")  # invisible characters are no question
     assert Query.objects.count() == 1
 
 
@@ -346,9 +347,10 @@ def test_a_screen_failure_signature_freezes_and_an_unfreeze_needs_a_reason(clien
     assert Query.objects.get().state == Query.OPEN
 
     client.force_login(people[INVESTIGATOR])
-    client.post(reverse("record_unfreeze", args=[record.pk]), {"reason": ""})
-    record.refresh_from_db()
-    assert record.frozen_at is not None
+    for says_nothing in ("", "\u200b", " . "):  # the rule for every reason (crf/reasons.py)
+        client.post(reverse("record_unfreeze", args=[record.pk]), {"reason": says_nothing})
+        record.refresh_from_db()
+        assert record.frozen_at is not None
     assert client.post(reverse("record_unfreeze", args=[record.pk]),
                        {"reason": "Lab value to correct"}).status_code == 302
     record.refresh_from_db()

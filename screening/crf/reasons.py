@@ -15,10 +15,14 @@ TOO_SHORT = _("A reason needs at least three letters or digits; spaces, punctuat
               "characters do not count.")
 
 
+def visible_text(text):
+    """The text without format characters, stripped (line breaks inside kept: query threads)."""
+    return "".join(c for c in str(text or "") if unicodedata.category(c) != "Cf").strip()
+
+
 def clean_reason(text):
     """The reason without format characters, with whitespace collapsed and stripped."""
-    visible = "".join(c for c in str(text or "") if unicodedata.category(c) != "Cf")
-    return " ".join(visible.split())
+    return " ".join(visible_text(text).split())
 
 
 def validate_reason(text):

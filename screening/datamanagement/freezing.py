@@ -4,11 +4,13 @@ then read-only for everyone (crf saving refuses a record whose `frozen_at` is se
 An investigator or a site administrator unfreezes it with a reason. Both are
 `FreezeEvent` rows, in the trail."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ..access.roles import role_of
+from ..crf.reasons import clean_reason, validate_reason
 from ..models import FreezeEvent, ScreeningRecord
 from ..models.datamanagement import QUERY_TEXT_MAX
 from ..models.signatures import MEANING_SCREEN_FAILURE, PRE_LD
@@ -33,9 +35,12 @@ def on_record_signed(sender, record, signature, user, **kwargs):
 def unfreeze(record, user, reason):
     if not user.has_perm("screening.unfreeze_record"):
         raise FreezeRefused(gettext("Your role cannot unfreeze records."))
-    reason = (reason or "").strip()
-    if not reason:
+    if not clean_reason(reason):
         raise FreezeRefused(gettext("Give the reason for unfreezing the record."))
+    try:  # the rule for every reason for change (crf/reasons.py)
+        reason = validate_reason(reason)
+    except ValidationError as error:
+        raise FreezeRefused(error.messages[0])
     if len(reason) > QUERY_TEXT_MAX:
         raise FreezeRefused(gettext("The reason is longer than %(max)s characters.") % {"max": QUERY_TEXT_MAX})
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext, gettext_lazy
 
 from ..access.roles import role_of
+from ..crf.reasons import visible_text
 from ..models import Query, QueryStep, ScreeningRecord
 from ..models.datamanagement import QUERY_TEXT_MAX
 
@@ -24,7 +25,7 @@ TOO_LONG = gettext_lazy("The text is longer than %(max)s characters.")
 
 
 def clean_text(text, required=True):
-    text = (text or "").strip()
+    text = visible_text(text)  # a zero-width space is no question (crf/reasons.py)
     if required and not text:
         raise QueryRefused(gettext("Write the question or the answer: the text is empty."))
     if len(text) > QUERY_TEXT_MAX:
