@@ -16,7 +16,9 @@ What it does, start to end, touching nothing in the work tree but DIR:
    browser, one context per role and viewport (1366x900 and 390x844): log in
    through the login form, then every page of the URL conf (screening/urls.py)
    the role can reach, full page; the section pages for a record of each
-   indication; downloads (.csv, .json) left out. Plus the login page, the 403
+   indication; downloads (.csv, .json, .xlsx) left out, but the first page of
+   the signed checklist's PDF, as the investigator downloads it, is rendered
+   to a picture with Poppler's pdftoppm (DIR/investigator/eligibility_pdf-page1.png). Plus the login page, the 403
    (the first page the role is refused), the 404 (a record of site S02), and for
    the coordinator a section with validation errors and one with a row added;
 4. each PNG cut to 256 colours (Pillow, in worker processes): a third of the
@@ -59,7 +61,7 @@ VIEWPORTS = [(1366, 900), (390, 844)]
 ROLES = ["coordinator", "investigator", "monitor", "site_admin"]
 PASSWORD = "trialsite-demo-2026"  # screening.exchange.demo.DEMO_PASSWORD
 SITE, OTHER_SITE = "S01", "S02"
-DOWNLOADS = (".csv", ".json")
+DOWNLOADS = (".csv", ".json", ".xlsx", ".pdf")
 NOTES = set()  # pages not shot and other remarks, said once at the end
 STATUSES = {}  # (role, url) -> the answer to a GET
 # Production-like rendering for a server that only this script talks to.
@@ -148,8 +150,8 @@ def build_plan(env):
     from django.db import connections
     from django.urls import get_resolver, reverse
 
-    from screening.models import ScreeningRecord
     from screening.crf.sections import sections_for
+    from screening.models import ScreeningRecord, Signature
 
     records = {}
     for record in ScreeningRecord.objects.filter(site__code=SITE).order_by("pk"):
@@ -181,6 +183,9 @@ def build_plan(env):
         "errors": reverse("section_edit", args=[record.pk, "organ"]),
         "add_row": reverse("section_edit", args=[record.pk, "labs"]),
         "login": reverse("login"),
+        # The demo's signature story is on one record: its PDF shows a signature and an invalidated one.
+        "pdf": reverse("eligibility_pdf", args=[Signature.objects.filter(record__site__code=SITE)
+                                                .order_by("pk").first().record_id]),
     }
 
 
@@ -214,7 +219,7 @@ def import_runs():
     failed = upload("referrals-october.json", 5)
     ImportRun.objects.filter(pk=failed.pk).update(state=ImportRun.RUNNING, started_at=timezone.now(), total=5)
     import_parsed([{"record": record}] * 2, site, admin, failed.file_name,
-                  progress=lambda report: jobs._record_done(failed, report))
+                  on_record=lambda report: jobs._record_done(failed, report))
     ImportRun.objects.filter(pk=failed.pk).update(heartbeat_at=timezone.now() - timedelta(days=2))
     jobs.fail_stale_runs()  # the failed run only: the half-way one beat just now
     return {"done": done.pk, "running": running.pk, "failed": failed.pk}
@@ -338,6 +343,24 @@ async def shoot_role(shots, plan, role):
     await shots.goto_and_take(plan["not_found"], "404")
     if role == "coordinator":
         await coordinator_extras(shots, plan)
+    if role == "investigator" and shots.width == VIEWPORTS[0][0]:
+        await pdf_first_page(shots, plan["pdf"])
+
+
+async def pdf_first_page(shots, url):
+    """The PDF as the investigator downloads it, its first page as a PNG (pdftoppm, 80 dpi)."""
+    response = await shots.page.request.get(url)
+    if response.status != 200 or not (await response.body()).startswith(b"%PDF"):
+        NOTES.add(f"investigator: the checklist PDF answered HTTP {response.status}, not a PDF (not shot)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "checklist.pdf"
+        pdf.write_bytes(await response.body())
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(Path(tmp) / "page")], check=True)
+        png = (Path(tmp) / "page.png").read_bytes()
+    path = shots.folder / "eligibility_pdf-page1.png"
+    shots.pending.append(asyncio.get_running_loop().run_in_executor(shots.shrinker, shrink, png, path))
 
 
 async def status_for(page, role, url):
