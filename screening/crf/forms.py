@@ -68,7 +68,12 @@ def _widget_for(db_field, **kwargs):
         kwargs["widget"] = DateInput()
     elif kind == "DecimalField":
         kwargs["form_class"] = DecimalField
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    if db_field.choices and field is not None:
+        # An import or a forged post with a code the list does not hold: say which codes it holds.
+        codes = ", ".join(str(code) for code, _label in db_field.flatchoices if code != "")
+        field.error_messages["invalid_choice"] = _("%(value)s is not one of the codes: {codes}.").format(codes=codes)
+    return field
 
 
 def _question_for(db_field, **kwargs):

@@ -101,7 +101,7 @@ def _pulse(snapshot, start, end, open_end, window_text):
     doses = glucocorticoid_doses(snapshot, start, end, open_end)
     ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 1), "mg prednisone-eq", doses.day,
                    note=f"{fmt(start)} to {fmt(end)}"),
-          Evidence("Pulse threshold", f"≥ {P.PULSE_MIN_MG}", "mg/day prednisone-eq")]
+          Evidence("Pulse threshold", f"≥ {P.PULSE_MIN_MG}", "mg/day prednisone-eq"), *doses.evidence()]
     if doses.highest >= P.PULSE_MIN_MG:
         return failed(f"Pulse glucocorticoid {fmt(doses.highest, 1)} mg prednisone-eq on {fmt(doses.day)}, "
                       f"within {window_text}.", *ev)
@@ -272,7 +272,7 @@ def taper(snapshot, ctx):
     doses = glucocorticoid_doses(snapshot, start, end, ld)
     ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 2), "mg prednisone-eq", doses.day,
                    note=f"{fmt(start)} to {fmt(end)}"),
-          Evidence("Limit", f"≤ {P.TAPER_MAX_MG}", "mg/day prednisone-eq")]
+          Evidence("Limit", f"≤ {P.TAPER_MAX_MG}", "mg/day prednisone-eq"), *doses.evidence()]
     if doses.highest > P.TAPER_MAX_MG:
         return failed(f"Glucocorticoid {fmt(doses.highest, 2)} mg prednisone-eq on {fmt(doses.day)} is above "
                       f"{P.TAPER_MAX_MG} mg/day in the {P.TAPER_DAYS} days before LD.", *ev)
