@@ -30,7 +30,7 @@ from screening.exchange.loader import LoadFailed, load_sections
 from screening.models import Medication, ScreeningRecord
 from screening.models.sites import INVESTIGATOR
 from screening.vocabulary import FREQUENCIES
-from tests.eligibility.builders import PLANNED_LD, course, days, months, result
+from tests.eligibility.builders import PLANNED_LD, build, course, days, months, result
 
 MIGRATION = importlib.import_module("screening.migrations.0011_medication_frequency")
 LD = PLANNED_LD
@@ -357,3 +357,22 @@ def test_version_1_single_doses_with_a_span_keep_it_and_count_on_their_start_day
     r = result("EXC-04", medications=[spanning])
     assert r.status == "FAIL" and f"on {days(-20)}" in r.reason
     assert result("EXC-04", medications=[dict(spanning, start_date=months(-2), stop_date=days(-10))]).status == "PASS"
+
+
+def test_course_evidence_shows_the_exposure_as_charted_with_its_dates():
+    """INC-SSC-04: cyclophosphamide 750 mg every 4 weeks for 7 months is 8 doses, 6 g in all."""
+    r = result("INC-SSC-04", "DCSSC")
+    [cyc] = [e for e in r.evidence if e.label == "Cyclophosphamide course"]
+    start = months(-18)
+    last = start + timedelta(days=7 * 28)
+    assert last <= months(-11) < last + timedelta(days=28)
+    assert cyc.note == f"as charted: 750 mg every 4 weeks; 8 dose(s) from {start} to {last}, 6000 mg in all"
+    other = course("cyclophosphamide", 750, "mg", "other", months(-18), months(-11))
+    r = result("INC-SSC-04", "DCSSC", medications=[m for m in build_medications("DCSSC") if m["drug"] != "cyclophosphamide"]
+               + [other])
+    [cyc] = [e for e in r.evidence if e.label == "Cyclophosphamide course"]
+    assert cyc.note == ""  # no arithmetic for "other"
+
+
+def build_medications(indication):
+    return list(build(indication).medications)

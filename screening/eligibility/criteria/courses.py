@@ -11,7 +11,7 @@ from screening.calculators.dates import (
     lasted_at_least_months,
     span_overlaps,
 )
-from screening.calculators.dosing import SINGLE_DOSE
+from screening.calculators.dosing import SCHEDULES, SINGLE_DOSE, cumulative_amount
 from screening.calculators.glucocorticoids import (
     Course,
     course_last_day,
@@ -20,7 +20,7 @@ from screening.calculators.glucocorticoids import (
     max_daily_dose,
     prednisone_equivalent_mg,
 )
-from screening.vocabulary import DRUGS, EVENT_KINDS, FREQUENCIES, GLUCOCORTICOID, drug_classes
+from screening.vocabulary import DOSE_UNITS, DRUGS, EVENT_KINDS, FREQUENCIES, GLUCOCORTICOID, drug_classes
 
 from ..results import Evidence
 from .common import fmt
@@ -42,7 +42,25 @@ class Span:
         return drug_name(self.row)
 
     def evidence(self, label="Course", note=""):
+        exposure = exposure_text(self.row, self.start, self.end)
+        note = "; ".join(part for part in (note, exposure) if part)
         return Evidence(label, f"{self.name} {fmt(self.start)} to {fmt(self.end)}", date=self.start, note=note)
+
+
+def exposure_text(row, start, end):
+    """The course as charted and what it gave from start to end, dose by dose: "as charted: 750 mg
+    every 4 weeks; 8 doses from 2025-05-01 to 2025-11-20, 6000 mg in all". Empty without a dose or
+    with a schedule the arithmetic does not know (other, blank)."""
+    dose, frequency = row.get("dose"), row.get("frequency")
+    if dose is None or frequency not in SCHEDULES or not isinstance(row.get("start_date"), date):
+        return ""
+    try:
+        total, given = cumulative_amount(dose, frequency, row["start_date"], max(end, row["start_date"]), start, end)
+    except (ValueError, TypeError):
+        return ""
+    unit = DOSE_UNITS.get(row.get("dose_unit"), row.get("dose_unit") or "")
+    doses = f"{given.count} dose(s) from {fmt(given.first)} to {fmt(given.last)}" if given else "no dose"
+    return f"as charted: {charted_text(row).removeprefix(drug_name(row) + ' ')}; {doses}, {fmt(total)} {unit} in all"
 
 
 def drug_name(row):
