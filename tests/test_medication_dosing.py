@@ -7,6 +7,7 @@ import datetime
 import importlib
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -376,3 +377,17 @@ def test_course_evidence_shows_the_exposure_as_charted_with_its_dates():
 
 def build_medications(indication):
     return list(build(indication).medications)
+
+
+def test_a_negative_dose_is_refused_beside_the_field(record_a, coordinator):
+    assert list(errors_of(record_a, coordinator, [row(dose=-5)])) == [("medications[0]", "dose")]
+    load(record_a, coordinator, [row(dose=0.001)])
+    assert Medication.objects.get(record=record_a).dose == Decimal("0.001")
+
+
+def test_a_biologic_given_as_a_single_dose_is_named_so_in_exc_10c():
+    infusion = course("rituximab", 1, "g", "single_dose", days(-10, LD), None, route="iv")
+    infusion["ongoing"] = False
+    r = result("EXC-10c", medications=[infusion])
+    assert r.status == "FAIL" and [e.note for e in r.evidence if e.label == "Biologic"] == ["single dose or infusion"]
+    assert result("EXC-10c", medications=[dict(infusion, start_date=days(-1, months(-1, LD)))]).status == "PASS"

@@ -89,6 +89,8 @@ class Medication(Row):
             raise ValidationError({"stop_date": "Give the stop date, or tick ongoing."})
         if self.drug == "other" and not self.drug_other:
             raise ValidationError({"drug_other": "Name the drug."})
+        if self.dose is not None and self.dose < 0:
+            raise ValidationError({"dose": _("A dose cannot be negative.")})
         if self.dose is not None and not self.dose_unit:
             raise ValidationError({"dose_unit": "Choose the unit of the dose."})
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from screening.calculators.dates import add_months
+from screening.calculators.dosing import SINGLE_DOSE
 from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 
 from .. import protocol as P
@@ -218,7 +219,8 @@ def biologic_before_ld(snapshot, ctx):
     window = Evidence("Window", f"{fmt(start)} to {fmt(ld)}")
     if hits:
         ev = [Evidence("Biologic", drug_name(r), date=r.get("start_date"),
-                       note=f"to {fmt(r['stop_date']) if r.get('stop_date') else 'ongoing'}") for r in hits]
+                       note="single dose or infusion" if r.get("frequency") == SINGLE_DOSE
+                       else f"to {fmt(r['stop_date']) if r.get('stop_date') else 'ongoing'}") for r in hits]
         return failed(f"{drug_name(hits[0])} given within {P.LD_BIOLOGIC_MONTHS} month before LD.", *ev, window)
     return passed(f"No biologic within {P.LD_BIOLOGIC_MONTHS} month before LD.", window)
 
