@@ -84,7 +84,7 @@ FREQUENCIES = {
     "every_2_weeks": "Every 2 weeks",
     "every_4_weeks": "Every 4 weeks",
     "monthly": "Monthly",
-    "single_dose": "Single dose",
+    "single_dose": "Single dose or infusion",
     "other": "Other",
 }
 

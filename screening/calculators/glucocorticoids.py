@@ -3,15 +3,16 @@
 All arithmetic is in Fractions, so 3 mg dexamethasone is exactly 20 mg prednisone
 and a dose on a threshold compares as equal to it.
 
-How a course becomes a dose per day:
-- Daily frequencies multiply: 10 mg twice daily is 20 mg/day.
+How a course becomes a dose per day (the schedules are `dosing.py`'s):
+- Daily frequencies multiply: 5 mg twice daily is 10 mg/day.
 - Pulses are given once daily, so methylprednisolone 500 mg once daily from D1 to D3 is
   625 mg/day on each of D1, D2 and D3 (a pulse when ≥ PULSE_THRESHOLD_MG).
 - Intermittent frequencies (every other day, weekly, every 2 or 4 weeks, monthly) are
   spread as an average over every day of the course: 40 mg every other day is
   20 mg/day on each day. A weekly 1 g pulse therefore averages 178.6 mg/day and is not
-  a pulse day; record it as `single_dose` courses to score each pulse on its day.
-- `single_dose`: the whole dose on the start day only.
+  a pulse day; record each pulse as a `single_dose` on its date to score it on its day.
+- `single_dose`: the whole dose on its date (the start date) only.
+- The cumulative dose of a window counts the doses given in it, one by one (`cumulative_dose`).
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Iterable
 
+from . import dosing
 from .numbers import exact
 
 PREDNISONE_REFERENCE_MG = 5
@@ -44,25 +46,11 @@ PREDNISONE_EQUIVALENT: dict[str, Fraction] = {
 
 MG_PER_UNIT: dict[str, int] = {"mg": 1, "g": 1000}
 
-SINGLE_DOSE = "single_dose"
-# Monthly doses are averaged over 28 days, like every_4_weeks: the higher of the usual
-# readings (28–31 days), so an average is never understated. Not used for GC in practice.
-MONTHLY_INTERVAL_DAYS = 28
+SINGLE_DOSE = dosing.SINGLE_DOSE
 
-# Administrations per day, averaged over the course. single_dose: one administration,
-# on the start day only (see daily_dose_on).
-FREQUENCY_PER_DAY: dict[str, Fraction] = {
-    "once_daily": Fraction(1),
-    "twice_daily": Fraction(2),
-    "three_times_daily": Fraction(3),
-    "four_times_daily": Fraction(4),
-    "every_other_day": Fraction(1, 2),
-    "weekly": Fraction(1, 7),
-    "every_2_weeks": Fraction(1, 14),
-    "every_4_weeks": Fraction(1, 28),
-    "monthly": Fraction(1, MONTHLY_INTERVAL_DAYS),
-    SINGLE_DOSE: Fraction(1),
-}
+# Administrations per day (dosing.ADMINISTRATIONS_PER_DAY); single_dose: one administration,
+# on its date only (see daily_dose_on).
+FREQUENCY_PER_DAY: dict[str, Fraction] = {**dosing.ADMINISTRATIONS_PER_DAY, SINGLE_DOSE: Fraction(1)}
 
 PULSE_THRESHOLD_MG = 500  # prednisone-eq mg/day; a pulse is ≥ this (EXC-04, EXC-10b)
 TAPER_LIMIT_MG = 20  # prednisone-eq mg/day allowed on each of the 7 days before LD (EXC-11)
@@ -114,7 +102,23 @@ def daily_dose_on(course: Course, day: date, *, open_end: date) -> Fraction:
     per_dose = prednisone_equivalent_mg(course.agent, course.dose, course.dose_unit)
     if course.frequency == SINGLE_DOSE:
         return per_dose if day == course.start else Fraction(0)
-    return per_dose * FREQUENCY_PER_DAY[course.frequency]
+    return per_dose * dosing.administrations_per_day(course.frequency)
+
+
+def course_last_day(course: Course, open_end: date) -> date:
+    """The last day a course gives a dose: a single dose its date; an open course runs to open_end."""
+    if course.frequency == SINGLE_DOSE:
+        return course.start
+    return course.stop if course.stop is not None else max(open_end, course.start)
+
+
+def cumulative_dose(course: Course, window_start: date, window_end: date, *, open_end: date):
+    """(prednisone-eq mg, dosing.Administrations): what the course gave in the inclusive window,
+    dose by dose (a weekly course counts the weeks' doses that fall in it, not an average)."""
+    per_dose = prednisone_equivalent_mg(course.agent, course.dose, course.dose_unit)
+    given = dosing.administrations(course.frequency, course.start, course_last_day(course, open_end),
+                                   window_start, window_end)
+    return per_dose * given.count, given
 
 
 def total_daily_dose_on(courses: Iterable[Course], day: date, *, open_end: date) -> Fraction:

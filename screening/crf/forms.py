@@ -11,6 +11,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import values as display
@@ -68,7 +69,12 @@ def _widget_for(db_field, **kwargs):
         kwargs["widget"] = DateInput()
     elif kind == "DecimalField":
         kwargs["form_class"] = DecimalField
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    if db_field.choices and field is not None:
+        # An import or a forged post with a code the list does not hold: say which codes it holds.
+        codes = ", ".join(str(code) for code, _label in db_field.flatchoices if code != "")
+        field.error_messages["invalid_choice"] = format_lazy(_("%(value)s is not one of the codes: {codes}."), codes=codes)
+    return field
 
 
 def _question_for(db_field, **kwargs):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from screening.calculators.bvas import BVAS_V3_ITEMS
+from screening.calculators.dosing import SINGLE_DOSE
 from screening.calculators.mrss import MRSS_SITES
 from screening.calculators.units import ANALYTES, UNIT_LABELS
 from screening.vocabulary import (
@@ -32,10 +33,14 @@ class Row(CrfModel):
 class Medication(Row):
     drug = models.CharField(max_length=32, choices=[(k, v[0]) for k, v in DRUGS.items()])
     drug_other = models.CharField("drug name (if other)", max_length=100, blank=True)
-    dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True,
+                               help_text=_("One administration, as charted: 5 for 5 mg twice daily."))
     dose_unit = models.CharField(max_length=8, choices=list(DOSE_UNITS.items()), blank=True)
     route = models.CharField(max_length=8, choices=list(ROUTES.items()), blank=True)
-    frequency = models.CharField(max_length=24, choices=list(FREQUENCIES.items()), blank=True)
+    frequency = models.CharField(
+        max_length=24, choices=list(FREQUENCIES.items()), blank=True,
+        help_text=_("How often the dose is given; a pulse or infusion: a single dose on the start date."),
+    )
     start_date = models.DateField("start date")
     stop_date = models.DateField("stop date", null=True, blank=True)
     ongoing = models.BooleanField(default=False)
@@ -51,15 +56,41 @@ class Medication(Row):
     def __str__(self):
         return f"{self.get_drug_display()} from {self.start_date}"
 
+    def clean_fields(self, exclude=None):
+        # Here, not in clean(): a frequency the form already refused (an unknown code) is excluded,
+        # so it is not refused a second time as missing.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if "frequency" not in (exclude or ()) and self.dose is not None and not self.frequency:
+            errors.setdefault("frequency", []).append(ValidationError(_(
+                "Choose how often this dose is given: the dose is one administration (5 mg twice daily, "
+                "not 10 mg). A pulse or an infusion: Single dose or infusion, dated by the start date."),
+                code="frequency_missing"))
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         if self.stop_date and self.start_date and self.stop_date < self.start_date:
             raise ValidationError({"stop_date": "The stop date is before the start date."})
-        if self.ongoing and self.stop_date:
+        if self.frequency == SINGLE_DOSE:
+            # One administration (a pulse, an infusion), dated by the start date.
+            if self.ongoing:
+                raise ValidationError({"ongoing": _("A single dose is given on one day: it is not ongoing.")})
+            if self.stop_date and self.start_date and self.stop_date != self.start_date:
+                raise ValidationError({"stop_date": _(
+                    "A single dose is given on its date (the start date): leave the stop date empty or give "
+                    "the same date. Doses on several days: one row each, or a course with its frequency.")})
+        elif self.ongoing and self.stop_date:
             raise ValidationError({"ongoing": "An ongoing course has no stop date."})
-        if not self.ongoing and not self.stop_date:
+        elif not self.ongoing and not self.stop_date:
             raise ValidationError({"stop_date": "Give the stop date, or tick ongoing."})
         if self.drug == "other" and not self.drug_other:
             raise ValidationError({"drug_other": "Name the drug."})
+        if self.dose is not None and self.dose < 0:
+            raise ValidationError({"dose": _("A dose cannot be negative.")})
         if self.dose is not None and not self.dose_unit:
             raise ValidationError({"dose_unit": "Choose the unit of the dose."})
 

@@ -11,8 +11,16 @@ from screening.calculators.dates import (
     lasted_at_least_months,
     span_overlaps,
 )
-from screening.calculators.glucocorticoids import Course, max_daily_dose
-from screening.vocabulary import DRUGS, EVENT_KINDS, GLUCOCORTICOID, drug_classes
+from screening.calculators.dosing import SCHEDULES, SINGLE_DOSE, cumulative_amount
+from screening.calculators.glucocorticoids import (
+    Course,
+    course_last_day,
+    cumulative_dose,
+    daily_dose_on,
+    max_daily_dose,
+    prednisone_equivalent_mg,
+)
+from screening.vocabulary import DOSE_UNITS, DRUGS, EVENT_KINDS, FREQUENCIES, GLUCOCORTICOID, drug_classes
 
 from ..results import Evidence
 from .common import fmt
@@ -34,7 +42,25 @@ class Span:
         return drug_name(self.row)
 
     def evidence(self, label="Course", note=""):
+        exposure = exposure_text(self.row, self.start, self.end)
+        note = "; ".join(part for part in (note, exposure) if part)
         return Evidence(label, f"{self.name} {fmt(self.start)} to {fmt(self.end)}", date=self.start, note=note)
+
+
+def exposure_text(row, start, end):
+    """The course as charted and what it gave from start to end, dose by dose: "as charted: 750 mg
+    every 4 weeks; 8 doses from 2025-05-01 to 2025-11-20, 6000 mg in all". Empty without a dose or
+    with a schedule the arithmetic does not know (other, blank)."""
+    dose, frequency = row.get("dose"), row.get("frequency")
+    if dose is None or frequency not in SCHEDULES or not isinstance(row.get("start_date"), date):
+        return ""
+    try:
+        total, given = cumulative_amount(dose, frequency, row["start_date"], max(end, row["start_date"]), start, end)
+    except (ValueError, TypeError):
+        return ""
+    unit = DOSE_UNITS.get(row.get("dose_unit"), row.get("dose_unit") or "")
+    doses = f"{given.count} dose(s) from {fmt(given.first)} to {fmt(given.last)}" if given else "no dose"
+    return f"as charted: {charted_text(row).removeprefix(drug_name(row) + ' ')}; {doses}, {fmt(total)} {unit} in all"
 
 
 def drug_name(row):
@@ -55,7 +81,12 @@ def rows_of_class(snapshot, *classes):
 
 
 def _stop(row):
+    """The stop date (None: ongoing). A single dose without a stop date is given on its date (the
+    start date) only; one with a stop date or ticked ongoing (allowed before CRF version 2, refused
+    by the form since) keeps its span, and its dose still counts on the start date only."""
     stop = row.get("stop_date")
+    if row.get("frequency") == SINGLE_DOSE and stop is None and not row.get("ongoing"):
+        return row.get("start_date")
     return None if row.get("ongoing") and stop is None else stop
 
 
@@ -109,6 +140,11 @@ class DoseSummary:
     highest: object  # Fraction, prednisone-equivalent mg/day
     day: date | None
     unconvertible: tuple  # rows in the window whose dose cannot be converted
+    charted: tuple = ()  # Evidence: each course of the window as charted and its prednisone equivalent
+    cumulative: tuple = ()  # Evidence: the glucocorticoid given over the window, with its dates
+
+    def evidence(self):
+        return (*self.charted, *self.cumulative)
 
 
 def to_course(row) -> Course:
@@ -120,25 +156,64 @@ def to_course(row) -> Course:
     )
 
 
+def charted_text(row):
+    """A course as charted: 'Prednisone 5 mg twice daily'."""
+    frequency = FREQUENCIES.get(row.get("frequency"), row.get("frequency") or "(no frequency)")
+    dose = fmt(row["dose"]) if row.get("dose") is not None else "(no dose)"
+    return f"{drug_name(row)} {dose} {row.get('dose_unit') or ''} {frequency.lower()}".replace("  ", " ")
+
+
+def charted_evidence(row, course, open_end):
+    """'Prednisone 5 mg twice daily = 10 mg/day prednisone equivalent', dated by the course."""
+    last = course_last_day(course, open_end)
+    if course.frequency == SINGLE_DOSE:
+        mg = prednisone_equivalent_mg(course.agent, course.dose, course.dose_unit)
+        return Evidence("Glucocorticoid as charted", f"{charted_text(row)} on {fmt(course.start)} = {fmt(mg, 2)} mg "
+                        "prednisone equivalent", date=course.start, note="a single dose: its day only")
+    per_day = daily_dose_on(course, course.start, open_end=open_end)
+    return Evidence("Glucocorticoid as charted", f"{charted_text(row)} = {fmt(per_day, 2)} mg/day prednisone "
+                    "equivalent", date=course.start, note=f"{fmt(course.start)} to {fmt(last)}"
+                    + (" (ongoing)" if course.stop is None else ""))
+
+
+def cumulative_evidence(courses, window_start, window_end, open_end):
+    """The prednisone-equivalent mg given over the window, dose by dose, and the days it was given."""
+    total, count, first, last = 0, 0, None, None
+    for course in courses:
+        mg, given = cumulative_dose(course, window_start, window_end, open_end=open_end)
+        if given:
+            total += mg
+            count += given.count
+            first = given.first if first is None else min(first, given.first)
+            last = given.last if last is None else max(last, given.last)
+    given = f"{count} dose(s) from {fmt(first)} to {fmt(last)}" if count else "no dose"
+    return (Evidence("Cumulative glucocorticoid", fmt(total, 2), "mg prednisone-eq", first,
+                     note=f"{fmt(window_start)} to {fmt(window_end)}: {given}"),)
+
+
 def glucocorticoid_doses(snapshot, window_start, window_end, open_end) -> DoseSummary:
-    """Highest total daily prednisone-eq dose in the window, from the courses that touch it."""
+    """Highest total daily prednisone-eq dose in the window, from the courses that touch it, with
+    each course as charted and the cumulative dose of the window as evidence."""
     rows = overlapping_rows(rows_of_class(snapshot, GLUCOCORTICOID), window_start, window_end, open_end)
-    courses, bad = [], []
+    pairs, bad = [], []
     for row in rows:
         try:
-            courses.append(to_course(row))
+            pairs.append((row, to_course(row)))
         except (ValueError, TypeError):
             bad.append(row)
+    courses = [course for _row, course in pairs]
     highest, day = max_daily_dose(courses, window_start, window_end, open_end=open_end)
-    return DoseSummary(highest, day, tuple(bad))
+    charted = tuple(charted_evidence(row, course, open_end) for row, course in pairs
+                    if course.frequency != SINGLE_DOSE or window_start <= course.start <= window_end)
+    cumulative = cumulative_evidence(courses, window_start, window_end, open_end) if courses else ()
+    return DoseSummary(highest, day, tuple(bad), charted, cumulative)
 
 
 def unconvertible_evidence(rows):
     return tuple(
         Evidence(
-            "Dose not convertible", f"{drug_name(r)} {fmt(r['dose']) if r.get('dose') is not None else '(no dose)'}"
-            f" {r.get('dose_unit') or ''} {r.get('frequency') or '(no frequency)'}".strip(),
-            date=r.get("start_date"), note="needs a dose in mg or g and a daily or intermittent frequency",
+            "Dose not convertible", charted_text(r), date=r.get("start_date"),
+            note="needs a dose in mg or g and a frequency from the list (not other)",
         )
         for r in rows
     )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from screening.calculators.dates import add_months
+from screening.calculators.dosing import SINGLE_DOSE
 from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 
 from .. import protocol as P
@@ -101,7 +102,7 @@ def _pulse(snapshot, start, end, open_end, window_text):
     doses = glucocorticoid_doses(snapshot, start, end, open_end)
     ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 1), "mg prednisone-eq", doses.day,
                    note=f"{fmt(start)} to {fmt(end)}"),
-          Evidence("Pulse threshold", f"≥ {P.PULSE_MIN_MG}", "mg/day prednisone-eq")]
+          Evidence("Pulse threshold", f"≥ {P.PULSE_MIN_MG}", "mg/day prednisone-eq"), *doses.evidence()]
     if doses.highest >= P.PULSE_MIN_MG:
         return failed(f"Pulse glucocorticoid {fmt(doses.highest, 1)} mg prednisone-eq on {fmt(doses.day)}, "
                       f"within {window_text}.", *ev)
@@ -218,7 +219,8 @@ def biologic_before_ld(snapshot, ctx):
     window = Evidence("Window", f"{fmt(start)} to {fmt(ld)}")
     if hits:
         ev = [Evidence("Biologic", drug_name(r), date=r.get("start_date"),
-                       note=f"to {fmt(r['stop_date']) if r.get('stop_date') else 'ongoing'}") for r in hits]
+                       note="single dose or infusion" if r.get("frequency") == SINGLE_DOSE
+                       else f"to {fmt(r['stop_date']) if r.get('stop_date') else 'ongoing'}") for r in hits]
         return failed(f"{drug_name(hits[0])} given within {P.LD_BIOLOGIC_MONTHS} month before LD.", *ev, window)
     return passed(f"No biologic within {P.LD_BIOLOGIC_MONTHS} month before LD.", window)
 
@@ -272,7 +274,7 @@ def taper(snapshot, ctx):
     doses = glucocorticoid_doses(snapshot, start, end, ld)
     ev = [Evidence("Highest daily glucocorticoid", num(doses.highest, 2), "mg prednisone-eq", doses.day,
                    note=f"{fmt(start)} to {fmt(end)}"),
-          Evidence("Limit", f"≤ {P.TAPER_MAX_MG}", "mg/day prednisone-eq")]
+          Evidence("Limit", f"≤ {P.TAPER_MAX_MG}", "mg/day prednisone-eq"), *doses.evidence()]
     if doses.highest > P.TAPER_MAX_MG:
         return failed(f"Glucocorticoid {fmt(doses.highest, 2)} mg prednisone-eq on {fmt(doses.day)} is above "
                       f"{P.TAPER_MAX_MG} mg/day in the {P.TAPER_DAYS} days before LD.", *ev)
