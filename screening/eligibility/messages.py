@@ -8,7 +8,8 @@ that remembers the template it was made from and its parameters.
 - `message.to_dict()` is `{"id": template, "params": {...}}`: the template is the gettext msgid
   (xgettext, so `manage.py makemessages`, extracts `_("…")` calls from Python files by default,
   flagged `python-brace-format`), params are JSON values or nested message dicts;
-- `join(parts)` keeps a sentence list ("A. B.") as `{"join": " ", "parts": [...]}`.
+- `join(parts)` keeps a sentence list ("A. B.") as `{"join": " ", "parts": [...]}`; the
+  separator may be a message too (`join(names, _(" and "))`).
 
 Placeholders are `{name}` (str.format), not `%(name)s`: the texts are full of "%" signs
 ("SpO₂ 97 % on room air") that xgettext would take for printf directives. A parameter that is
@@ -69,7 +70,7 @@ class Message(str):
 
     def to_dict(self) -> dict:
         if self.parts is not None:
-            data = {"join": self.sep, "parts": [as_data(p) for p in self.parts]}
+            data = {"join": as_data(self.sep), "parts": [as_data(p) for p in self.parts]}
         else:
             data = {"id": self.template, "params": {k: as_data(v) for k, v in self.params.items()}}
         if self.style:
@@ -91,6 +92,11 @@ def join(parts, sep=" ") -> Message:
     return Message("", parts=list(parts), sep=sep)
 
 
+def styled(text, style):
+    """`text` with its first letter lowered or raised; a Message stays a Message."""
+    return text.styled(style) if isinstance(text, Message) else _styled(text, style)
+
+
 def as_data(value):
     """The JSON form of a text: a message dict for a Message, the value itself otherwise."""
     return value.to_dict() if isinstance(value, Message) else value
@@ -101,4 +107,4 @@ def messages_of(**fields) -> dict:
     return {name: value.to_dict() for name, value in fields.items() if isinstance(value, Message)}
 
 
-__all__ = ["Message", "_", "join", "as_data", "messages_of"]
+__all__ = ["Message", "_", "join", "styled", "as_data", "messages_of"]

@@ -52,7 +52,7 @@ def activity(snapshot, ctx):
     flags = _bvas_flags(snapshot)
     majors, others = count_major_other((c, f) for c, f in flags.items() if f is not None)
     unclassed = [c for c, f in flags.items() if f is None]
-    label = lambda codes: ", ".join(BVAS_V3_ITEMS[c][1] for c in codes) or "none"  # noqa: E731
+    label = lambda codes: ", ".join(BVAS_V3_ITEMS[c][1] for c in codes) or _("none")  # noqa: E731
     ev = (
         Evidence(_("Major items"), majors, note=label([c for c, f in flags.items() if f is True])),
         Evidence(_("Other items"), others, note=label([c for c, f in flags.items() if f is False])),
@@ -70,14 +70,14 @@ def activity(snapshot, ctx):
         items = incomplete(_("BVAS v3 at screening: {counts}; {n_unclassed} item(s) not classed major or other.",
                              counts=counts, n_unclassed=len(unclassed)),
                            "bvas_items", *ev)
-    return all_of([attempt(dated_in_screening, snapshot, ctx, "aav", "bvas_date", "screening BVAS v3 assessment"),
+    return all_of([attempt(dated_in_screening, snapshot, ctx, "aav", "bvas_date", _("screening BVAS v3 assessment")),
                    items])
 
 
 @criterion("INC-AAV-03", _("PR3- or MPO-ANCA positive at screening"))
 def anca(snapshot, ctx):
     return all_of([
-        attempt(dated_in_screening, snapshot, ctx, "aav", "anca_date", "screening ANCA sample"),
+        attempt(dated_in_screening, snapshot, ctx, "aav", "anca_date", _("screening ANCA sample")),
         any_of([positive(snapshot, "aav", "pr3_anca", _("PR3-ANCA")), positive(snapshot, "aav", "mpo_anca", _("MPO-ANCA"))]),
     ])
 

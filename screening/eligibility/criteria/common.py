@@ -13,7 +13,7 @@ from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
 def fmt(value, places=3) -> str:
     """A number as a monitor reads it: 79, 1.499, 58.6 (never 79.0 or 1e-3)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, date):
         return value.isoformat()
     text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
@@ -27,7 +27,7 @@ def num(value, places=3):
 
 
 def on(day) -> str:
-    return _(" on {isoformat}", isoformat=day.isoformat()) if isinstance(day, date) else ""
+    return _(" on {day}", day=day.isoformat()) if isinstance(day, date) else ""
 
 
 def pct(fraction) -> str:
@@ -90,7 +90,7 @@ def require_ld(ctx):
 
 
 def answer_evidence(label, flag):
-    return Evidence(label, "not answered" if flag is None else fmt(flag))
+    return Evidence(label, _("not answered") if flag is None else fmt(flag))
 
 
 def no_to(snapshot, key, field, label) -> Verdict:
@@ -129,13 +129,14 @@ def judged(snapshot, field, label, *, good: bool, evidence=()) -> Verdict:
 def positive(snapshot, key, field, label) -> Verdict:
     """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
     result = section(snapshot, key).get(field)
-    ev = Evidence(label, result or "not recorded")
+    ev = Evidence(label, result or _("not recorded"))
     if result == "positive":
         return passed(_("{label} positive.", label=label), ev)
     if result == "negative":
         return failed(_("{label} negative.", label=label), ev)
     if result in (None, "", "not_done"):
-        return incomplete(f"{label} {'not done' if result == 'not_done' else 'not recorded'}.", f"{key}.{field}", ev)
+        shown = _("{label} not done.", label=label) if result == "not_done" else _("{label} not recorded.", label=label)
+        return incomplete(shown, f"{key}.{field}", ev)
     return incomplete(_("{label}: unexpected result {result}.", label=label, result=repr(result)), f"{key}.{field}", ev)
 
 

@@ -9,7 +9,7 @@ event's date, SCR and the window, e.g. "Acute myocardial infarction 2026-03-02 i
 from screening.calculators.dates import add_months
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import _, styled
 from ..results import Evidence
 from .common import answer, answer_evidence, fmt, require_scr, value
 from .verdicts import failed, incomplete, passed
@@ -38,8 +38,8 @@ def recent_event(snapshot, ctx, key, ever_field, date_field, label, months):
         # A date says the event happened, whatever the answer (the form refuses "No" with a date).
         scr = require_scr(ctx)
         inside, phrase = window_phrase(day, scr, months)
-        ev.append(Evidence(_("Most recent {lower}{label}", lower=label[0].lower(), label=label[1:]), fmt(day), date=day, note=phrase))
-        text = f"{label} {fmt(day)} {phrase}."
+        ev.append(Evidence(_("Most recent {label}", label=styled(label, "lower_first")), fmt(day), date=day, note=phrase))
+        text = _("{label} {day} {phrase}.", label=label, day=fmt(day), phrase=phrase)
         return failed(text, *ev) if inside else passed(text, *ev)
     if ever is False:
         return passed(_("{label}: never.", label=label), *ev)
@@ -54,7 +54,7 @@ def pap_readings(snapshot):
     found = []
     pap = value(snapshot, "organ", "echo_pap")
     if pap is not None:
-        found.append((value(snapshot, "organ", "echo_date"), pap, "screening echo"))
+        found.append((value(snapshot, "organ", "echo_date"), pap, _("screening echo")))
     for row in snapshot.pap_readings:
         if row.get("pap") is not None:
             found.append((row.get("reading_date"), row["pap"], "rhc" if row.get("method") == "rhc" else "echo"))

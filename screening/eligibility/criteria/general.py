@@ -7,7 +7,7 @@ from screening.calculators.renal import cockcroft_gault
 from screening.vocabulary import INDICATIONS
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import _, join
 from ..results import Evidence, Status
 from .common import (
     answer,
@@ -49,7 +49,7 @@ criterion = registrar(CRITERIA, GENERAL)
 
 @criterion("INC-01", _("Age {age_min}–{age_max}", age_min=P.AGE_MIN, age_max=P.AGE_MAX))
 def age(snapshot, ctx):
-    dob = require_record(snapshot, "date_of_birth", "The date of birth")
+    dob = require_record(snapshot, "date_of_birth", _("The date of birth"))
     scr = require_scr(ctx)
     years = age_on(dob, scr)
     ev = (Evidence(_("Age on SCR"), years, _("years"), scr), Evidence(_("Date of birth"), fmt(dob)),
@@ -114,7 +114,7 @@ def no_marrow_support(snapshot, ctx):
                   "blood count sample of {day}.",
                   event_label=event_label(first), start_date=fmt(first['start_date']), cbc_support_window_days=P.CBC_SUPPORT_WINDOW_DAYS, day=fmt(day)), *ev)
     if gaps:
-        return incomplete("No screening blood count sample for " + ", ".join(gaps) + ".", gaps, *ev)
+        return incomplete(_("No screening blood count sample for {paths}.", paths=", ".join(gaps)), gaps, *ev)
     return passed(
         _("No transfusion or growth factor on the blood count sample date or in the "
           "{cbc_support_window_days} days before it.",
@@ -137,7 +137,7 @@ def coagulation(snapshot, ctx):
     if needed and verdict.status != Status.FAIL:
         # The investigator's confirmation rests on PT/INR and APTT: both must be on file.
         extra = list(verdict.missing) if verdict.status == Status.AWAITING_INVESTIGATOR else []
-        reasons = " ".join(problems[a] for a in needed)
+        reasons = join(problems[a] for a in needed)
         return incomplete(_("{reasons} PT or INR, and APTT, are needed as evidence.", reasons=reasons),
                           [f"labs.{a}" for a in needed] + extra, *verdict.evidence)
     return verdict
@@ -266,7 +266,7 @@ def childbearing_potential(snapshot, ctx):
     if lmp is not None:
         ev.append(Evidence(_("Last menstrual period"), fmt(lmp), date=lmp))
     if sterile is True:
-        return False, "surgically sterilised", ev, ()
+        return False, _("surgically sterilised"), ev, ()
     long_enough = None
     if post is True and lmp is not None:
         cutoff = add_months(require_scr(ctx), -P.POSTMENOPAUSE_MONTHS)
@@ -283,12 +283,12 @@ def childbearing_potential(snapshot, ctx):
     elif post is True and lmp is None:
         gaps.append("reproductive.last_menstrual_period")
     if gaps:
-        return None, "childbearing potential cannot be determined", ev, tuple(gaps)
+        return None, _("childbearing potential cannot be determined"), ev, tuple(gaps)
     if long_enough is False:
         why = _("postmenopausal for less than {postmenopause_months} months",
                 postmenopause_months=P.POSTMENOPAUSE_MONTHS)
     else:
-        why = "not sterilised or postmenopausal"
+        why = _("not sterilised or postmenopausal")
     return True, why, ev, ()
 
 
@@ -304,7 +304,7 @@ def _reproductive_status(snapshot, ctx):
 
 @criterion("INC-09", _("Negative serum pregnancy test (women of childbearing potential)"))
 def pregnancy_test(snapshot, ctx):
-    sex = require_record(snapshot, "sex", "Sex")
+    sex = require_record(snapshot, "sex", _("Sex"))
     if sex == "M":
         return not_applicable(_("Male subject."))
     applies, verdict, ev = _reproductive_status(snapshot, ctx)
@@ -313,7 +313,7 @@ def pregnancy_test(snapshot, ctx):
     result = value(snapshot, "reproductive", "pregnancy_test")
     day = value(snapshot, "reproductive", "pregnancy_test_date")
     if day is not None:
-        ev.append(Evidence(_("Serum pregnancy test"), result or "not recorded", date=day))
+        ev.append(Evidence(_("Serum pregnancy test"), result or _("not recorded"), date=day))
     if result is None:
         return incomplete(_("The serum pregnancy test result is not recorded."), "reproductive.pregnancy_test", *ev)
     if day is None:
@@ -332,7 +332,7 @@ def pregnancy_test(snapshot, ctx):
 
 @criterion("INC-10", _("Contraception and no gamete donation for 1 year after treatment"))
 def contraception(snapshot, ctx):
-    sex = require_record(snapshot, "sex", "Sex")
+    sex = require_record(snapshot, "sex", _("Sex"))
     ev = [Evidence(_("Sex"), sex)]
     if sex != "M":
         applies, verdict, extra = _reproductive_status(snapshot, ctx)
@@ -357,13 +357,16 @@ def consent(snapshot, ctx):
     version = record_value(snapshot, "consent_version")
     if version is None:
         gaps.append("record.consent_version")
-    ev = (Evidence(_("Consent date"), fmt(ctx.consent) if ctx.consent else "not recorded", date=ctx.consent),
-          Evidence(_("Consent form version"), version or "not recorded"), Evidence(_("SCR"), fmt(scr), date=scr))
+    ev = (Evidence(_("Consent date"), fmt(ctx.consent) if ctx.consent else _("not recorded"), date=ctx.consent),
+          Evidence(_("Consent form version"), version or _("not recorded")), Evidence(_("SCR"), fmt(scr), date=scr))
     if ctx.consent is not None and ctx.consent > scr:
         return failed(_("Consent dated {consent} is after the screening date {scr}.",
                         consent=fmt(ctx.consent), scr=fmt(scr)), *ev)
     if gaps:
-        return incomplete("Informed consent: " + " and ".join(p.split(".")[1].replace("_", " ") for p in gaps)
-                          + " not recorded.", gaps, *ev)
+        items = join([CONSENT_ITEMS[p] for p in gaps], sep=_(" and "))
+        return incomplete(_("Informed consent: {items} not recorded.", items=items), gaps, *ev)
     return passed(_("Consent {version} signed on {consent}, on or before SCR {scr}.",
                     version=version, consent=fmt(ctx.consent), scr=fmt(scr)), *ev)
+
+
+CONSENT_ITEMS = {"record.consent_date": _("consent date"), "record.consent_version": _("consent version")}

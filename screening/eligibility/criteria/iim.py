@@ -11,7 +11,7 @@ from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import _, join
 from ..results import Evidence
 from .common import answer, fmt, num, pct, record_value, require_scr, value
 from .courses import drug_identity, lasting_courses, longest
@@ -59,7 +59,7 @@ def probability_verdict(score, missing=()):
     cannot even with every unanswered item present."""
     threshold = P.IIM_PROBABILITY_MIN
     ev = [Evidence(_("2017 EULAR/ACR score"), num(score.score, 2), _("points"),
-                   note="with muscle biopsy" if score.biopsy else "without muscle biopsy"),
+                   note=_("with muscle biopsy") if score.biopsy else _("without muscle biopsy")),
           Evidence(_("Probability of IIM"), pct(score.probability)),
           Evidence(_("Threshold"), f"≥ {pct(threshold)}", note=_("logistic formula, not the rounded score bands"))]
     if score.unanswered:
@@ -77,7 +77,7 @@ def probability_verdict(score, missing=()):
 
 def _subclass(snapshot):
     code = value(snapshot, "iim", "subclass")
-    ev = [Evidence(_("Subclass (investigator)"), code or "not recorded")]
+    ev = [Evidence(_("Subclass (investigator)"), code or _("not recorded"))]
     suggestion = _tree_suggestion(snapshot)
     if suggestion:
         ev.append(Evidence(_("2017 tree suggestion"), suggestion, note=_("shown beside the investigator's subclass")))
@@ -101,7 +101,7 @@ def _tree_suggestion(snapshot):
 
 
 def _assessed(snapshot, ctx):
-    return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", "core set assessment")
+    return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", _("core set assessment"))
 
 
 @criterion("INC-IIM-02", _("MMT-8 ≤ {mmt8_max_total} of 150", mmt8_max_total=P.MMT8_MAX_TOTAL))
@@ -140,8 +140,9 @@ def _enzymes(snapshot, ctx):
             return passed(_("{text} is {ratio} × ULN, above {iim_enzyme_above_uln} × ULN.",
                             text=lab.text(), ratio=fmt(ratio, 2), iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
     if gaps:
-        reason = _("No muscle enzyme above {iim_enzyme_above_uln} × ULN so far. ",
-                   iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)) + " ".join(reasons)
+        head = _("No muscle enzyme above {iim_enzyme_above_uln} × ULN so far.",
+                 iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN))
+        reason = join([head, *reasons])
         return incomplete(reason, gaps, *ev)
     return failed(_("No muscle enzyme is above {iim_enzyme_above_uln} × ULN.",
                     iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
@@ -152,9 +153,9 @@ def _enzymes(snapshot, ctx):
                            iim_csm_min=P.IIM_CSM_MIN, iim_vas_min=P.IIM_VAS_MIN, iim_haq_min=P.IIM_HAQ_MIN, iim_enzyme_above_uln=P.IIM_ENZYME_ABOVE_ULN))
 def core_set(snapshot, ctx):
     measures = [
-        _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, "Patient global activity VAS", "cm"),
-        _at_least(snapshot, "physician_global", P.IIM_VAS_MIN, "Physician global activity VAS", "cm"),
-        _at_least(snapshot, "extramuscular_global", P.IIM_VAS_MIN, "Extramuscular global activity VAS", "cm"),
+        _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, _("Patient global activity VAS"), "cm"),
+        _at_least(snapshot, "physician_global", P.IIM_VAS_MIN, _("Physician global activity VAS"), "cm"),
+        _at_least(snapshot, "extramuscular_global", P.IIM_VAS_MIN, _("Extramuscular global activity VAS"), "cm"),
         _at_least(snapshot, "haq_di", P.IIM_HAQ_MIN, "HAQ-DI"),
         attempt(_enzymes, snapshot, ctx),
     ]
@@ -175,7 +176,7 @@ def prior_therapy(snapshot, ctx):
         best = longest(gc)
         gc_part = passed(_("{name} for ≥ {months} months ({start} to {end}).",
                            name=best.name, months=months, start=fmt(best.start), end=fmt(best.end)),
-                         best.evidence("Glucocorticoid course"))
+                         best.evidence(_("Glucocorticoid course")))
     else:
         gc_part = failed(_("No glucocorticoid course lasted {months} months before SCR.", months=months))
     return all_of([gc_part, _immunosuppressants(snapshot, scr)])
@@ -187,7 +188,7 @@ def _immunosuppressants(snapshot, scr):
     failed_drugs, open_drugs, ev = {}, {}, []
     for span in courses:
         outcome = span.row.get("outcome") or None
-        ev.append(span.evidence("Immunosuppressant course", note=_("outcome: {value}",
+        ev.append(span.evidence(_("Immunosuppressant course"), note=_("outcome: {value}",
                                                                    value=outcome or 'not recorded')))
         if outcome in P.IIM_FAILED_OUTCOMES:
             failed_drugs.setdefault(drug_identity(span.row), span.name)
@@ -198,13 +199,13 @@ def _immunosuppressants(snapshot, scr):
     ev.append(Evidence(_("Threshold"), _("≥ {needed} immunosuppressants, each ≥ {months} months, ending in inadequate response "
                                       "or intolerance",
                                       needed=needed, months=months)))
-    names = ", ".join(failed_drugs.values()) or "none"
+    names = ", ".join(failed_drugs.values()) or _("none")
     if len(failed_drugs) >= needed:
         return passed(_("Inadequate response or intolerance to {names} after ≥ {months} months each.",
                         names=names, months=months), *ev)
     if len(failed_drugs) + len(open_drugs) >= needed:
-        return incomplete(_("The outcome of {join} is not recorded (qualifying so far: {names}).",
-                            join=', '.join(open_drugs.values()), names=names), "medications", *ev)
+        return incomplete(_("The outcome of {drugs} is not recorded (qualifying so far: {names}).",
+                            drugs=', '.join(open_drugs.values()), names=names), "medications", *ev)
     return failed(_("{n_failed_drugs} immunosuppressant(s) with inadequate response or intolerance after "
                     "≥ {months} months ({names}); {needed} are needed.",
                     n_failed_drugs=len(failed_drugs), months=months, names=names, needed=needed), *ev)

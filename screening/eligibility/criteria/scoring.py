@@ -5,7 +5,7 @@ unanswered item counted as present cannot (Score.max_possible < t), otherwise
 INCOMPLETE naming the unanswered items. A "≤ t" rule (MMT-8) swaps the roles.
 """
 
-from ..messages import _
+from ..messages import _, join
 from ..results import Evidence, Status
 from .verdicts import Verdict, _merge, failed, incomplete, passed
 
@@ -29,7 +29,7 @@ def score_at_least(score, threshold, name, prefix, labels=None):
         return passed(_("{name} {total} is at least {threshold}.",
                         name=name, total=score.total, threshold=threshold), *ev)
     if score.max_possible < threshold:
-        extra = " even counting every unanswered item" if score.unanswered else ""
+        extra = _(" even counting every unanswered item") if score.unanswered else ""
         return failed(_("{name} {total} is below {threshold}{extra}.",
                         name=name, total=score.total, threshold=threshold, extra=extra), *ev)
     return incomplete(
@@ -47,8 +47,10 @@ def score_at_most(score, threshold, name, prefix, labels=None):
         return failed(_("{name} {total} is above {threshold}.",
                         name=name, total=score.total, threshold=threshold), *ev)
     if score.max_possible <= threshold:
-        return passed(_("{name} {value} is at most {threshold}{value_2}.",
-                        name=name, value=score.max_possible if score.unanswered else score.total, threshold=threshold, value_2=' even if every unanswered item scored fully' if score.unanswered else ''), *ev)
+        if score.unanswered:
+            return passed(_("{name} {total} is at most {threshold} even if every unanswered item scored fully.",
+                            name=name, total=score.max_possible, threshold=threshold), *ev)
+        return passed(_("{name} {total} is at most {threshold}.", name=name, total=score.total, threshold=threshold), *ev)
     return incomplete(
         _("{name} is {total} from the answered items and could reach {max_possible}; it must be "
           "at most {threshold}.",
@@ -65,11 +67,12 @@ def at_least_n(verdicts, n, what):
     evidence = _merge(verdicts, "evidence")
     summary = _("{n_met} of {n_verdicts} {what} met", n_met=len(met), n_verdicts=len(verdicts), what=what)
     if len(met) >= n:
-        return Verdict(Status.PASS, _("{summary} (at least {n} needed): ", summary=summary, n=n) + " ".join(v.reason for v in met), evidence)
+        head = _("{summary} (at least {n} needed):", summary=summary, n=n)
+        return Verdict(Status.PASS, join([head, *(v.reason for v in met)]), evidence)
     if len(met) + len(open_) < n:
         return Verdict(Status.FAIL, _("{summary}; at least {n} are needed.", summary=summary, n=n), evidence)
-    return Verdict(Status.INCOMPLETE, _("{summary} so far; at least {n} are needed. ", summary=summary, n=n) + " ".join(v.reason for v in open_),
-                   evidence, _merge(open_, "missing"))
+    head = _("{summary} so far; at least {n} are needed.", summary=summary, n=n)
+    return Verdict(Status.INCOMPLETE, join([head, *(v.reason for v in open_)]), evidence, _merge(open_, "missing"))
 
 
 __all__ = ["score_at_least", "score_at_most", "at_least_n"]

@@ -61,9 +61,9 @@ def ana_entry(snapshot) -> AnaEntry:
     missing = ("sle.ana_titre",) if test == ANA_TITRE and titre is None else ()
     missing += ("sle.ana_date",) if day is None else ()
     if test == ANA_EQUIVALENT:
-        shown, met = "positive by an equivalent test", True
+        shown, met = _("positive by an equivalent test"), True
     else:
-        shown = "titre not recorded" if titre is None else _("1:{titre} on HEp-2 cells", titre=int(titre))
+        shown = _("titre not recorded") if titre is None else _("1:{titre} on HEp-2 cells", titre=int(titre))
         met = None if titre is None else titre >= P.ANA_ENTRY_TITRE_MIN
     note = wanted + ("" if cutoff is None else _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff)))
     ev = (Evidence(_("ANA entry criterion"), shown, date=day, note=note),)
@@ -83,7 +83,7 @@ def _classified(snapshot):
     domains = ", ".join(f"{d} {p}" for d, p in c.domain_points.items() if p)
     ev = [
         *entry.evidence,
-        Evidence(_("2019 EULAR/ACR total"), c.total, _("points"), note=domains or "no item present"),
+        Evidence(_("2019 EULAR/ACR total"), c.total, _("points"), note=domains or _("no item present")),
         Evidence(_("At least one clinical item"), fmt(c.has_clinical)),
         Evidence(_("Threshold"), _("≥ {sle_classification_min} with ≥ 1 clinical item",
                                 sle_classification_min=P.SLE_CLASSIFICATION_MIN), _("points")),
@@ -99,7 +99,7 @@ def _classified(snapshot):
             why = _("at most {max_possible} points are reachable, below {sle_classification_min}",
                     max_possible=c.max_possible, sle_classification_min=P.SLE_CLASSIFICATION_MIN)
         else:
-            why = "no clinical item is present"
+            why = _("no clinical item is present")
         return failed(_("2019 EULAR/ACR criteria not met: {why}.", why=why), *ev)
     missing = [path for code in c.unanswered
                for path in (entry.missing if code == ANA_ENTRY else (f"sle.eular_{code}",))]
@@ -130,7 +130,7 @@ def _duration(snapshot, ctx):
 @criterion("INC-SLE-02", _("ANA and/or anti-dsDNA positive at screening"))
 def serology(snapshot, ctx):
     return all_of([
-        attempt(dated_in_screening, snapshot, ctx, "sle", "serology_date", "screening serology sample"),
+        attempt(dated_in_screening, snapshot, ctx, "sle", "serology_date", _("screening serology sample")),
         any_of([
             positive(snapshot, "sle", "screening_ana", _("ANA at screening")),
             positive(snapshot, "sle", "screening_anti_dsdna", _("Anti-dsDNA at screening")),
@@ -143,7 +143,7 @@ def activity(snapshot, ctx):
     score = sledai_2k({code: answer(snapshot, "sle", f"sledai_{code}") for code in SLEDAI_2K})
     labels = {code: label for code, (label, _weight) in SLEDAI_2K.items()}
     return all_of([
-        attempt(dated_in_screening, snapshot, ctx, "sle", "sledai_date", "SLEDAI-2K assessment"),
+        attempt(dated_in_screening, snapshot, ctx, "sle", "sledai_date", _("SLEDAI-2K assessment")),
         score_at_least(score, P.SLEDAI_MIN, _("SLEDAI-2K"), "sle.sledai_", labels),
     ])
 
@@ -162,10 +162,10 @@ def prior_therapy(snapshot, ctx):
         return passed(
             _("{name} from {start} to {end}: at least {sle_therapy_months} months of standard SLE "
               "therapy before SCR.",
-              name=best.name, start=fmt(best.start), end=fmt(best.end), sle_therapy_months=P.SLE_THERAPY_MONTHS), best.evidence("Qualifying course"), threshold)
+              name=best.name, start=fmt(best.start), end=fmt(best.end), sle_therapy_months=P.SLE_THERAPY_MONTHS), best.evidence(_("Qualifying course")), threshold)
     best = longest(spans)
     shown = _(" (longest: {name} {start} to {end})", name=best.name, start=fmt(best.start), end=fmt(best.end)) if best else ""
-    ev = (best.evidence("Longest course"),) if best else ()
+    ev = (best.evidence(_("Longest course")),) if best else ()
     return failed(_("No course of standard SLE therapy lasted {sle_therapy_months} months before SCR{shown}.",
                     sle_therapy_months=P.SLE_THERAPY_MONTHS, shown=shown),
                   *ev, threshold)

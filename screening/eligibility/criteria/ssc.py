@@ -11,7 +11,7 @@ from screening.calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import _, styled
 from ..results import Evidence
 from .common import answer, fmt, num, pct, require_scr, value, yes_to
 from .courses import lasting_courses, longest
@@ -37,7 +37,7 @@ def classification(snapshot, ctx):
 def diffuse(snapshot, ctx):
     proximal = yes_to(snapshot, "ssc", "skin_proximal_elbows_knees", _("Skin thickening proximal to the elbows or knees"))
     trunk = yes_to(snapshot, "ssc", "skin_trunk", _("Skin thickening of the trunk"))
-    verdict = any_of([proximal, trunk], fail_reason="No skin thickening proximal to the elbows or knees or on the trunk.")
+    verdict = any_of([proximal, trunk], fail_reason=_("No skin thickening proximal to the elbows or knees or on the trunk."))
     hint = _diffuse_sites_hint(snapshot)
     if hint:
         verdict = with_evidence(verdict, hint)
@@ -54,7 +54,7 @@ def _diffuse_sites_hint(snapshot):
         return None
     day, _score, row = latest[0]
     sites = [s for s in DIFFUSE_SITES if isinstance(row.get(s), int) and row[s] > 0]
-    return Evidence(_("mRSS diffuse-type sites > 0"), ", ".join(sites) or "none", date=day, note=_("suggestion only"))
+    return Evidence(_("mRSS diffuse-type sites > 0"), ", ".join(sites) or _("none"), date=day, note=_("suggestion only"))
 
 
 def _screening_pft(snapshot, ctx):
@@ -68,7 +68,7 @@ def _screening_pft(snapshot, ctx):
 def _in_range(measured, low, high, label):
     if measured is None:
         return incomplete(_("{label} is not recorded on the screening PFT.", label=label), "pfts")
-    ev = Evidence(label, num(measured), "% predicted", note=_("qualifies from {low} to {high}",
+    ev = Evidence(label, num(measured), _("% predicted"), note=_("qualifies from {low} to {high}",
                                                               low=low, high=high))
     if low <= measured <= high:
         return passed(_("{label} {measured} % predicted is within {low}–{high} %.",
@@ -111,9 +111,9 @@ def prior_therapy(snapshot, ctx):
         immuno, _spans = lasting_courses(snapshot, {IMMUNOSUPPRESSANT}, months, scr)
         gc, _gc_spans = lasting_courses(snapshot, {GLUCOCORTICOID}, months, scr)
         parts += [
-            _course_part(gc, "glucocorticoid", months),
-            _course_part([s for s in immuno if s.drug == CYCLOPHOSPHAMIDE], "cyclophosphamide", months),
-            _course_part([s for s in immuno if s.drug != CYCLOPHOSPHAMIDE], "other immunosuppressant", months),
+            _course_part(gc, _("glucocorticoid"), months),
+            _course_part([s for s in immuno if s.drug == CYCLOPHOSPHAMIDE], _("cyclophosphamide"), months),
+            _course_part([s for s in immuno if s.drug != CYCLOPHOSPHAMIDE], _("other immunosuppressant"), months),
         ]
     parts.append(_outcome(snapshot))
     return all_of(parts)
@@ -124,13 +124,13 @@ def _course_part(spans, what, months):
         best = longest(spans)
         return passed(_("{name} {start} to {end} (≥ {months} months).",
                         name=best.name, start=fmt(best.start), end=fmt(best.end), months=months),
-                      best.evidence(_("{capitalize} course", capitalize=what.capitalize())))
+                      best.evidence(_("{what} course", what=styled(what, "upper_first"))))
     return failed(_("No {what} course lasted {months} months before SCR.", what=what, months=months))
 
 
 def _outcome(snapshot):
     outcome = value(snapshot, "ssc", "therapy_outcome")
-    ev = Evidence(_("Outcome of conventional therapy"), outcome or "not recorded")
+    ev = Evidence(_("Outcome of conventional therapy"), outcome or _("not recorded"))
     if outcome is None:
         return incomplete(_("The outcome of conventional therapy is not recorded."), "ssc.therapy_outcome", ev)
     if outcome in P.SSC_FAILED_OUTCOMES:
@@ -223,7 +223,7 @@ def _lung_progression(snapshot, ctx, scr, window_start):
         dlco = _fall(current.get("dlco_pct"), ref.get("dlco_pct"))
         ev.append(Evidence(_("Reference PFT"), _("FVC {shown}, DLCO {shown_2}",
                                               shown=_shown(ref.get('fvc_pct')), shown_2=_shown(ref.get('dlco_pct'))),
-                           "% predicted", ref["test_date"],
+                           _("% predicted"), ref["test_date"],
                            note=_("FVC fall {pct}, DLCO fall {pct_2}; now FVC {shown}, DLCO {shown_2} on {day}",
                                   pct=_pct(fvc), pct_2=_pct(dlco), shown=_shown(current.get('fvc_pct')), shown_2=_shown(current.get('dlco_pct')), day=fmt(day))))
         if fvc is not None and fvc >= P.FVC_DECLINE_MIN:

@@ -7,7 +7,7 @@ from typing import Callable
 
 from screening.vocabulary import INDICATIONS
 
-from ..messages import _
+from ..messages import _, join
 from ..results import CriterionResult, Evidence, Status
 from .verdicts import MissingData, Verdict, incomplete, not_applicable
 
@@ -35,7 +35,7 @@ class Criterion:
         if self.ld_relative and verdict.status != Status.NOT_APPLICABLE:
             provisional = ctx.ld_provisional
             if ctx.ld is not None:
-                label = _("Lymphodepletion reference ({ld_source})", ld_source=ctx.ld_source)
+                label = _("Lymphodepletion reference ({ld_source})", ld_source=LD_SOURCES.get(ctx.ld_source, ctx.ld_source))
                 evidence += (Evidence(label, ctx.ld.isoformat(), date=ctx.ld, note=ctx.ld_note),)
         return CriterionResult(
             id=self.id, group=self.group, text=self.text, status=verdict.status, reason=verdict.reason,
@@ -48,7 +48,7 @@ class Criterion:
         unconfirmed = [path for path in self.complete if _answer(snapshot, path) is not True]
         if not unconfirmed:
             return verdict
-        lists = " and ".join(COMPLETENESS_LABELS[p] for p in unconfirmed)
+        lists = join([COMPLETENESS_LABELS[p] for p in unconfirmed], sep=_(" and "))
         return incomplete(
             _("Nothing found, but the {lists} is not confirmed complete.", lists=lists), unconfirmed, *verdict.evidence
         )
@@ -74,7 +74,8 @@ class Criterion:
 
 MEDICATIONS_COMPLETE = "history.medications_complete"
 EVENTS_COMPLETE = "history.events_complete"
-COMPLETENESS_LABELS = {MEDICATIONS_COMPLETE: "medication history", EVENTS_COMPLETE: "list of prior events"}
+LD_SOURCES = {"actual": _("actual"), "planned": _("planned"), "screening": _("screening")}
+COMPLETENESS_LABELS = {MEDICATIONS_COMPLETE: _("medication history"), EVENTS_COMPLETE: _("list of prior events")}
 
 
 def _answer(snapshot, path):
