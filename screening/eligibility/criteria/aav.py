@@ -119,14 +119,14 @@ def _combined_therapy(snapshot, scr):
         for other in iss:
             start, end = max(gc.start, other.start), min(gc.end, other.end)
             if end >= start and (best is None or end - start > best[2] - best[1]):
-                best = (_("{name} with {name_2}", name=gc.name, name_2=other.name), start, end)
+                best = (_("{name} with {other}", name=gc.name, other=other.name), start, end)
     if best and lasted_at_least_months(best[1], best[2], P.AAV_THERAPY_MONTHS):
-        ev = Evidence(_("Combined therapy"), _("{best_0} {best_1} to {best_2}",
-                                            best_0=best[0], best_1=fmt(best[1]), best_2=fmt(best[2])), date=best[1])
-        return passed(_("{best_0} together from {best_1} to {best_2}.",
-                        best_0=best[0], best_1=fmt(best[1]), best_2=fmt(best[2])), ev, threshold)
-    shown = _(" (longest together: {best_0} {best_1} to {best_2})",
-              best_0=best[0], best_1=fmt(best[1]), best_2=fmt(best[2])) if best else ""
+        ev = Evidence(_("Combined therapy"), _("{therapy} {start} to {end}",
+                                            therapy=best[0], start=fmt(best[1]), end=fmt(best[2])), date=best[1])
+        return passed(_("{therapy} together from {start} to {end}.",
+                        therapy=best[0], start=fmt(best[1]), end=fmt(best[2])), ev, threshold)
+    shown = _(" (longest together: {therapy} {start} to {end})",
+              therapy=best[0], start=fmt(best[1]), end=fmt(best[2])) if best else ""
     return failed(_("No glucocorticoid and immunosuppressant were given together for {aav_therapy_months} "
                     "months{shown}.", aav_therapy_months=P.AAV_THERAPY_MONTHS, shown=shown), threshold)
 

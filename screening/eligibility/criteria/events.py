@@ -80,8 +80,8 @@ def pulmonary_pressure(snapshot, ctx):
             return failed(_("Pulmonary artery pressure {pap} mmHg on {day} is above {pap_max} mmHg and {phrase}.",
                             pap=fmt(pap), day=fmt(day), pap_max=P.PAP_MAX, phrase=phrase), *ev, threshold)
     if undated:
-        return incomplete(_("A pulmonary artery pressure reading of {undated_0_1} mmHg has no date.",
-                            undated_0_1=fmt(undated[0][1])),
+        return incomplete(_("A pulmonary artery pressure reading of {pap} mmHg has no date.",
+                            pap=fmt(undated[0][1])),
                           "organ.echo_date" if undated[0][2] == "screening echo" else "pap_readings", *ev, threshold)
     complete = answer(snapshot, "organ", "pap_readings_complete")
     ev.append(answer_evidence(_("Pulmonary artery pressure readings of the year complete"), complete))

@@ -7,7 +7,7 @@ from screening.calculators.renal import cockcroft_gault
 from screening.vocabulary import INDICATIONS
 
 from .. import protocol as P
-from ..messages import _, join
+from ..messages import Message, _, join
 from ..results import Evidence, Status
 from .common import (
     answer,
@@ -68,7 +68,7 @@ def indication(snapshot, ctx):
         return incomplete(_("No target indication is selected."), "record.indication")
     if code not in INDICATIONS:
         return incomplete(_("Unknown indication code {code}.", code=repr(code)), "record.indication")
-    return passed(_("Target indication: {indications}.", indications=INDICATIONS[code]), Evidence(_("Indication"), code))
+    return passed(_("Target indication: {indication}.", indication=Message(INDICATIONS[code])), Evidence(_("Indication"), code))
 
 
 @criterion("INC-03", _("Expected survival > 6 months"))

@@ -134,7 +134,7 @@ def _outcome(snapshot):
     if outcome is None:
         return incomplete(_("The outcome of conventional therapy is not recorded."), "ssc.therapy_outcome", ev)
     if outcome in P.SSC_FAILED_OUTCOMES:
-        return passed(_("Conventional therapy outcome: {replace}.", replace=outcome.replace('_', ' ')), ev)
+        return passed(_("Conventional therapy outcome: {outcome}.", outcome=outcome.replace('_', ' ')), ev)
     return failed(_("Conventional therapy outcome '{outcome}' is neither failure to respond nor relapse.",
                     outcome=outcome), ev)
 
@@ -174,8 +174,8 @@ def _skin_progression(snapshot, ctx, scr, window_start):
         ev.append(Evidence(_("Reference mRSS"), ref.total, _("points"), ref_day, note=_("change {pct}",
                                                                                   pct=pct(change))))
         if meets_relative_change(score.total, ref.total, P.MRSS_INCREASE_MIN):
-            return passed(_("(a) mRSS rose from {total} ({ref_day}) to {total_2}: {pct}, at least {pct_2}.",
-                            total=ref.total, ref_day=fmt(ref_day), total_2=score.total, pct=pct(change), pct_2=pct(P.MRSS_INCREASE_MIN)), *ev)
+            return passed(_("(a) mRSS rose from {total} ({ref_day}) to {now}: {pct}, at least {minimum}.",
+                            total=ref.total, ref_day=fmt(ref_day), now=score.total, pct=pct(change), minimum=pct(P.MRSS_INCREASE_MIN)), *ev)
     if open_refs:
         return incomplete(_("(a) An earlier mRSS within 6 months has unscored sites."), "mrss", *ev)
     if not refs:
@@ -221,17 +221,17 @@ def _lung_progression(snapshot, ctx, scr, window_start):
     for ref in sorted(refs, key=lambda r: r["test_date"]):
         fvc = _fall(current.get("fvc_pct"), ref.get("fvc_pct"))
         dlco = _fall(current.get("dlco_pct"), ref.get("dlco_pct"))
-        ev.append(Evidence(_("Reference PFT"), _("FVC {shown}, DLCO {shown_2}",
-                                              shown=_shown(ref.get('fvc_pct')), shown_2=_shown(ref.get('dlco_pct'))),
+        ev.append(Evidence(_("Reference PFT"), _("FVC {fvc}, DLCO {dlco}",
+                                              fvc=_shown(ref.get('fvc_pct')), dlco=_shown(ref.get('dlco_pct'))),
                            _("% predicted"), ref["test_date"],
-                           note=_("FVC fall {pct}, DLCO fall {pct_2}; now FVC {shown}, DLCO {shown_2} on {day}",
-                                  pct=_pct(fvc), pct_2=_pct(dlco), shown=_shown(current.get('fvc_pct')), shown_2=_shown(current.get('dlco_pct')), day=fmt(day))))
+                           note=_("FVC fall {fvc_fall}, DLCO fall {dlco_fall}; now FVC {fvc}, DLCO {dlco} on {day}",
+                                  fvc_fall=_pct(fvc), dlco_fall=_pct(dlco), fvc=_shown(current.get('fvc_pct')), dlco=_shown(current.get('dlco_pct')), day=fmt(day))))
         if fvc is not None and fvc >= P.FVC_DECLINE_MIN:
             return passed(_("(c) FVC fell {pct} since {test_date}.",
                             pct=pct(fvc), test_date=fmt(ref['test_date'])), *ev)
         if fvc is not None and dlco is not None and fvc >= P.FVC_DECLINE_WITH_DLCO_MIN and dlco >= P.DLCO_DECLINE_MIN:
-            return passed(_("(d) FVC fell {pct} and DLCO {pct_2} since {test_date}.",
-                            pct=pct(fvc), pct_2=pct(dlco), test_date=fmt(ref['test_date'])), *ev)
+            return passed(_("(d) FVC fell {fvc} and DLCO {dlco} since {test_date}.",
+                            fvc=pct(fvc), dlco=pct(dlco), test_date=fmt(ref['test_date'])), *ev)
         gaps = gaps or fvc is None or (dlco is None and (fvc or 0) >= P.FVC_DECLINE_WITH_DLCO_MIN)
     if gaps:
         return incomplete(_("(c/d) FVC or DLCO is missing on a PFT needed for the comparison."), "pfts", *ev)
