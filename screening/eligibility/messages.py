@@ -21,6 +21,7 @@ how every page shows them whatever the language.
 from enum import Enum
 
 _PLAIN = (str, int, float, bool, type(None))
+_FAST = frozenset(_PLAIN)  # exact types kept as they are without a closer look
 STYLES = ("", "lower_first", "upper_first")
 
 
@@ -40,17 +41,32 @@ def _styled(text, style):
 class Message(str):
     """English text plus (template, params), immutable like the str it is."""
 
+    # Defaults read through the class: most messages set only template and params (the engine
+    # makes tens of them per criterion, so construction is kept lean).
+    style, parts, sep = "", None, " "
+
     def __new__(cls, template, params=None, *, style="", parts=None, sep=" "):
-        params = {k: _param(v) for k, v in (params or {}).items()}
-        if style not in STYLES:
-            raise ValueError(f"unknown style {style!r}")
         if parts is not None:
             parts = tuple(p if isinstance(p, Message) else str(p) for p in parts)
             text = sep.join(parts)
+        elif params:
+            for value in params.values():
+                if type(value) not in _FAST and not isinstance(value, Message):
+                    params = {k: _param(v) for k, v in params.items()}
+                    break
+            text = template.format(**params)
         else:
-            text = template.format(**params) if params else template
-        self = super().__new__(cls, _styled(text, style))
-        self.__dict__.update(template=template, params=params, style=style, parts=parts, sep=sep)
+            text = template
+            params = {}
+        if style:
+            if style not in STYLES:
+                raise ValueError(f"unknown style {style!r}")
+            text = _styled(text, style)
+        self = super().__new__(cls, text)
+        attributes = self.__dict__
+        attributes["template"], attributes["params"] = template, params
+        if style or parts is not None:
+            attributes.update(style=style, parts=parts, sep=sep)
         return self
 
     def __setattr__(self, name, value):
@@ -82,9 +98,17 @@ def _rebuild(template, params, style, parts, sep):
     return Message(template, params, style=style, parts=parts, sep=sep)
 
 
+_CONSTANT = {}  # template -> its Message, for the texts without parameters (labels, fixed reasons)
+
+
 def _(template, **params) -> Message:
     """Mark an engine text for translation; `params` fill its `{name}` placeholders."""
-    return Message(template, params)
+    if params:
+        return Message(template, params)
+    message = _CONSTANT.get(template)
+    if message is None:
+        message = _CONSTANT[template] = Message(template)
+    return message
 
 
 def join(parts, sep=" ") -> Message:

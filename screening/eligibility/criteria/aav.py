@@ -8,7 +8,7 @@ from screening.calculators.numbers import exact
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import Message, _, join
 from ..results import Evidence
 from .common import answer, answer_evidence, fmt, positive, require_scr, value
 from .courses import course_span, rows_of_class
@@ -52,7 +52,7 @@ def activity(snapshot, ctx):
     flags = _bvas_flags(snapshot)
     majors, others = count_major_other((c, f) for c, f in flags.items() if f is not None)
     unclassed = [c for c, f in flags.items() if f is None]
-    label = lambda codes: ", ".join(BVAS_V3_ITEMS[c][1] for c in codes) or _("none")  # noqa: E731
+    label = lambda codes: join([Message(BVAS_V3_ITEMS[c][1]) for c in codes], sep=", ") or _("none")  # noqa: E731
     ev = (
         Evidence(_("Major items"), majors, note=label([c for c, f in flags.items() if f is True])),
         Evidence(_("Other items"), others, note=label([c for c, f in flags.items() if f is False])),

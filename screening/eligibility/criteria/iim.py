@@ -11,7 +11,7 @@ from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
-from ..messages import _, join
+from ..messages import Message, _, join
 from ..results import Evidence
 from .common import answer, fmt, num, pct, record_value, require_scr, value
 from .courses import drug_identity, lasting_courses, longest
@@ -120,8 +120,8 @@ def _at_least(snapshot, field, minimum, label, unit=""):
         return incomplete(_("{label} is not recorded.", label=label), f"iim.{field}")
     ev = Evidence(label, num(measured), unit, note=_("abnormal when ≥ {minimum}", minimum=fmt(minimum)))
     if measured >= minimum:
-        return passed(f"{label} {fmt(measured)} ≥ {fmt(minimum)}.", ev)
-    return failed(f"{label} {fmt(measured)} < {fmt(minimum)}.", ev)
+        return passed(_("{label} {measured} ≥ {minimum}.", label=label, measured=fmt(measured), minimum=fmt(minimum)), ev)
+    return failed(_("{label} {measured} < {minimum}.", label=label, measured=fmt(measured), minimum=fmt(minimum)), ev)
 
 
 def _enzymes(snapshot, ctx):
@@ -199,13 +199,13 @@ def _immunosuppressants(snapshot, scr):
     ev.append(Evidence(_("Threshold"), _("≥ {needed} immunosuppressants, each ≥ {months} months, ending in inadequate response "
                                       "or intolerance",
                                       needed=needed, months=months)))
-    names = ", ".join(failed_drugs.values()) or _("none")
+    names = join([Message(n) for n in failed_drugs.values()], sep=", ") or _("none")
     if len(failed_drugs) >= needed:
         return passed(_("Inadequate response or intolerance to {names} after ≥ {months} months each.",
                         names=names, months=months), *ev)
     if len(failed_drugs) + len(open_drugs) >= needed:
         return incomplete(_("The outcome of {drugs} is not recorded (qualifying so far: {names}).",
-                            drugs=', '.join(open_drugs.values()), names=names), "medications", *ev)
+                            drugs=join([Message(n) for n in open_drugs.values()], sep=", "), names=names), "medications", *ev)
     return failed(_("{n_failed_drugs} immunosuppressant(s) with inadequate response or intolerance after "
                     "≥ {months} months ({names}); {needed} are needed.",
                     n_failed_drugs=len(failed_drugs), months=months, names=names, needed=needed), *ev)

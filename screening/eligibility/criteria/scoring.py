@@ -5,7 +5,7 @@ unanswered item counted as present cannot (Score.max_possible < t), otherwise
 INCOMPLETE naming the unanswered items. A "≤ t" rule (MMT-8) swaps the roles.
 """
 
-from ..messages import _, join
+from ..messages import Message, _, join
 from ..results import Evidence, Status
 from .verdicts import Verdict, _merge, failed, incomplete, passed
 
@@ -14,11 +14,16 @@ def _evidence(score, name, threshold_text, labels):
     ev = [Evidence(name, score.total, _("points"))]
     if score.unanswered:
         ev.append(Evidence(_("{name} if every unanswered item scored", name=name), score.max_possible, _("points")))
-        ev.append(Evidence(_("Unanswered items"), ", ".join(labels.get(c, c) for c in score.unanswered)))
+        ev.append(Evidence(_("Unanswered items"), _labels(labels, score.unanswered)))
     if score.counted:
-        ev.append(Evidence(_("Items counted"), ", ".join(labels.get(c, c) for c in score.counted)))
+        ev.append(Evidence(_("Items counted"), _labels(labels, score.counted)))
     ev.append(Evidence(_("Threshold"), threshold_text, _("points")))
     return ev
+
+
+def _labels(labels, codes):
+    """The items' labels, "a, b, c", each a message (a calculator's label, translated at display)."""
+    return join([Message(labels[c]) if c in labels else c for c in codes], sep=", ")
 
 
 def score_at_least(score, threshold, name, prefix, labels=None):
