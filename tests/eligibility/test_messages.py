@@ -29,6 +29,7 @@ from .corpus import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "screening" / "eligibility"
+CALCULATORS = ROOT / "screening" / "calculators"
 ENGINE_PO = ROOT / "locale" / "zh_Hans" / "engine.po"
 CORPUS = Path(__file__).with_name("english_corpus.json")
 
@@ -299,11 +300,13 @@ def read_po(path):
 
 
 def engine_msgids():
-    """Every template given to _() in the engine, as xgettext extracts it."""
+    """Every template given to _() in the engine and every calculator label marked gettext_noop(), as
+    xgettext extracts them."""
     found = set()
-    for path in ENGINE.rglob("*.py"):
+    for path in [*ENGINE.rglob("*.py"), *CALCULATORS.glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args
+                    and node.func.id in ("_", "gettext_noop")
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.add(node.args[0].value)
     return found
@@ -315,7 +318,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_0-9]*)\}")
 def test_every_engine_msgid_is_in_engine_po_and_translated_with_the_same_placeholders():
     catalogue = read_po(ENGINE_PO)
     msgids = engine_msgids()
-    assert len(msgids) > 350
+    assert len(msgids) > 450
     assert sorted(msgids - catalogue.keys()) == []
     for msgid in msgids:
         assert catalogue[msgid].strip(), msgid
@@ -407,6 +410,14 @@ def test_the_checklist_row_and_the_template_filter_show_chinese(chinese):
     assert engine_text(result.text) == "无有临床意义的胸腔积液"
     plain = CriterionResult("X-1", "general", "Plain title", Status.PASS, "Plain reason")
     assert "Plain title" in criterion_row(plain, []) and "Plain reason" in criterion_row(plain, [])
+
+
+def test_calculator_item_labels_are_translated_inside_the_evidence(chinese):
+    row = evaluate(build("SLE", sle={"sledai_seizure": None, "sledai_fever": None})).by_id("INC-SLE-03")
+    unanswered = next(e for e in row.evidence if e.label == "Unanswered items")
+    assert unanswered.value == "Seizure, Fever (> 38 °C)"  # the English, as before
+    assert translate_value(unanswered.value) == "癫痫发作, 发热（> 38 °C）"
+    assert translate_message(unanswered.label) == "未回答的条目"
 
 
 def test_a_lab_label_passed_through_an_unconverted_helper_stays_english_but_readable(chinese):
