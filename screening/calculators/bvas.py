@@ -68,7 +68,8 @@ BVAS_V3_ITEMS: dict[str, tuple[str, str, int | None, int]] = {
     "sudden_visual_loss": ("mucous_membranes_eyes", gettext_noop("Sudden visual loss"), None, 6),
     "uveitis": ("mucous_membranes_eyes", gettext_noop("Uveitis"), 2, 6),
     "retinal_changes": (
-        "mucous_membranes_eyes", gettext_noop("Retinal changes (vasculitis / thrombosis / exudate / haemorrhage)"), 2, 6,
+        "mucous_membranes_eyes", gettext_noop("Retinal changes (vasculitis / thrombosis / exudate / haemorrhage)"),
+        2, 6,
     ),
     "bloody_nasal_discharge": ("ent", gettext_noop("Bloody nasal discharge / crusts / ulcers / granulomata"), 2, 4),
     "paranasal_sinus_involvement": ("ent", gettext_noop("Paranasal sinus involvement"), 1, 2),
@@ -80,7 +81,9 @@ BVAS_V3_ITEMS: dict[str, tuple[str, str, int | None, int]] = {
     "pleural_effusion_pleurisy": ("chest", gettext_noop("Pleural effusion / pleurisy"), 2, 4),
     "infiltrate": ("chest", gettext_noop("Infiltrate"), 2, 4),
     "endobronchial_involvement": ("chest", gettext_noop("Endobronchial involvement"), 2, 4),
-    "massive_haemoptysis_alveolar_haemorrhage": ("chest", gettext_noop("Massive haemoptysis / alveolar haemorrhage"), 4, 6),
+    "massive_haemoptysis_alveolar_haemorrhage": (
+        "chest", gettext_noop("Massive haemoptysis / alveolar haemorrhage"), 4, 6,
+    ),
     "respiratory_failure": ("chest", gettext_noop("Respiratory failure"), 4, 6),
     "loss_of_pulses": ("cardiovascular", gettext_noop("Loss of pulses"), 1, 4),
     "valvular_heart_disease": ("cardiovascular", gettext_noop("Valvular heart disease"), 2, 4),

@@ -16,10 +16,13 @@ SSC_2013_SUFFICIENT_ITEM = "skin_proximal_to_mcp"
 # code -> (label, weight, category)
 SSC_2013_ITEMS: dict[str, tuple[str, int, str]] = {
     "skin_proximal_to_mcp": (
-        gettext_noop("Skin thickening of the fingers of both hands extending proximal to the MCP joints"), 9, "skin_proximal",
+        gettext_noop("Skin thickening of the fingers of both hands extending proximal to the MCP joints"),
+        9, "skin_proximal",
     ),
     "puffy_fingers": (gettext_noop("Puffy fingers"), 2, "finger_skin"),
-    "sclerodactyly": (gettext_noop("Sclerodactyly of the fingers (distal to the MCPs, proximal to the PIPs)"), 4, "finger_skin"),
+    "sclerodactyly": (
+        gettext_noop("Sclerodactyly of the fingers (distal to the MCPs, proximal to the PIPs)"), 4, "finger_skin",
+    ),
     "digital_tip_ulcers": (gettext_noop("Digital tip ulcers"), 2, "fingertip_lesions"),
     "fingertip_pitting_scars": (gettext_noop("Fingertip pitting scars"), 3, "fingertip_lesions"),
     "telangiectasia": (gettext_noop("Telangiectasia"), 2, "telangiectasia"),

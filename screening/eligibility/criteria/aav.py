@@ -78,7 +78,8 @@ def activity(snapshot, ctx):
 def anca(snapshot, ctx):
     return all_of([
         attempt(dated_in_screening, snapshot, ctx, "aav", "anca_date", _("screening ANCA sample")),
-        any_of([positive(snapshot, "aav", "pr3_anca", _("PR3-ANCA")), positive(snapshot, "aav", "mpo_anca", _("MPO-ANCA"))]),
+        any_of([positive(snapshot, "aav", "pr3_anca", _("PR3-ANCA")),
+                positive(snapshot, "aav", "mpo_anca", _("MPO-ANCA"))]),
     ])
 
 
@@ -89,10 +90,12 @@ def relapsed_or_refractory(snapshot, ctx):
     scr = require_scr(ctx)
     remission = answer(snapshot, "aav", "remission_reached")
     remission_label = (_("Remission reached (BVAS {aav_remission_bvas}, GC ≤ {aav_remission_gc_max_mg} mg/day)",
-                         aav_remission_bvas=P.AAV_REMISSION_BVAS, aav_remission_gc_max_mg=fmt(P.AAV_REMISSION_GC_MAX_MG)))
+                         aav_remission_bvas=P.AAV_REMISSION_BVAS,
+                         aav_remission_gc_max_mg=fmt(P.AAV_REMISSION_GC_MAX_MG)))
     remission_ev = answer_evidence(remission_label, remission)
     if remission is None:
-        refractory = incomplete(_("Whether remission was reached is not answered."), "aav.remission_reached", remission_ev)
+        refractory = incomplete(_("Whether remission was reached is not answered."), "aav.remission_reached",
+                                remission_ev)
     elif remission:
         refractory = failed(_("Remission was reached, so the disease is not refractory."), remission_ev)
     else:
@@ -112,7 +115,8 @@ def _combined_therapy(snapshot, scr):
         return incomplete(_("No medication history is recorded."), "medications")
     gcs = [s for s in (course_span(r, scr) for r in rows_of_class(snapshot, GLUCOCORTICOID)) if s]
     iss = [s for s in (course_span(r, scr) for r in rows_of_class(snapshot, IMMUNOSUPPRESSANT)) if s]
-    threshold = Evidence(_("Threshold"), _("glucocorticoid with an immunosuppressant together ≥ {aav_therapy_months} months",
+    threshold = Evidence(_("Threshold"),
+                         _("glucocorticoid with an immunosuppressant together ≥ {aav_therapy_months} months",
                                         aav_therapy_months=P.AAV_THERAPY_MONTHS))
     best = None
     for gc in gcs:
@@ -174,7 +178,8 @@ def _relapsed(snapshot, scr):
             parts.append(failed(_("Recurrence on {relapse} is not within {aav_relapse_days} days before SCR.",
                                   relapse=fmt(relapse), aav_relapse_days=P.AAV_RELAPSE_DAYS), *ev))
     if kind in P.AAV_RELAPSE_KINDS:
-        parts.append(passed(_("Recurrence qualified by: {kind}.", kind=kind), Evidence(_("Recurrence qualified by"), kind)))
+        parts.append(passed(_("Recurrence qualified by: {kind}.", kind=kind),
+                            Evidence(_("Recurrence qualified by"), kind)))
     else:
         parts.append(incomplete(_("How the recurrence qualified is not recorded."), "aav.relapse_kind"))
     return all_of(parts)

@@ -38,7 +38,8 @@ def recent_event(snapshot, ctx, key, ever_field, date_field, label, months):
         # A date says the event happened, whatever the answer (the form refuses "No" with a date).
         scr = require_scr(ctx)
         inside, phrase = window_phrase(day, scr, months)
-        ev.append(Evidence(_("Most recent {label}", label=styled(label, "lower_first")), fmt(day), date=day, note=phrase))
+        most_recent = _("Most recent {label}", label=styled(label, "lower_first"))
+        ev.append(Evidence(most_recent, fmt(day), date=day, note=phrase))
         text = _("{label} {day} {phrase}.", label=label, day=fmt(day), phrase=phrase)
         return failed(text, *ev) if inside else passed(text, *ev)
     if ever is False:

@@ -68,7 +68,8 @@ def indication(snapshot, ctx):
         return incomplete(_("No target indication is selected."), "record.indication")
     if code not in INDICATIONS:
         return incomplete(_("Unknown indication code {code}.", code=repr(code)), "record.indication")
-    return passed(_("Target indication: {indication}.", indication=Message(INDICATIONS[code])), Evidence(_("Indication"), code))
+    return passed(_("Target indication: {indication}.", indication=Message(INDICATIONS[code])),
+                  Evidence(_("Indication"), code))
 
 
 @criterion("INC-03", _("Expected survival > 6 months"))
@@ -112,7 +113,8 @@ def no_marrow_support(snapshot, ctx):
             return failed(
                 _("{event_label} on {start_date} is within {cbc_support_window_days} days before the "
                   "blood count sample of {day}.",
-                  event_label=event_label(first), start_date=fmt(first['start_date']), cbc_support_window_days=P.CBC_SUPPORT_WINDOW_DAYS, day=fmt(day)), *ev)
+                  event_label=event_label(first), start_date=fmt(first["start_date"]),
+                  cbc_support_window_days=P.CBC_SUPPORT_WINDOW_DAYS, day=fmt(day)), *ev)
     if gaps:
         return incomplete(_("No screening blood count sample for {paths}.", paths=", ".join(gaps)), gaps, *ev)
     return passed(
@@ -327,7 +329,8 @@ def pregnancy_test(snapshot, ctx):
         return failed(_("Serum pregnancy test on {day} is positive.", day=fmt(day)), *ev)
     if result == "negative":
         return passed(_("Serum pregnancy test on {day} is negative.", day=fmt(day)), *ev)
-    return incomplete(_("Unexpected pregnancy test result {result}.", result=repr(result)), "reproductive.pregnancy_test", *ev)
+    return incomplete(_("Unexpected pregnancy test result {result}.", result=repr(result)),
+                      "reproductive.pregnancy_test", *ev)
 
 
 @criterion("INC-10", _("Contraception and no gamete donation for 1 year after treatment"))

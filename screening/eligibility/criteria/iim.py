@@ -120,7 +120,8 @@ def _at_least(snapshot, field, minimum, label, unit=""):
         return incomplete(_("{label} is not recorded.", label=label), f"iim.{field}")
     ev = Evidence(label, num(measured), unit, note=_("abnormal when ≥ {minimum}", minimum=fmt(minimum)))
     if measured >= minimum:
-        return passed(_("{label} {measured} ≥ {minimum}.", label=label, measured=fmt(measured), minimum=fmt(minimum)), ev)
+        return passed(_("{label} {measured} ≥ {minimum}.", label=label, measured=fmt(measured),
+                        minimum=fmt(minimum)), ev)
     return failed(_("{label} {measured} < {minimum}.", label=label, measured=fmt(measured), minimum=fmt(minimum)), ev)
 
 
@@ -138,7 +139,8 @@ def _enzymes(snapshot, ctx):
         ev.append(lab.evidence(_("{ratio} × ULN", ratio=fmt(ratio, 2))))
         if ratio > P.IIM_ENZYME_ABOVE_ULN:
             return passed(_("{text} is {ratio} × ULN, above {iim_enzyme_above_uln} × ULN.",
-                            text=lab.text(), ratio=fmt(ratio, 2), iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
+                            text=lab.text(), ratio=fmt(ratio, 2),
+                            iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
     if gaps:
         head = _("No muscle enzyme above {iim_enzyme_above_uln} × ULN so far.",
                  iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN))
@@ -150,7 +152,8 @@ def _enzymes(snapshot, ctx):
 
 @criterion("INC-IIM-03", _("≥ {iim_csm_min} of: patient, physician, extramuscular VAS ≥ {iim_vas_min}; HAQ-DI ≥ "
                            "{iim_haq_min}; enzyme > {iim_enzyme_above_uln} × ULN",
-                           iim_csm_min=P.IIM_CSM_MIN, iim_vas_min=P.IIM_VAS_MIN, iim_haq_min=P.IIM_HAQ_MIN, iim_enzyme_above_uln=P.IIM_ENZYME_ABOVE_ULN))
+                           iim_csm_min=P.IIM_CSM_MIN, iim_vas_min=P.IIM_VAS_MIN, iim_haq_min=P.IIM_HAQ_MIN,
+                           iim_enzyme_above_uln=P.IIM_ENZYME_ABOVE_ULN))
 def core_set(snapshot, ctx):
     measures = [
         _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, _("Patient global activity VAS"), "cm"),
@@ -164,7 +167,8 @@ def core_set(snapshot, ctx):
 
 @criterion("INC-IIM-04", _("Inadequate response to glucocorticoid + ≥ {iim_min_immunosuppressants} "
                            "immunosuppressants, each ≥ {iim_therapy_months} months",
-                           iim_min_immunosuppressants=P.IIM_MIN_IMMUNOSUPPRESSANTS, iim_therapy_months=P.IIM_THERAPY_MONTHS),
+                           iim_min_immunosuppressants=P.IIM_MIN_IMMUNOSUPPRESSANTS,
+                           iim_therapy_months=P.IIM_THERAPY_MONTHS),
            note=P.IIM_04_NOTE)
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)
@@ -196,7 +200,8 @@ def _immunosuppressants(snapshot, scr):
             open_drugs.setdefault(drug_identity(span.row), span.name)
     for key in failed_drugs:
         open_drugs.pop(key, None)
-    ev.append(Evidence(_("Threshold"), _("≥ {needed} immunosuppressants, each ≥ {months} months, ending in inadequate response "
+    ev.append(Evidence(_("Threshold"),
+                       _("≥ {needed} immunosuppressants, each ≥ {months} months, ending in inadequate response "
                                       "or intolerance",
                                       needed=needed, months=months)))
     names = join([Message(n) for n in failed_drugs.values()], sep=", ") or _("none")
@@ -205,7 +210,8 @@ def _immunosuppressants(snapshot, scr):
                         names=names, months=months), *ev)
     if len(failed_drugs) + len(open_drugs) >= needed:
         return incomplete(_("The outcome of {drugs} is not recorded (qualifying so far: {names}).",
-                            drugs=join([Message(n) for n in open_drugs.values()], sep=", "), names=names), "medications", *ev)
+                            drugs=join([Message(n) for n in open_drugs.values()], sep=", "), names=names),
+                          "medications", *ev)
     return failed(_("{n_failed_drugs} immunosuppressant(s) with inadequate response or intolerance after "
                     "≥ {months} months ({names}); {needed} are needed.",
                     n_failed_drugs=len(failed_drugs), months=months, names=names, needed=needed), *ev)

@@ -40,7 +40,8 @@ def score_at_least(score, threshold, name, prefix, labels=None):
     return incomplete(
         _("{name} is {total} so far, up to {max_possible} with the {n_unanswered} unanswered "
           "item(s); {threshold} is needed.",
-          name=name, total=score.total, max_possible=score.max_possible, n_unanswered=len(score.unanswered), threshold=threshold),
+          name=name, total=score.total, max_possible=score.max_possible, n_unanswered=len(score.unanswered),
+          threshold=threshold),
         [f"{prefix}{code}" for code in score.unanswered], *ev,
     )
 
@@ -55,7 +56,8 @@ def score_at_most(score, threshold, name, prefix, labels=None):
         if score.unanswered:
             return passed(_("{name} {total} is at most {threshold} even if every unanswered item scored fully.",
                             name=name, total=score.max_possible, threshold=threshold), *ev)
-        return passed(_("{name} {total} is at most {threshold}.", name=name, total=score.total, threshold=threshold), *ev)
+        return passed(_("{name} {total} is at most {threshold}.",
+                        name=name, total=score.total, threshold=threshold), *ev)
     return incomplete(
         _("{name} is {total} from the answered items and could reach {max_possible}; it must be "
           "at most {threshold}.",

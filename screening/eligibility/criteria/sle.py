@@ -162,9 +162,11 @@ def prior_therapy(snapshot, ctx):
         return passed(
             _("{name} from {start} to {end}: at least {sle_therapy_months} months of standard SLE "
               "therapy before SCR.",
-              name=best.name, start=fmt(best.start), end=fmt(best.end), sle_therapy_months=P.SLE_THERAPY_MONTHS), best.evidence(_("Qualifying course")), threshold)
+              name=best.name, start=fmt(best.start), end=fmt(best.end), sle_therapy_months=P.SLE_THERAPY_MONTHS),
+            best.evidence(_("Qualifying course")), threshold)
     best = longest(spans)
-    shown = _(" (longest: {name} {start} to {end})", name=best.name, start=fmt(best.start), end=fmt(best.end)) if best else ""
+    shown = (_(" (longest: {name} {start} to {end})", name=best.name, start=fmt(best.start), end=fmt(best.end))
+             if best else "")
     ev = (best.evidence(_("Longest course")),) if best else ()
     return failed(_("No course of standard SLE therapy lasted {sle_therapy_months} months before SCR{shown}.",
                     sle_therapy_months=P.SLE_THERAPY_MONTHS, shown=shown),

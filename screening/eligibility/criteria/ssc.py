@@ -35,9 +35,11 @@ def classification(snapshot, ctx):
 
 @criterion("INC-SSC-02", _("Diffuse cutaneous subset (skin proximal to elbows/knees)"))
 def diffuse(snapshot, ctx):
-    proximal = yes_to(snapshot, "ssc", "skin_proximal_elbows_knees", _("Skin thickening proximal to the elbows or knees"))
+    proximal = yes_to(snapshot, "ssc", "skin_proximal_elbows_knees",
+                      _("Skin thickening proximal to the elbows or knees"))
     trunk = yes_to(snapshot, "ssc", "skin_trunk", _("Skin thickening of the trunk"))
-    verdict = any_of([proximal, trunk], fail_reason=_("No skin thickening proximal to the elbows or knees or on the trunk."))
+    verdict = any_of([proximal, trunk],
+                     fail_reason=_("No skin thickening proximal to the elbows or knees or on the trunk."))
     hint = _diffuse_sites_hint(snapshot)
     if hint:
         verdict = with_evidence(verdict, hint)
@@ -54,7 +56,8 @@ def _diffuse_sites_hint(snapshot):
         return None
     day, _score, row = latest[0]
     sites = [s for s in DIFFUSE_SITES if isinstance(row.get(s), int) and row[s] > 0]
-    return Evidence(_("mRSS diffuse-type sites > 0"), ", ".join(sites) or _("none"), date=day, note=_("suggestion only"))
+    return Evidence(_("mRSS diffuse-type sites > 0"), ", ".join(sites) or _("none"), date=day,
+                    note=_("suggestion only"))
 
 
 def _screening_pft(snapshot, ctx):
@@ -175,7 +178,8 @@ def _skin_progression(snapshot, ctx, scr, window_start):
                                                                                   pct=pct(change))))
         if meets_relative_change(score.total, ref.total, P.MRSS_INCREASE_MIN):
             return passed(_("(a) mRSS rose from {total} ({ref_day}) to {now}: {pct}, at least {minimum}.",
-                            total=ref.total, ref_day=fmt(ref_day), now=score.total, pct=pct(change), minimum=pct(P.MRSS_INCREASE_MIN)), *ev)
+                            total=ref.total, ref_day=fmt(ref_day), now=score.total, pct=pct(change),
+                            minimum=pct(P.MRSS_INCREASE_MIN)), *ev)
     if open_refs:
         return incomplete(_("(a) An earlier mRSS within 6 months has unscored sites."), "mrss", *ev)
     if not refs:
@@ -225,7 +229,8 @@ def _lung_progression(snapshot, ctx, scr, window_start):
                                               fvc=_shown(ref.get('fvc_pct')), dlco=_shown(ref.get('dlco_pct'))),
                            _("% predicted"), ref["test_date"],
                            note=_("FVC fall {fvc_fall}, DLCO fall {dlco_fall}; now FVC {fvc}, DLCO {dlco} on {day}",
-                                  fvc_fall=_pct(fvc), dlco_fall=_pct(dlco), fvc=_shown(current.get('fvc_pct')), dlco=_shown(current.get('dlco_pct')), day=fmt(day))))
+                                  fvc_fall=_pct(fvc), dlco_fall=_pct(dlco), fvc=_shown(current.get("fvc_pct")),
+                                  dlco=_shown(current.get("dlco_pct")), day=fmt(day))))
         if fvc is not None and fvc >= P.FVC_DECLINE_MIN:
             return passed(_("(c) FVC fell {pct} since {test_date}.",
                             pct=pct(fvc), test_date=fmt(ref['test_date'])), *ev)

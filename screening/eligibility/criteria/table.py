@@ -35,7 +35,8 @@ class Criterion:
         if self.ld_relative and verdict.status != Status.NOT_APPLICABLE:
             provisional = ctx.ld_provisional
             if ctx.ld is not None:
-                label = _("Lymphodepletion reference ({ld_source})", ld_source=LD_SOURCES.get(ctx.ld_source, ctx.ld_source))
+                source = LD_SOURCES.get(ctx.ld_source, ctx.ld_source)
+                label = _("Lymphodepletion reference ({ld_source})", ld_source=source)
                 evidence += (Evidence(label, ctx.ld.isoformat(), date=ctx.ld, note=ctx.ld_note),)
         return CriterionResult(
             id=self.id, group=self.group, text=self.text, status=verdict.status, reason=verdict.reason,
