@@ -7,13 +7,11 @@ import hashlib
 import json
 import pickle
 import re
-import struct
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from django.utils import translation
 
 from screening.checklist.translation import translate_field, translate_message, translate_value
@@ -24,13 +22,13 @@ from screening.eligibility.results import CriterionResult, Evidence, Status
 from screening.templatetags.criteria import criterion_row
 from screening.templatetags.engine_text import engine_text
 
+from ..catalogue import ENGINE_PO, engine_catalogue, read_po
 from .builders import build, lab
 from .corpus import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "screening" / "eligibility"
 CALCULATORS = ROOT / "screening" / "calculators"
-ENGINE_PO = ROOT / "locale" / "zh_Hans" / "engine.po"
 CORPUS = Path(__file__).with_name("english_corpus.json")
 
 # Converted fully. labs.py, courses.py, exclusions.py and infections.py are converted in their
@@ -277,28 +275,6 @@ def test_the_checker_catches_what_it_should():
 # --- The catalogue ---------------------------------------------------------------------------
 
 
-def _unquote(text):
-    return json.loads(text)  # the .po escapes used here (\" \\ \n) are JSON's
-
-
-def read_po(path):
-    """{msgid: msgstr} of a .po file (header left out)."""
-    entries, current, field = {}, {}, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith("msgid "):
-            if "msgid" in current:
-                entries[current["msgid"]] = current.get("msgstr", "")
-            current, field = {"msgid": _unquote(line[6:])}, "msgid"
-        elif line.startswith("msgstr "):
-            current["msgstr"], field = _unquote(line[7:]), "msgstr"
-        elif line.startswith('"') and field:
-            current[field] += _unquote(line)
-    if "msgid" in current:
-        entries[current["msgid"]] = current.get("msgstr", "")
-    entries.pop("", None)
-    return entries
-
-
 def engine_msgids():
     """Every template given to _() in the engine and every calculator label marked gettext_noop(), as
     xgettext extracts them."""
@@ -327,35 +303,11 @@ def test_every_engine_msgid_is_in_engine_po_and_translated_with_the_same_placeho
         assert sorted(PLACEHOLDER.findall(catalogue[msgid])) == sorted(PLACEHOLDER.findall(msgid)), msgid
 
 
-def write_mo(entries, path):
-    """A GNU .mo file of {msgid: msgstr} (the format msgfmt writes), with a UTF-8 header."""
-    entries = {"": "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n", **entries}
-    ids = sorted(entries)
-    keys = [k.encode() for k in ids]
-    values = [entries[k].encode() for k in ids]
-    start = 7 * 4 + 16 * len(ids)
-    key_offsets, offset = [], start
-    for k in keys:
-        key_offsets.append((len(k), offset))
-        offset += len(k) + 1
-    value_offsets = []
-    for v in values:
-        value_offsets.append((len(v), offset))
-        offset += len(v) + 1
-    header = struct.pack("<7I", 0x950412DE, 0, len(ids), 7 * 4, 7 * 4 + 8 * len(ids), 0, 0)
-    tables = b"".join(struct.pack("<2I", *o) for o in key_offsets + value_offsets)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(header + tables + b"".join(k + b"\0" for k in keys) + b"".join(v + b"\0" for v in values))
-
-
 @pytest.fixture
 def chinese(tmp_path):
     """zh-hans active, with engine.po compiled into a LOCALE_PATHS catalogue (plus one broken entry)."""
-    entries = read_po(ENGINE_PO) | {"Probe {x}": "探针 {y}"}
-    write_mo(entries, tmp_path / "zh_Hans" / "LC_MESSAGES" / "django.mo")
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]), translation.override("zh-hans"):
+    with engine_catalogue(tmp_path, {"Probe {x}": "探针 {y}"}), translation.override("zh-hans"):
         yield
-    translation.trans_real._translations = {}
 
 
 def test_translate_message_renders_chinese_with_translated_parameters(chinese):
