@@ -8,6 +8,7 @@ proximal to the MCP joints scores 9 and is sufficient alone; without it the maxi
 from typing import Mapping
 
 from .scores import Score, yes_no_answers
+from .texts import gettext_noop
 
 SSC_2013_THRESHOLD = 9
 SSC_2013_SUFFICIENT_ITEM = "skin_proximal_to_mcp"
@@ -15,20 +16,23 @@ SSC_2013_SUFFICIENT_ITEM = "skin_proximal_to_mcp"
 # code -> (label, weight, category)
 SSC_2013_ITEMS: dict[str, tuple[str, int, str]] = {
     "skin_proximal_to_mcp": (
-        "Skin thickening of the fingers of both hands extending proximal to the MCP joints", 9, "skin_proximal",
+        gettext_noop("Skin thickening of the fingers of both hands extending proximal to the MCP joints"),
+        9, "skin_proximal",
     ),
-    "puffy_fingers": ("Puffy fingers", 2, "finger_skin"),
-    "sclerodactyly": ("Sclerodactyly of the fingers (distal to the MCPs, proximal to the PIPs)", 4, "finger_skin"),
-    "digital_tip_ulcers": ("Digital tip ulcers", 2, "fingertip_lesions"),
-    "fingertip_pitting_scars": ("Fingertip pitting scars", 3, "fingertip_lesions"),
-    "telangiectasia": ("Telangiectasia", 2, "telangiectasia"),
-    "abnormal_nailfold_capillaries": ("Abnormal nailfold capillaries", 2, "nailfold_capillaries"),
-    "pah": ("Pulmonary arterial hypertension (right-heart catheter)", 2, "lung"),
-    "ild": ("Interstitial lung disease", 2, "lung"),
-    "raynaud": ("Raynaud's phenomenon", 3, "raynaud"),
-    "anticentromere": ("Anticentromere antibody", 3, "autoantibodies"),
-    "anti_topoisomerase": ("Anti-topoisomerase I (anti-Scl-70) antibody", 3, "autoantibodies"),
-    "anti_rna_polymerase_iii": ("Anti-RNA polymerase III antibody", 3, "autoantibodies"),
+    "puffy_fingers": (gettext_noop("Puffy fingers"), 2, "finger_skin"),
+    "sclerodactyly": (
+        gettext_noop("Sclerodactyly of the fingers (distal to the MCPs, proximal to the PIPs)"), 4, "finger_skin",
+    ),
+    "digital_tip_ulcers": (gettext_noop("Digital tip ulcers"), 2, "fingertip_lesions"),
+    "fingertip_pitting_scars": (gettext_noop("Fingertip pitting scars"), 3, "fingertip_lesions"),
+    "telangiectasia": (gettext_noop("Telangiectasia"), 2, "telangiectasia"),
+    "abnormal_nailfold_capillaries": (gettext_noop("Abnormal nailfold capillaries"), 2, "nailfold_capillaries"),
+    "pah": (gettext_noop("Pulmonary arterial hypertension (right-heart catheter)"), 2, "lung"),
+    "ild": (gettext_noop("Interstitial lung disease"), 2, "lung"),
+    "raynaud": (gettext_noop("Raynaud's phenomenon"), 3, "raynaud"),
+    "anticentromere": (gettext_noop("Anticentromere antibody"), 3, "autoantibodies"),
+    "anti_topoisomerase": (gettext_noop("Anti-topoisomerase I (anti-Scl-70) antibody"), 3, "autoantibodies"),
+    "anti_rna_polymerase_iii": (gettext_noop("Anti-RNA polymerase III antibody"), 3, "autoantibodies"),
 }
 
 

@@ -23,6 +23,8 @@ from screening.vocabulary import (
     IMMUNOSUPPRESSANT,
 )
 
+from .messages import _
+
 # --- Reference dates --------------------------------------------------------------
 # A "screening sample" is dated on/after the consent date and not after SCR + this.
 SCREENING_WINDOW_DAYS = 28
@@ -54,8 +56,8 @@ SLEDAI_MIN = SLEDAI_2K_THRESHOLD  # 8
 # (Aringer 2019). The titre is compared as its denominator; the lab's own cut-off is evidence only.
 ANA_ENTRY_TITRE_MIN = 80
 ANA_ENTRY_NOTE = (
-    "2019 EULAR/ACR entry criterion: ANA ≥ 1:80 on HEp-2 cells, or a positive result of an equivalent "
-    "test, at least once; the lab's own cut-off does not change it."
+    _("2019 EULAR/ACR entry criterion: ANA ≥ 1:80 on HEp-2 cells, or a positive result of an equivalent "
+    "test, at least once; the lab's own cut-off does not change it.")
 )
 SLE_THERAPY_MONTHS = 2
 SLE_THERAPY_CLASSES = frozenset({GLUCOCORTICOID, ANTIMALARIAL, IMMUNOSUPPRESSANT, BIOLOGIC})
@@ -83,9 +85,9 @@ IIM_THERAPY_MONTHS = 3
 IIM_MIN_IMMUNOSUPPRESSANTS = 2  # the stricter of the protocol's two statements, see IIM_04_NOTE
 IIM_FAILED_OUTCOMES = ("inadequate_response", "intolerance")
 IIM_04_NOTE = (
-    "The protocol first says 'at least one other immunosuppressant' and then requires "
+    _("The protocol first says 'at least one other immunosuppressant' and then requires "
     "'at least 2 immunosuppressants … for at least 3 months'; the stricter, specific "
-    "requirement (≥ 2) is applied."
+    "requirement (≥ 2) is applied.")
 )
 
 # --- dcSSc ----------------------------------------------------------------------
@@ -99,7 +101,7 @@ MRSS_INCREASE_MIN = 0.10  # relative rise (not points)
 FVC_DECLINE_MIN = 0.10  # relative fall
 FVC_DECLINE_WITH_DLCO_MIN = 0.05  # relative FVC fall, together with ...
 DLCO_DECLINE_MIN = 0.15  # ... a relative DLCO fall
-SSC_CHANGE_NOTE = "Changes are relative to the earlier value, not percentage points."
+SSC_CHANGE_NOTE = _("Changes are relative to the earlier value, not percentage points.")
 
 # --- Exclusions -----------------------------------------------------------------
 PAP_MAX = 60  # EXC-01: > 60 mmHg (strict) excludes
@@ -111,7 +113,7 @@ PULSE_MIN_MG = PULSE_THRESHOLD_MG  # ≥ 500 mg/day prednisone-eq (= 400 mg meth
 MI_MONTHS = 6  # EXC-05: the most recent acute MI within 6 calendar months before SCR excludes
 LUPUS_CRISIS_MONTHS = 3  # EXC-03: the most recent lupus crisis within 3 calendar months before SCR excludes
 EVENT_WINDOW_NOTE = (
-    "Within N months before SCR: SCR − N calendar months ≤ date; an event after SCR is more recent still."
+    _("Within N months before SCR: SCR − N calendar months ≤ date; an event after SCR is more recent still.")
 )
 NYHA_EXCLUDED = ("III", "IV")
 MALIGNANCY_EXCEPTIONS = ("nmsc", "cervical_cis", "prostate_localised", "bladder_low_stage", "dcis")
@@ -126,19 +128,19 @@ TAPER_MAX_MG = TAPER_LIMIT_MG  # ≤ 20 mg/day prednisone-eq on each of those da
 TB_IMAGING_MONTHS = 6  # EXC-13: chest imaging at screening or in the 6 months before SCR
 
 EXC_07_NOTE = (
-    "The protocol's 'family history' of non-IIM myopathy is read as a mistranslation "
-    "of the subject's own history."
+    _("The protocol's 'family history' of non-IIM myopathy is read as a mistranslation "
+    "of the subject's own history.")
 )
 AAV_02_NOTE = (
-    "BVAS v3 labels no item 'major'; the assessing physician classes each present item."
+    _("BVAS v3 labels no item 'major'; the assessing physician classes each present item.")
 )
-INC_04E_NOTE = "The protocol states no coagulation threshold; the investigator confirms adequacy."
+INC_04E_NOTE = _("The protocol states no coagulation threshold; the investigator confirms adequacy.")
 LD_PLANNED_NOTE = (
-    "Provisional: window counted back from the planned lymphodepletion date; "
-    "re-evaluate on the actual date (pre-lymphodepletion confirmation)."
+    _("Provisional: window counted back from the planned lymphodepletion date; "
+    "re-evaluate on the actual date (pre-lymphodepletion confirmation).")
 )
 LD_SCREENING_NOTE = (
-    "Provisional: no lymphodepletion date yet, so the window is counted back from the "
-    "screening date; re-evaluate on the actual date (pre-lymphodepletion confirmation)."
+    _("Provisional: no lymphodepletion date yet, so the window is counted back from the "
+    "screening date; re-evaluate on the actual date (pre-lymphodepletion confirmation).")
 )
-LD_ACTUAL_NOTE = "Window counted back from the actual lymphodepletion start date."
+LD_ACTUAL_NOTE = _("Window counted back from the actual lymphodepletion start date.")

@@ -11,6 +11,8 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
+from .messages import messages_of
+
 
 class Status(str, Enum):
     PASS = "PASS"
@@ -36,6 +38,8 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # a Message as its English text; its structure goes in "i18n"
     return value
 
 
@@ -53,13 +57,17 @@ class Evidence:
             object.__setattr__(self, "value", float(self.value))
 
     def to_dict(self):
-        return {
-            "label": self.label,
+        data = {
+            "label": str(self.label),
             "value": _plain(self.value),
-            "unit": self.unit,
+            "unit": str(self.unit),
             "date": self.date.isoformat() if self.date else None,
-            "note": self.note,
+            "note": str(self.note),
         }
+        i18n = messages_of(label=self.label, value=self.value, unit=self.unit, note=self.note)
+        if i18n:  # the translatable form of the English texts above (screening.eligibility.messages)
+            data["i18n"] = i18n
+        return data
 
 
 @dataclass(frozen=True)
@@ -75,17 +83,21 @@ class CriterionResult:
     note: str = ""
 
     def to_dict(self):
-        return {
+        data = {
             "id": self.id,
             "group": self.group,
-            "text": self.text,
+            "text": str(self.text),
             "status": self.status.value,
-            "reason": self.reason,
+            "reason": str(self.reason),
             "evidence": [e.to_dict() for e in self.evidence],
             "missing": list(self.missing),
             "provisional": self.provisional,
-            "note": self.note,
+            "note": str(self.note),
         }
+        i18n = messages_of(text=self.text, reason=self.reason, note=self.note)
+        if i18n:  # {"text"/"reason"/"note": {"id": msgid, "params": {...}}}: what the display translates
+            data["i18n"] = i18n
+        return data
 
 
 def overall_status(results) -> str:

@@ -9,8 +9,10 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..checklist.translation import translate_message as tr
+from ..checklist.translation import translate_value
 from ..crf.markup import e
-from ..values import date_text, value_text
+from ..values import date_text
 
 register = template.Library()
 
@@ -21,10 +23,10 @@ def status_of(row):
 
 def _evidence(item):
     return "<li>{}: {}{}{}{}</li>".format(
-        e(item.label), e(value_text(item.value)),  # as entered: 118, 3.2, never 118.0
-        f" {e(item.unit)}" if item.unit else "",
+        e(tr(item.label)), e(translate_value(item.value)),  # as entered: 118, 3.2, never 118.0
+        f" {e(tr(item.unit))}" if item.unit else "",
         f" ({date_text(item.date)})" if item.date else "",
-        f" — <em>{e(item.note)}</em>" if item.note else "",
+        f" — <em>{e(tr(item.note))}</em>" if item.note else "",
     )
 
 
@@ -33,7 +35,7 @@ def criterion_row(row, links):
     (`links`: a FieldLink per missing path)."""
     status = e(status_of(row))
     evidence = f'<ul class="small mb-0">{"".join(_evidence(item) for item in row.evidence)}</ul>' if row.evidence else ""
-    note = f'<div class="small fst-italic">Note: {e(row.note)}</div>' if row.note else ""
+    note = f'<div class="small fst-italic">Note: {e(tr(row.note))}</div>' if row.note else ""
     missing = ""
     if row.missing:  # each in words, linking to the field (screening.crf.field_paths)
         named = ", ".join(f'<a href="{e(link.url)}">{e(link.label)}</a>' if link.url else e(link.label) for link in links)
@@ -41,9 +43,9 @@ def criterion_row(row, links):
     provisional = ' <span class="badge bg-light text-dark border">provisional</span>' if row.provisional else ""
     ident = e(row.id)
     return (
-        f'<tr id="{ident}" data-criterion="{ident}"><th scope="row">{ident}</th><td>{e(row.text)}</td>'
+        f'<tr id="{ident}" data-criterion="{ident}"><th scope="row">{ident}</th><td>{e(tr(row.text))}</td>'
         f'<td><span class="badge status-{status}" data-testid="status-{ident}">{status}</span>{provisional}</td>'
-        f"<td><div>{e(row.reason)}</div>{evidence}{note}{missing}</td></tr>"
+        f"<td><div>{e(tr(row.reason))}</div>{evidence}{note}{missing}</td></tr>"
     )
 
 
@@ -56,4 +58,4 @@ def criterion_rows(rows):
 @register.filter
 def other_criteria(rows):
     """The list items of other indications' criteria (not applicable)."""
-    return mark_safe("".join(f"<li>{e(row.id)} {e(row.text)}: {e(status_of(row))}</li>" for row, _ in rows))
+    return mark_safe("".join(f"<li>{e(row.id)} {e(tr(row.text))}: {e(status_of(row))}</li>" for row, _ in rows))

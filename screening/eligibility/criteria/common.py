@@ -3,6 +3,7 @@ yes/no answers so that "unknown" is always missing (never a "no")."""
 
 from datetime import date
 
+from ..messages import _
 from ..results import Evidence
 from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
 
@@ -12,7 +13,7 @@ from .verdicts import MissingData, Verdict, awaiting, failed, incomplete, passed
 def fmt(value, places=3) -> str:
     """A number as a monitor reads it: 79, 1.499, 58.6 (never 79.0 or 1e-3)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, date):
         return value.isoformat()
     text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
@@ -26,7 +27,7 @@ def num(value, places=3):
 
 
 def on(day) -> str:
-    return f" on {day.isoformat()}" if isinstance(day, date) else ""
+    return _(" on {day}", day=day.isoformat()) if isinstance(day, date) else ""
 
 
 def pct(fraction) -> str:
@@ -58,7 +59,7 @@ def require(snapshot, key, field, what):
     """A needed section value, or MissingData naming `key.field`."""
     raw = value(snapshot, key, field)
     if raw is None:
-        raise MissingData(f"{what} is not recorded.", f"{key}.{field}")
+        raise MissingData(_("{what} is not recorded.", what=what), f"{key}.{field}")
     return raw
 
 
@@ -70,26 +71,26 @@ def record_value(snapshot, field):
 def require_record(snapshot, field, what):
     raw = record_value(snapshot, field)
     if raw is None:
-        raise MissingData(f"{what} is not recorded.", f"record.{field}")
+        raise MissingData(_("{what} is not recorded.", what=what), f"record.{field}")
     return raw
 
 
 def require_scr(ctx):
     if ctx.scr is None:
-        raise MissingData("The screening date is not recorded.", "record.screening_date")
+        raise MissingData(_("The screening date is not recorded."), "record.screening_date")
     return ctx.scr
 
 
 def require_ld(ctx):
     if ctx.ld is None:
         raise MissingData(
-            "No screening or lymphodepletion date to count the window from.", "record.screening_date"
+            _("No screening or lymphodepletion date to count the window from."), "record.screening_date"
         )
     return ctx.ld
 
 
 def answer_evidence(label, flag):
-    return Evidence(label, "not answered" if flag is None else fmt(flag))
+    return Evidence(label, _("not answered") if flag is None else fmt(flag))
 
 
 def no_to(snapshot, key, field, label) -> Verdict:
@@ -97,10 +98,10 @@ def no_to(snapshot, key, field, label) -> Verdict:
     flag = answer(snapshot, key, field)
     ev = answer_evidence(label, flag)
     if flag is True:
-        return failed(f"{label}: yes.", ev)
+        return failed(_("{label}: yes.", label=label), ev)
     if flag is False:
-        return passed(f"{label}: no.", ev)
-    return incomplete(f"{label}: not answered.", f"{key}.{field}", ev)
+        return passed(_("{label}: no.", label=label), ev)
+    return incomplete(_("{label}: not answered.", label=label), f"{key}.{field}", ev)
 
 
 def yes_to(snapshot, key, field, label) -> Verdict:
@@ -108,34 +109,35 @@ def yes_to(snapshot, key, field, label) -> Verdict:
     flag = answer(snapshot, key, field)
     ev = answer_evidence(label, flag)
     if flag is True:
-        return passed(f"{label}: yes.", ev)
+        return passed(_("{label}: yes.", label=label), ev)
     if flag is False:
-        return failed(f"{label}: no.", ev)
-    return incomplete(f"{label}: not answered.", f"{key}.{field}", ev)
+        return failed(_("{label}: no.", label=label), ev)
+    return incomplete(_("{label}: not answered.", label=label), f"{key}.{field}", ev)
 
 
 def judged(snapshot, field, label, *, good: bool, evidence=()) -> Verdict:
     """An investigator judgement item: AWAITING_INVESTIGATOR until answered."""
     flag = answer(snapshot, "judgement", field)
-    ev = (answer_evidence(f"Investigator: {label}", flag), *evidence)
+    ev = (answer_evidence(_("Investigator: {label}", label=label), flag), *evidence)
     if flag is None:
-        return awaiting(f"Awaiting the investigator's judgement: {label}.", f"judgement.{field}", *ev)
+        return awaiting(_("Awaiting the investigator's judgement: {label}.", label=label), f"judgement.{field}", *ev)
     if flag is good:
-        return passed(f"Investigator: {label}: {fmt(flag)}.", *ev)
-    return failed(f"Investigator: {label}: {fmt(flag)}.", *ev)
+        return passed(_("Investigator: {label}: {flag}.", label=label, flag=fmt(flag)), *ev)
+    return failed(_("Investigator: {label}: {flag}.", label=label, flag=fmt(flag)), *ev)
 
 
 def positive(snapshot, key, field, label) -> Verdict:
     """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
     result = section(snapshot, key).get(field)
-    ev = Evidence(label, result or "not recorded")
+    ev = Evidence(label, result or _("not recorded"))
     if result == "positive":
-        return passed(f"{label} positive.", ev)
+        return passed(_("{label} positive.", label=label), ev)
     if result == "negative":
-        return failed(f"{label} negative.", ev)
+        return failed(_("{label} negative.", label=label), ev)
     if result in (None, "", "not_done"):
-        return incomplete(f"{label} {'not done' if result == 'not_done' else 'not recorded'}.", f"{key}.{field}", ev)
-    return incomplete(f"{label}: unexpected result {result!r}.", f"{key}.{field}", ev)
+        shown = _("{label} not done.", label=label) if result == "not_done" else _("{label} not recorded.", label=label)
+        return incomplete(shown, f"{key}.{field}", ev)
+    return incomplete(_("{label}: unexpected result {result}.", label=label, result=repr(result)), f"{key}.{field}", ev)
 
 
 __all__ = [

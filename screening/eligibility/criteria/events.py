@@ -9,6 +9,7 @@ event's date, SCR and the window, e.g. "Acute myocardial infarction 2026-03-02 i
 from screening.calculators.dates import add_months
 
 from .. import protocol as P
+from ..messages import _, styled
 from ..results import Evidence
 from .common import answer, answer_evidence, fmt, require_scr, value
 from .verdicts import failed, incomplete, passed
@@ -18,10 +19,13 @@ def window_phrase(day, scr, months):
     """Where `day` lies against the window of `months` calendar months before `scr`."""
     start = add_months(scr, -months)
     if day > scr:
-        return True, f"is after SCR {fmt(scr)}: more recent still than the {months} calendar months before it"
+        return True, _("is after SCR {scr}: more recent still than the {months} calendar months before it",
+                       scr=fmt(scr), months=months)
     if day >= start:
-        return True, f"is within {months} calendar months before SCR {fmt(scr)} (from {fmt(start)})"
-    return False, f"is more than {months} calendar months before SCR {fmt(scr)} (before {fmt(start)})"
+        return True, _("is within {months} calendar months before SCR {scr} (from {start})",
+                       months=months, scr=fmt(scr), start=fmt(start))
+    return False, _("is more than {months} calendar months before SCR {scr} (before {start})",
+                    months=months, scr=fmt(scr), start=fmt(start))
 
 
 def recent_event(snapshot, ctx, key, ever_field, date_field, label, months):
@@ -29,20 +33,21 @@ def recent_event(snapshot, ctx, key, ever_field, date_field, label, months):
     it); PASS when it never happened or lies earlier; INCOMPLETE when the answer or the date is missing."""
     ever = answer(snapshot, key, ever_field)
     day = value(snapshot, key, date_field)
-    ev = [answer_evidence(f"{label}, ever", ever)]
+    ev = [answer_evidence(_("{label}, ever", label=label), ever)]
     if day is not None:
         # A date says the event happened, whatever the answer (the form refuses "No" with a date).
         scr = require_scr(ctx)
         inside, phrase = window_phrase(day, scr, months)
-        ev.append(Evidence(f"Most recent {label[0].lower()}{label[1:]}", fmt(day), date=day, note=phrase))
-        text = f"{label} {fmt(day)} {phrase}."
+        most_recent = _("Most recent {label}", label=styled(label, "lower_first"))
+        ev.append(Evidence(most_recent, fmt(day), date=day, note=phrase))
+        text = _("{label} {day} {phrase}.", label=label, day=fmt(day), phrase=phrase)
         return failed(text, *ev) if inside else passed(text, *ev)
     if ever is False:
-        return passed(f"{label}: never.", *ev)
+        return passed(_("{label}: never.", label=label), *ev)
     if ever is True:
-        return incomplete(f"{label}: yes, but the date of the most recent one is not recorded.",
+        return incomplete(_("{label}: yes, but the date of the most recent one is not recorded.", label=label),
                           f"{key}.{date_field}", *ev)
-    return incomplete(f"{label}: not answered.", f"{key}.{ever_field}", *ev)
+    return incomplete(_("{label}: not answered.", label=label), f"{key}.{ever_field}", *ev)
 
 
 def pap_readings(snapshot):
@@ -50,7 +55,7 @@ def pap_readings(snapshot):
     found = []
     pap = value(snapshot, "organ", "echo_pap")
     if pap is not None:
-        found.append((value(snapshot, "organ", "echo_date"), pap, "screening echo"))
+        found.append((value(snapshot, "organ", "echo_date"), pap, _("screening echo")))
     for row in snapshot.pap_readings:
         if row.get("pap") is not None:
             found.append((row.get("reading_date"), row["pap"], "rhc" if row.get("method") == "rhc" else "echo"))
@@ -62,28 +67,31 @@ def pulmonary_pressure(snapshot, ctx):
     of the screening window) excludes; PASS needs the readings of that year declared complete."""
     scr = require_scr(ctx)
     start, end = add_months(scr, -P.PAP_LOOKBACK_MONTHS), ctx.window_end
-    threshold = Evidence("Threshold", f"> {P.PAP_MAX}", "mmHg", note=f"{fmt(start)} to {fmt(end)}")
+    threshold = Evidence(_("Threshold"), f"> {P.PAP_MAX}", "mmHg", note=_("{start} to {end}",
+                                                                       start=fmt(start), end=fmt(end)))
     readings = pap_readings(snapshot)
     dated = sorted((r for r in readings if r[0] is not None), key=lambda r: r[0])
     undated = [r for r in readings if r[0] is None]
-    ev = [Evidence("Pulmonary artery pressure", fmt(pap), "mmHg", day,
-                   note=where if start <= day <= end else f"outside the look-back ({where})")
+    ev = [Evidence(_("Pulmonary artery pressure"), fmt(pap), "mmHg", day,
+                   note=where if start <= day <= end else _("outside the look-back ({where})", where=where))
           for day, pap, where in dated]
     for day, pap, where in reversed(dated):  # the most recent reading above the threshold decides
         if pap > P.PAP_MAX and start <= day <= end:
             _inside, phrase = window_phrase(day, scr, P.PAP_LOOKBACK_MONTHS)
-            return failed(f"Pulmonary artery pressure {fmt(pap)} mmHg on {fmt(day)} is above {P.PAP_MAX} mmHg "
-                          f"and {phrase}.", *ev, threshold)
+            return failed(_("Pulmonary artery pressure {pap} mmHg on {day} is above {pap_max} mmHg and {phrase}.",
+                            pap=fmt(pap), day=fmt(day), pap_max=P.PAP_MAX, phrase=phrase), *ev, threshold)
     if undated:
-        return incomplete(f"A pulmonary artery pressure reading of {fmt(undated[0][1])} mmHg has no date.",
+        return incomplete(_("A pulmonary artery pressure reading of {pap} mmHg has no date.",
+                            pap=fmt(undated[0][1])),
                           "organ.echo_date" if undated[0][2] == "screening echo" else "pap_readings", *ev, threshold)
     complete = answer(snapshot, "organ", "pap_readings_complete")
-    ev.append(answer_evidence("Pulmonary artery pressure readings of the year complete", complete))
+    ev.append(answer_evidence(_("Pulmonary artery pressure readings of the year complete"), complete))
     if complete is not True:
-        return incomplete("No reading above the threshold so far, but the readings of the year before SCR are not "
-                          "declared complete.", "organ.pap_readings_complete", *ev, threshold)
+        return incomplete(_("No reading above the threshold so far, but the readings of the year before SCR are "
+                            "not declared complete."), "organ.pap_readings_complete", *ev, threshold)
     inside = [pap for day, pap, _where in dated if start <= day <= end]
     if inside:
-        return passed(f"Highest pulmonary artery pressure in the year before SCR {fmt(max(inside))} mmHg, not above "
-                      f"{P.PAP_MAX} mmHg.", *ev, threshold)
-    return passed("No pulmonary artery pressure reading in the year before SCR.", *ev, threshold)
+        return passed(_("Highest pulmonary artery pressure in the year before SCR {max_inside} mmHg, not "
+                        "above {pap_max} mmHg.",
+                        max_inside=fmt(max(inside)), pap_max=P.PAP_MAX), *ev, threshold)
+    return passed(_("No pulmonary artery pressure reading in the year before SCR."), *ev, threshold)

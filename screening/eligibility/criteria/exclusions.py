@@ -7,6 +7,7 @@ from screening.calculators.dosing import SINGLE_DOSE
 from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
 
 from .. import protocol as P
+from ..messages import _
 from ..results import Evidence
 from . import events, infections
 from .common import (
@@ -36,8 +37,9 @@ CRITERIA: list = []
 criterion = registrar(CRITERIA, EXCLUSION)
 
 
-@criterion("EXC-01", f"Severe pulmonary disease (PAP > {P.PAP_MAX} mmHg in the {P.PAP_LOOKBACK_MONTHS} months "
-                      "before SCR; ventilatory support)", note=P.EVENT_WINDOW_NOTE)
+@criterion("EXC-01", _("Severe pulmonary disease (PAP > {pap_max} mmHg in the {pap_lookback_months} months "
+                       "before SCR; ventilatory support)",
+                       pap_max=P.PAP_MAX, pap_lookback_months=P.PAP_LOOKBACK_MONTHS), note=P.EVENT_WINDOW_NOTE)
 def pulmonary(snapshot, ctx):
     return all_of([
         attempt(events.pulmonary_pressure, snapshot, ctx),
@@ -45,7 +47,7 @@ def pulmonary(snapshot, ctx):
     ])
 
 
-@criterion("EXC-02", "Primary CNS lymphoma")
+@criterion("EXC-02", _("Primary CNS lymphoma"))
 def cns_lymphoma(snapshot, ctx):
     return no_to(snapshot, "history", "primary_cns_lymphoma", "Primary CNS lymphoma")
 
@@ -62,7 +64,7 @@ SLE_SEVERE = (
 )
 
 
-@criterion("EXC-03", "Severe SLE manifestations (SLE only)", note=P.EVENT_WINDOW_NOTE)
+@criterion("EXC-03", _("Severe SLE manifestations (SLE only)"), note=P.EVENT_WINDOW_NOTE)
 def severe_sle(snapshot, ctx):
     if ctx.indication not in INDICATIONS:
         return incomplete("No target indication is selected.", "record.indication")
@@ -74,7 +76,7 @@ def severe_sle(snapshot, ctx):
                   pass_reason="No recent lupus crisis, and none of the severe SLE manifestations is present.")
 
 
-@criterion("EXC-04", "Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)",
+@criterion("EXC-04", _("Severe kidney disease (transplant, dialysis/plasmapheresis, pulse glucocorticoid)"),
            complete=[MEDICATIONS_COMPLETE, EVENTS_COMPLETE])
 def kidney(snapshot, ctx):
     scr = require_scr(ctx)
@@ -112,7 +114,7 @@ def _pulse(snapshot, start, end, open_end, window_text):
     return passed(f"No pulse glucocorticoid (≥ {P.PULSE_MIN_MG} mg/day prednisone-eq) within {window_text}.", *ev)
 
 
-@criterion("EXC-05", "Severe cardiovascular disease", note=P.EVENT_WINDOW_NOTE)
+@criterion("EXC-05", _("Severe cardiovascular disease"), note=P.EVENT_WINDOW_NOTE)
 def cardiovascular(snapshot, ctx):
     return all_of([
         no_to(snapshot, "history", "heart_failure", "Symptomatic chronic heart failure needing intervention"),
@@ -135,7 +137,7 @@ def _nyha(snapshot):
     return passed(f"NYHA class {nyha}.", ev)
 
 
-@criterion("EXC-06", "Another autoimmune disease")
+@criterion("EXC-06", _("Another autoimmune disease"))
 def other_autoimmune(snapshot, ctx):
     verdict = no_to(snapshot, "history", "other_autoimmune", "Another autoimmune disease")
     detail = (snapshot.section("history").get("other_autoimmune_detail") or "").strip()
@@ -144,12 +146,12 @@ def other_autoimmune(snapshot, ctx):
     return verdict
 
 
-@criterion("EXC-07", "Non-inflammatory (non-IIM) myopathy", note=P.EXC_07_NOTE)
+@criterion("EXC-07", _("Non-inflammatory (non-IIM) myopathy"), note=P.EXC_07_NOTE)
 def myopathy(snapshot, ctx):
     return no_to(snapshot, "history", "non_iim_myopathy", "Non-inflammatory myopathy")
 
 
-@criterion("EXC-08", "Malignancy (unless an allowed exception)")
+@criterion("EXC-08", _("Malignancy (unless an allowed exception)"))
 def malignancy(snapshot, ctx):
     history = answer(snapshot, "history", "malignancy")
     ev = [answer_evidence("History of malignancy", history)]
@@ -189,7 +191,7 @@ def _recovered(snapshot, ctx, ev):
                   "before SCR.", *ev)
 
 
-@criterion("EXC-09", "Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy")
+@criterion("EXC-09", _("Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy"))
 def allergy(snapshot, ctx):
     return all_of([
         no_to(snapshot, "history", "allergy_study_drugs",
@@ -198,19 +200,21 @@ def allergy(snapshot, ctx):
     ])
 
 
-@criterion("EXC-10a", "Prior HSCT, CAR-T or other cell therapy")
+@criterion("EXC-10a", _("Prior HSCT, CAR-T or other cell therapy"))
 def cell_therapy(snapshot, ctx):
     return no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
 
 
-@criterion("EXC-10b", f"Pulse glucocorticoid within {P.LD_PULSE_MONTHS} months before LD", ld_relative=True,
+@criterion("EXC-10b", _("Pulse glucocorticoid within {ld_pulse_months} months before LD",
+                        ld_pulse_months=P.LD_PULSE_MONTHS), ld_relative=True,
            complete=[MEDICATIONS_COMPLETE])
 def pulse_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
     return _pulse(snapshot, add_months(ld, -P.LD_PULSE_MONTHS), ld, ld, f"{P.LD_PULSE_MONTHS} months before LD")
 
 
-@criterion("EXC-10c", f"Biologic within {P.LD_BIOLOGIC_MONTHS} month before LD", ld_relative=True,
+@criterion("EXC-10c", _("Biologic within {ld_biologic_months} month before LD",
+                        ld_biologic_months=P.LD_BIOLOGIC_MONTHS), ld_relative=True,
            complete=[MEDICATIONS_COMPLETE])
 def biologic_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
@@ -225,7 +229,8 @@ def biologic_before_ld(snapshot, ctx):
     return passed(f"No biologic within {P.LD_BIOLOGIC_MONTHS} month before LD.", window)
 
 
-@criterion("EXC-10d", f"Major surgery, live vaccine or other study treatment within {P.LD_EVENT_MONTHS} month before LD",
+@criterion("EXC-10d", _("Major surgery, live vaccine or other study treatment within {ld_event_months} month before LD",
+                        ld_event_months=P.LD_EVENT_MONTHS),
            ld_relative=True, complete=[EVENTS_COMPLETE])
 def events_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
@@ -233,7 +238,8 @@ def events_before_ld(snapshot, ctx):
                           f"within {P.LD_EVENT_MONTHS} month before LD")
 
 
-@criterion("EXC-10e", f"Active infection treated with systemic anti-infectives within {P.LD_INFECTION_DAYS} days before LD",
+@criterion("EXC-10e", _("Active infection treated with systemic anti-infectives within {ld_infection_days} days before LD",
+                        ld_infection_days=P.LD_INFECTION_DAYS),
            ld_relative=True, complete=[MEDICATIONS_COMPLETE, EVENTS_COMPLETE])
 def infection_before_ld(snapshot, ctx):
     ld = require_ld(ctx)
@@ -266,7 +272,8 @@ def infection_before_ld(snapshot, ctx):
     return passed(f"No systemic anti-infective treatment within {P.LD_INFECTION_DAYS} days before LD.", window)
 
 
-@criterion("EXC-11", f"Glucocorticoid ≤ {P.TAPER_MAX_MG} mg/day prednisone-eq on each of the {P.TAPER_DAYS} days before LD",
+@criterion("EXC-11", _("Glucocorticoid ≤ {taper_max_mg} mg/day prednisone-eq on each of the {taper_days} days before LD",
+                       taper_max_mg=P.TAPER_MAX_MG, taper_days=P.TAPER_DAYS),
            ld_relative=True, complete=[MEDICATIONS_COMPLETE])
 def taper(snapshot, ctx):
     ld = require_ld(ctx)
@@ -285,7 +292,7 @@ def taper(snapshot, ctx):
                   "before LD.", *ev)
 
 
-@criterion("EXC-12", "Active HBV, HCV, HIV or syphilis")
+@criterion("EXC-12", _("Active HBV, HCV, HIV or syphilis"))
 def viral(snapshot, ctx):
     return all_of([
         infections.screening_serology(snapshot, ctx),
@@ -297,18 +304,18 @@ def viral(snapshot, ctx):
     ], pass_reason="No active HBV, HCV, HIV or syphilis infection.")
 
 
-@criterion("EXC-13", "Tuberculosis (active signs, imaging, positive IGRA)")
+@criterion("EXC-13", _("Tuberculosis (active signs, imaging, positive IGRA)"))
 def tuberculosis(snapshot, ctx):
     return all_of([infections.tb_signs(snapshot), infections.tb_imaging(snapshot, ctx), infections.igra(snapshot, ctx)],
                   pass_reason="No sign of tuberculosis: no symptoms, clear chest imaging, negative IGRA.")
 
 
-@criterion("EXC-14", "Protocol-prohibited medication during screening")
+@criterion("EXC-14", _("Protocol-prohibited medication during screening"))
 def prohibited(snapshot, ctx):
     return no_to(snapshot, "history", "prohibited_medication", "Protocol-prohibited medication during screening")
 
 
-@criterion("EXC-15", "Unsuitable for any other reason (investigator)")
+@criterion("EXC-15", _("Unsuitable for any other reason (investigator)"))
 def unsuitable(snapshot, ctx):
     reason = (snapshot.section("judgement").get("unsuitable_reason") or "").strip()
     ev = [Evidence("Investigator's reason", reason)] if reason else []

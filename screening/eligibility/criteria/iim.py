@@ -11,6 +11,7 @@ from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
+from ..messages import Message, _, join
 from ..results import Evidence
 from .common import answer, fmt, num, pct, record_value, require_scr, value
 from .courses import drug_identity, lasting_courses, longest
@@ -32,7 +33,8 @@ def age_at_onset(snapshot):
     return (None, gaps) if gaps else (age_on(dob, onset), [])
 
 
-@criterion("INC-IIM-01", f"2017 EULAR/ACR probability ≥ {pct(P.IIM_PROBABILITY_MIN)}; subclass DM, PM or IMNM")
+@criterion("INC-IIM-01", _("2017 EULAR/ACR probability ≥ {pct}; subclass DM, PM or IMNM",
+                           pct=pct(P.IIM_PROBABILITY_MIN)))
 def classification(snapshot, ctx):
     return all_of([attempt(_probability, snapshot), _subclass(snapshot)])
 
@@ -40,7 +42,7 @@ def classification(snapshot, ctx):
 def _probability(snapshot):
     biopsy = answer(snapshot, "iim", "biopsy_done")
     if biopsy is None:
-        raise MissingData("Whether a muscle biopsy is available is not answered.", "iim.biopsy_done")
+        raise MissingData(_("Whether a muscle biopsy is available is not answered."), "iim.biopsy_done")
     age, age_gaps = age_at_onset(snapshot)
     # Without a biopsy the biopsy features do not score (the calculator rejects them).
     items = {code: answer(snapshot, "iim", f"eular_{code}") for code in IIM_2017_ITEMS
@@ -56,32 +58,34 @@ def probability_verdict(score, missing=()):
     """PASS when the probability by the logistic formula reaches 55 %; FAIL when it
     cannot even with every unanswered item present."""
     threshold = P.IIM_PROBABILITY_MIN
-    ev = [Evidence("2017 EULAR/ACR score", num(score.score, 2), "points",
-                   note="with muscle biopsy" if score.biopsy else "without muscle biopsy"),
-          Evidence("Probability of IIM", pct(score.probability)),
-          Evidence("Threshold", f"≥ {pct(threshold)}", note="logistic formula, not the rounded score bands")]
+    ev = [Evidence(_("2017 EULAR/ACR score"), num(score.score, 2), _("points"),
+                   note=_("with muscle biopsy") if score.biopsy else _("without muscle biopsy")),
+          Evidence(_("Probability of IIM"), pct(score.probability)),
+          Evidence(_("Threshold"), f"≥ {pct(threshold)}", note=_("logistic formula, not the rounded score bands"))]
     if score.unanswered:
-        ev.insert(2, Evidence("Probability if every unanswered item were present", pct(score.max_probability)))
-    text = f"2017 EULAR/ACR score {fmt(score.score, 2)} gives an IIM probability of {pct(score.probability)}"
+        ev.insert(2, Evidence(_("Probability if every unanswered item were present"), pct(score.max_probability)))
+    text = _("2017 EULAR/ACR score {score} gives an IIM probability of {pct}",
+             score=fmt(score.score, 2), pct=pct(score.probability))
     if score.probability >= threshold:
-        return passed(f"{text}, at least {pct(threshold)}.", *ev)
+        return passed(_("{text}, at least {pct}.", text=text, pct=pct(threshold)), *ev)
     if score.max_probability < threshold:
-        return failed(f"{text}, below {pct(threshold)}.", *ev)
-    return incomplete(f"{text} so far; up to {pct(score.max_probability)} with the unanswered items.",
+        return failed(_("{text}, below {pct}.", text=text, pct=pct(threshold)), *ev)
+    return incomplete(_("{text} so far; up to {pct} with the unanswered items.",
+                        text=text, pct=pct(score.max_probability)),
                       list(missing), *ev)
 
 
 def _subclass(snapshot):
     code = value(snapshot, "iim", "subclass")
-    ev = [Evidence("Subclass (investigator)", code or "not recorded")]
+    ev = [Evidence(_("Subclass (investigator)"), code or _("not recorded"))]
     suggestion = _tree_suggestion(snapshot)
     if suggestion:
-        ev.append(Evidence("2017 tree suggestion", suggestion, note="shown beside the investigator's subclass"))
+        ev.append(Evidence(_("2017 tree suggestion"), suggestion, note=_("shown beside the investigator's subclass")))
     if code is None:
-        return incomplete("The IIM subclass is not recorded.", "iim.subclass", *ev)
+        return incomplete(_("The IIM subclass is not recorded."), "iim.subclass", *ev)
     if code in P.IIM_SUBCLASSES:
-        return passed(f"Subclass {code}.", *ev)
-    return failed(f"Subclass {code} does not qualify (DM, PM or IMNM only).", *ev)
+        return passed(_("Subclass {code}.", code=code), *ev)
+    return failed(_("Subclass {code} does not qualify (DM, PM or IMNM only).", code=code), *ev)
 
 
 def _tree_suggestion(snapshot):
@@ -97,27 +101,28 @@ def _tree_suggestion(snapshot):
 
 
 def _assessed(snapshot, ctx):
-    return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", "core set assessment")
+    return attempt(dated_in_screening, snapshot, ctx, "iim", "assessment_date", _("core set assessment"))
 
 
-@criterion("INC-IIM-02", f"MMT-8 ≤ {P.MMT8_MAX_TOTAL} of 150")
+@criterion("INC-IIM-02", _("MMT-8 ≤ {mmt8_max_total} of 150", mmt8_max_total=P.MMT8_MAX_TOTAL))
 def muscle_strength(snapshot, ctx):
     grades = {}
     for group in MMT8_GROUPS:
         grade = snapshot.section("iim").get(f"mmt8_{group}")
         grades[group] = int(grade) if isinstance(grade, float) and grade.is_integer() else grade
-    score = score_at_most(mmt8_total(grades), P.MMT8_MAX_TOTAL, "MMT-8", "iim.mmt8_")
+    score = score_at_most(mmt8_total(grades), P.MMT8_MAX_TOTAL, _("MMT-8"), "iim.mmt8_")
     return all_of([_assessed(snapshot, ctx), score])
 
 
 def _at_least(snapshot, field, minimum, label, unit=""):
     measured = value(snapshot, "iim", field)
     if measured is None:
-        return incomplete(f"{label} is not recorded.", f"iim.{field}")
-    ev = Evidence(label, num(measured), unit, note=f"abnormal when ≥ {fmt(minimum)}")
+        return incomplete(_("{label} is not recorded.", label=label), f"iim.{field}")
+    ev = Evidence(label, num(measured), unit, note=_("abnormal when ≥ {minimum}", minimum=fmt(minimum)))
     if measured >= minimum:
-        return passed(f"{label} {fmt(measured)} ≥ {fmt(minimum)}.", ev)
-    return failed(f"{label} {fmt(measured)} < {fmt(minimum)}.", ev)
+        return passed(_("{label} {measured} ≥ {minimum}.", label=label, measured=fmt(measured),
+                        minimum=fmt(minimum)), ev)
+    return failed(_("{label} {measured} < {minimum}.", label=label, measured=fmt(measured), minimum=fmt(minimum)), ev)
 
 
 def _enzymes(snapshot, ctx):
@@ -131,43 +136,53 @@ def _enzymes(snapshot, ctx):
             gaps += list(gap.paths)
             reasons.append(gap.reason)
             continue
-        ev.append(lab.evidence(f"{fmt(ratio, 2)} × ULN"))
+        ev.append(lab.evidence(_("{ratio} × ULN", ratio=fmt(ratio, 2))))
         if ratio > P.IIM_ENZYME_ABOVE_ULN:
-            return passed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
+            return passed(_("{text} is {ratio} × ULN, above {iim_enzyme_above_uln} × ULN.",
+                            text=lab.text(), ratio=fmt(ratio, 2),
+                            iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
     if gaps:
-        reason = f"No muscle enzyme above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN so far. " + " ".join(reasons)
+        head = _("No muscle enzyme above {iim_enzyme_above_uln} × ULN so far.",
+                 iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN))
+        reason = join([head, *reasons])
         return incomplete(reason, gaps, *ev)
-    return failed(f"No muscle enzyme is above {fmt(P.IIM_ENZYME_ABOVE_ULN)} × ULN.", *ev)
+    return failed(_("No muscle enzyme is above {iim_enzyme_above_uln} × ULN.",
+                    iim_enzyme_above_uln=fmt(P.IIM_ENZYME_ABOVE_ULN)), *ev)
 
 
-@criterion("INC-IIM-03", f"≥ {P.IIM_CSM_MIN} of: patient, physician, extramuscular VAS ≥ {P.IIM_VAS_MIN}; "
-                      f"HAQ-DI ≥ {P.IIM_HAQ_MIN}; enzyme > {P.IIM_ENZYME_ABOVE_ULN} × ULN")
+@criterion("INC-IIM-03", _("≥ {iim_csm_min} of: patient, physician, extramuscular VAS ≥ {iim_vas_min}; HAQ-DI ≥ "
+                           "{iim_haq_min}; enzyme > {iim_enzyme_above_uln} × ULN",
+                           iim_csm_min=P.IIM_CSM_MIN, iim_vas_min=P.IIM_VAS_MIN, iim_haq_min=P.IIM_HAQ_MIN,
+                           iim_enzyme_above_uln=P.IIM_ENZYME_ABOVE_ULN))
 def core_set(snapshot, ctx):
     measures = [
-        _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, "Patient global activity VAS", "cm"),
-        _at_least(snapshot, "physician_global", P.IIM_VAS_MIN, "Physician global activity VAS", "cm"),
-        _at_least(snapshot, "extramuscular_global", P.IIM_VAS_MIN, "Extramuscular global activity VAS", "cm"),
+        _at_least(snapshot, "patient_global", P.IIM_VAS_MIN, _("Patient global activity VAS"), "cm"),
+        _at_least(snapshot, "physician_global", P.IIM_VAS_MIN, _("Physician global activity VAS"), "cm"),
+        _at_least(snapshot, "extramuscular_global", P.IIM_VAS_MIN, _("Extramuscular global activity VAS"), "cm"),
         _at_least(snapshot, "haq_di", P.IIM_HAQ_MIN, "HAQ-DI"),
         attempt(_enzymes, snapshot, ctx),
     ]
-    return all_of([_assessed(snapshot, ctx), at_least_n(measures, P.IIM_CSM_MIN, "core set measures")])
+    return all_of([_assessed(snapshot, ctx), at_least_n(measures, P.IIM_CSM_MIN, _("core set measures"))])
 
 
-@criterion("INC-IIM-04", f"Inadequate response to glucocorticoid + ≥ {P.IIM_MIN_IMMUNOSUPPRESSANTS} "
-                      f"immunosuppressants, each ≥ {P.IIM_THERAPY_MONTHS} months",
+@criterion("INC-IIM-04", _("Inadequate response to glucocorticoid + ≥ {iim_min_immunosuppressants} "
+                           "immunosuppressants, each ≥ {iim_therapy_months} months",
+                           iim_min_immunosuppressants=P.IIM_MIN_IMMUNOSUPPRESSANTS,
+                           iim_therapy_months=P.IIM_THERAPY_MONTHS),
            note=P.IIM_04_NOTE)
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)
     if not snapshot.medications:
-        return incomplete("No medication history is recorded.", "medications")
+        return incomplete(_("No medication history is recorded."), "medications")
     months = P.IIM_THERAPY_MONTHS
     gc, _all = lasting_courses(snapshot, {GLUCOCORTICOID}, months, scr)
     if gc:
         best = longest(gc)
-        gc_part = passed(f"{best.name} for ≥ {months} months ({fmt(best.start)} to {fmt(best.end)}).",
-                         best.evidence("Glucocorticoid course"))
+        gc_part = passed(_("{name} for ≥ {months} months ({start} to {end}).",
+                           name=best.name, months=months, start=fmt(best.start), end=fmt(best.end)),
+                         best.evidence(_("Glucocorticoid course")))
     else:
-        gc_part = failed(f"No glucocorticoid course lasted {months} months before SCR.")
+        gc_part = failed(_("No glucocorticoid course lasted {months} months before SCR.", months=months))
     return all_of([gc_part, _immunosuppressants(snapshot, scr)])
 
 
@@ -177,20 +192,26 @@ def _immunosuppressants(snapshot, scr):
     failed_drugs, open_drugs, ev = {}, {}, []
     for span in courses:
         outcome = span.row.get("outcome") or None
-        ev.append(span.evidence("Immunosuppressant course", note=f"outcome: {outcome or 'not recorded'}"))
+        ev.append(span.evidence(_("Immunosuppressant course"), note=_("outcome: {value}",
+                                                                   value=outcome or 'not recorded')))
         if outcome in P.IIM_FAILED_OUTCOMES:
             failed_drugs.setdefault(drug_identity(span.row), span.name)
         elif outcome in (None, "ongoing"):
             open_drugs.setdefault(drug_identity(span.row), span.name)
     for key in failed_drugs:
         open_drugs.pop(key, None)
-    ev.append(Evidence("Threshold", f"≥ {needed} immunosuppressants, each ≥ {months} months, "
-                                    "ending in inadequate response or intolerance"))
-    names = ", ".join(failed_drugs.values()) or "none"
+    ev.append(Evidence(_("Threshold"),
+                       _("≥ {needed} immunosuppressants, each ≥ {months} months, ending in inadequate response "
+                                      "or intolerance",
+                                      needed=needed, months=months)))
+    names = join([Message(n) for n in failed_drugs.values()], sep=", ") or _("none")
     if len(failed_drugs) >= needed:
-        return passed(f"Inadequate response or intolerance to {names} after ≥ {months} months each.", *ev)
+        return passed(_("Inadequate response or intolerance to {names} after ≥ {months} months each.",
+                        names=names, months=months), *ev)
     if len(failed_drugs) + len(open_drugs) >= needed:
-        return incomplete(f"The outcome of {', '.join(open_drugs.values())} is not recorded "
-                          f"(qualifying so far: {names}).", "medications", *ev)
-    return failed(f"{len(failed_drugs)} immunosuppressant(s) with inadequate response or intolerance after "
-                  f"≥ {months} months ({names}); {needed} are needed.", *ev)
+        return incomplete(_("The outcome of {drugs} is not recorded (qualifying so far: {names}).",
+                            drugs=join([Message(n) for n in open_drugs.values()], sep=", "), names=names),
+                          "medications", *ev)
+    return failed(_("{n_failed_drugs} immunosuppressant(s) with inadequate response or intolerance after "
+                    "≥ {months} months ({names}); {needed} are needed.",
+                    n_failed_drugs=len(failed_drugs), months=months, names=names, needed=needed), *ev)

@@ -12,6 +12,7 @@ from screening.calculators.sle_classification import (
 from screening.calculators.sledai import SLEDAI_2K, sledai_2k
 
 from .. import protocol as P
+from ..messages import _
 from ..results import Evidence
 from .common import answer, fmt, positive, require_scr, value
 from .courses import lasting_courses, longest
@@ -25,7 +26,8 @@ criterion = registrar(CRITERIA, "SLE")
 SLE_ITEM_CODES = [code for items in SLE_2019_DOMAINS.values() for code in items]
 
 
-@criterion("INC-SLE-01", f"2019 EULAR/ACR SLE classification, diagnosed ≥ {P.SLE_DURATION_MONTHS} months before SCR",
+@criterion("INC-SLE-01", _("2019 EULAR/ACR SLE classification, diagnosed ≥ {sle_duration_months} months before SCR",
+                           sle_duration_months=P.SLE_DURATION_MONTHS),
            note=P.ANA_ENTRY_NOTE)
 def classification(snapshot, ctx):
     return all_of([_classified(snapshot), attempt(_duration, snapshot, ctx)])
@@ -48,27 +50,30 @@ def ana_entry(snapshot) -> AnaEntry:
     test = value(snapshot, "sle", "ana_test")
     titre, day = value(snapshot, "sle", "ana_titre"), value(snapshot, "sle", "ana_date")
     cutoff = value(snapshot, "sle", "ana_lab_cutoff")
-    wanted = f"≥ 1:{P.ANA_ENTRY_TITRE_MIN} on HEp-2 cells, or positive by an equivalent test"
+    wanted = _("≥ 1:{ana_entry_titre_min} on HEp-2 cells, or positive by an equivalent test",
+               ana_entry_titre_min=P.ANA_ENTRY_TITRE_MIN)
     if test == ANA_NEVER_POSITIVE:
-        ev = (Evidence("ANA entry criterion", "no positive ANA test on record", note=wanted),)
-        return AnaEntry(False, (), ev, "no positive ANA test is on record")
+        ev = (Evidence(_("ANA entry criterion"), _("no positive ANA test on record"), note=wanted),)
+        return AnaEntry(False, (), ev, _("no positive ANA test is on record"))
     if test not in (ANA_TITRE, ANA_EQUIVALENT):
-        ev = (Evidence("ANA entry criterion", "not recorded", note=wanted),)
-        return AnaEntry(None, ("sle.ana_test",), ev, "the ANA result is not recorded")
+        ev = (Evidence(_("ANA entry criterion"), _("not recorded"), note=wanted),)
+        return AnaEntry(None, ("sle.ana_test",), ev, _("the ANA result is not recorded"))
     missing = ("sle.ana_titre",) if test == ANA_TITRE and titre is None else ()
     missing += ("sle.ana_date",) if day is None else ()
     if test == ANA_EQUIVALENT:
-        shown, met = "positive by an equivalent test", True
+        shown, met = _("positive by an equivalent test"), True
     else:
-        shown = "titre not recorded" if titre is None else f"1:{int(titre)} on HEp-2 cells"
+        shown = _("titre not recorded") if titre is None else _("1:{titre} on HEp-2 cells", titre=int(titre))
         met = None if titre is None else titre >= P.ANA_ENTRY_TITRE_MIN
-    note = wanted + ("" if cutoff is None else f"; lab cut-off 1:{int(cutoff)}")
-    ev = (Evidence("ANA entry criterion", shown, date=day, note=note),)
+    note = wanted + ("" if cutoff is None else _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff)))
+    ev = (Evidence(_("ANA entry criterion"), shown, date=day, note=note),)
     if missing:
-        return AnaEntry(None, missing, ev, "the ANA titre or its date is not recorded")
+        return AnaEntry(None, missing, ev, _("the ANA titre or its date is not recorded"))
     if met:
-        return AnaEntry(True, (), ev, f"ANA {shown} on {fmt(day)} meets the entry criterion ({wanted})")
-    return AnaEntry(False, (), ev, f"ANA {shown} on {fmt(day)} is below 1:{P.ANA_ENTRY_TITRE_MIN}")
+        return AnaEntry(True, (), ev, _("ANA {shown} on {day} meets the entry criterion ({wanted})",
+                                        shown=shown, day=fmt(day), wanted=wanted))
+    return AnaEntry(False, (), ev, _("ANA {shown} on {day} is below 1:{ana_entry_titre_min}",
+                                     shown=shown, day=fmt(day), ana_entry_titre_min=P.ANA_ENTRY_TITRE_MIN))
 
 
 def _classified(snapshot):
@@ -78,26 +83,29 @@ def _classified(snapshot):
     domains = ", ".join(f"{d} {p}" for d, p in c.domain_points.items() if p)
     ev = [
         *entry.evidence,
-        Evidence("2019 EULAR/ACR total", c.total, "points", note=domains or "no item present"),
-        Evidence("At least one clinical item", fmt(c.has_clinical)),
-        Evidence("Threshold", f"≥ {P.SLE_CLASSIFICATION_MIN} with ≥ 1 clinical item", "points"),
+        Evidence(_("2019 EULAR/ACR total"), c.total, _("points"), note=domains or _("no item present")),
+        Evidence(_("At least one clinical item"), fmt(c.has_clinical)),
+        Evidence(_("Threshold"), _("≥ {sle_classification_min} with ≥ 1 clinical item",
+                                sle_classification_min=P.SLE_CLASSIFICATION_MIN), _("points")),
     ]
     if c.unanswered:
-        ev.insert(2, Evidence("Total if every unanswered item were present", c.max_possible, "points"))
+        ev.insert(2, Evidence(_("Total if every unanswered item were present"), c.max_possible, _("points")))
     if c.classified is True:
-        return passed(f"2019 EULAR/ACR criteria met: {c.total} points with a clinical item.", *ev)
+        return passed(_("2019 EULAR/ACR criteria met: {total} points with a clinical item.", total=c.total), *ev)
     if c.classified is False:
         if c.entry is False:
-            why = f"the entry criterion is not met: {entry.reason}"
+            why = _("the entry criterion is not met: {reason}", reason=entry.reason)
         elif c.max_possible < P.SLE_CLASSIFICATION_MIN:
-            why = f"at most {c.max_possible} points are reachable, below {P.SLE_CLASSIFICATION_MIN}"
+            why = _("at most {max_possible} points are reachable, below {sle_classification_min}",
+                    max_possible=c.max_possible, sle_classification_min=P.SLE_CLASSIFICATION_MIN)
         else:
-            why = "no clinical item is present"
-        return failed(f"2019 EULAR/ACR criteria not met: {why}.", *ev)
+            why = _("no clinical item is present")
+        return failed(_("2019 EULAR/ACR criteria not met: {why}.", why=why), *ev)
     missing = [path for code in c.unanswered
                for path in (entry.missing if code == ANA_ENTRY else (f"sle.eular_{code}",))]
     return incomplete(
-        f"2019 EULAR/ACR classification undetermined: {c.total} points so far, up to {c.max_possible}.",
+        _("2019 EULAR/ACR classification undetermined: {total} points so far, up to {max_possible}.",
+          total=c.total, max_possible=c.max_possible),
         missing, *ev)
 
 
@@ -105,54 +113,63 @@ def _duration(snapshot, ctx):
     scr = require_scr(ctx)
     diagnosed = value(snapshot, "sle", "diagnosis_date")
     cutoff = add_months(scr, -P.SLE_DURATION_MONTHS)
-    ev = (Evidence("Latest qualifying diagnosis date", fmt(cutoff), note=f"SCR − {P.SLE_DURATION_MONTHS} months"),)
+    ev = (Evidence(_("Latest qualifying diagnosis date"), fmt(cutoff), note=_("SCR − {sle_duration_months} months",
+                                                                           sle_duration_months=P.SLE_DURATION_MONTHS)),)
     if diagnosed is None:
-        return incomplete("The SLE diagnosis date is not recorded.", "sle.diagnosis_date", *ev)
-    ev = (Evidence("SLE diagnosis date", fmt(diagnosed), date=diagnosed),) + ev
+        return incomplete(_("The SLE diagnosis date is not recorded."), "sle.diagnosis_date", *ev)
+    ev = (Evidence(_("SLE diagnosis date"), fmt(diagnosed), date=diagnosed),) + ev
     if diagnosed <= cutoff:
-        return passed(f"SLE diagnosed on {fmt(diagnosed)}, at least {P.SLE_DURATION_MONTHS} months before SCR.", *ev)
+        return passed(_("SLE diagnosed on {diagnosed}, at least {sle_duration_months} months before SCR.",
+                        diagnosed=fmt(diagnosed), sle_duration_months=P.SLE_DURATION_MONTHS), *ev)
     return failed(
-        f"SLE diagnosed on {fmt(diagnosed)}, less than {P.SLE_DURATION_MONTHS} months before SCR "
-        f"(needs {fmt(cutoff)} or earlier).", *ev)
+        _("SLE diagnosed on {diagnosed}, less than {sle_duration_months} months before SCR "
+          "(needs {cutoff} or earlier).",
+          diagnosed=fmt(diagnosed), sle_duration_months=P.SLE_DURATION_MONTHS, cutoff=fmt(cutoff)), *ev)
 
 
-@criterion("INC-SLE-02", "ANA and/or anti-dsDNA positive at screening")
+@criterion("INC-SLE-02", _("ANA and/or anti-dsDNA positive at screening"))
 def serology(snapshot, ctx):
     return all_of([
-        attempt(dated_in_screening, snapshot, ctx, "sle", "serology_date", "screening serology sample"),
+        attempt(dated_in_screening, snapshot, ctx, "sle", "serology_date", _("screening serology sample")),
         any_of([
-            positive(snapshot, "sle", "screening_ana", "ANA at screening"),
-            positive(snapshot, "sle", "screening_anti_dsdna", "Anti-dsDNA at screening"),
+            positive(snapshot, "sle", "screening_ana", _("ANA at screening")),
+            positive(snapshot, "sle", "screening_anti_dsdna", _("Anti-dsDNA at screening")),
         ]),
     ])
 
 
-@criterion("INC-SLE-03", f"SLEDAI-2K ≥ {P.SLEDAI_MIN} at screening")
+@criterion("INC-SLE-03", _("SLEDAI-2K ≥ {sledai_min} at screening", sledai_min=P.SLEDAI_MIN))
 def activity(snapshot, ctx):
     score = sledai_2k({code: answer(snapshot, "sle", f"sledai_{code}") for code in SLEDAI_2K})
     labels = {code: label for code, (label, _weight) in SLEDAI_2K.items()}
     return all_of([
-        attempt(dated_in_screening, snapshot, ctx, "sle", "sledai_date", "SLEDAI-2K assessment"),
-        score_at_least(score, P.SLEDAI_MIN, "SLEDAI-2K", "sle.sledai_", labels),
+        attempt(dated_in_screening, snapshot, ctx, "sle", "sledai_date", _("SLEDAI-2K assessment")),
+        score_at_least(score, P.SLEDAI_MIN, _("SLEDAI-2K"), "sle.sledai_", labels),
     ])
 
 
-@criterion("INC-SLE-04", f"≥ {P.SLE_THERAPY_MONTHS} months of standard SLE therapy before SCR")
+@criterion("INC-SLE-04", _("≥ {sle_therapy_months} months of standard SLE therapy before SCR",
+                           sle_therapy_months=P.SLE_THERAPY_MONTHS))
 def prior_therapy(snapshot, ctx):
     scr = require_scr(ctx)
     if not snapshot.medications:
-        return incomplete("No medication history is recorded.", "medications")
+        return incomplete(_("No medication history is recorded."), "medications")
     qualifying, spans = lasting_courses(snapshot, P.SLE_THERAPY_CLASSES, P.SLE_THERAPY_MONTHS, scr)
-    threshold = Evidence("Threshold", f"one course ≥ {P.SLE_THERAPY_MONTHS} months before SCR")
+    threshold = Evidence(_("Threshold"), _("one course ≥ {sle_therapy_months} months before SCR",
+                                        sle_therapy_months=P.SLE_THERAPY_MONTHS))
     if qualifying:
         best = longest(qualifying)
         return passed(
-            f"{best.name} from {fmt(best.start)} to {fmt(best.end)}: at least {P.SLE_THERAPY_MONTHS} months of "
-            f"standard SLE therapy before SCR.", best.evidence("Qualifying course"), threshold)
+            _("{name} from {start} to {end}: at least {sle_therapy_months} months of standard SLE "
+              "therapy before SCR.",
+              name=best.name, start=fmt(best.start), end=fmt(best.end), sle_therapy_months=P.SLE_THERAPY_MONTHS),
+            best.evidence(_("Qualifying course")), threshold)
     best = longest(spans)
-    shown = f" (longest: {best.name} {fmt(best.start)} to {fmt(best.end)})" if best else ""
-    ev = (best.evidence("Longest course"),) if best else ()
-    return failed(f"No course of standard SLE therapy lasted {P.SLE_THERAPY_MONTHS} months before SCR{shown}.",
+    shown = (_(" (longest: {name} {start} to {end})", name=best.name, start=fmt(best.start), end=fmt(best.end))
+             if best else "")
+    ev = (best.evidence(_("Longest course")),) if best else ()
+    return failed(_("No course of standard SLE therapy lasted {sle_therapy_months} months before SCR{shown}.",
+                    sle_therapy_months=P.SLE_THERAPY_MONTHS, shown=shown),
                   *ev, threshold)
 
 

@@ -7,6 +7,7 @@ from typing import Callable
 
 from screening.vocabulary import INDICATIONS
 
+from ..messages import _, join
 from ..results import CriterionResult, Evidence, Status
 from .verdicts import MissingData, Verdict, incomplete, not_applicable
 
@@ -34,7 +35,8 @@ class Criterion:
         if self.ld_relative and verdict.status != Status.NOT_APPLICABLE:
             provisional = ctx.ld_provisional
             if ctx.ld is not None:
-                label = f"Lymphodepletion reference ({ctx.ld_source})"
+                source = LD_SOURCES.get(ctx.ld_source, ctx.ld_source)
+                label = _("Lymphodepletion reference ({ld_source})", ld_source=source)
                 evidence += (Evidence(label, ctx.ld.isoformat(), date=ctx.ld, note=ctx.ld_note),)
         return CriterionResult(
             id=self.id, group=self.group, text=self.text, status=verdict.status, reason=verdict.reason,
@@ -47,18 +49,19 @@ class Criterion:
         unconfirmed = [path for path in self.complete if _answer(snapshot, path) is not True]
         if not unconfirmed:
             return verdict
-        lists = " and ".join(COMPLETENESS_LABELS[p] for p in unconfirmed)
+        lists = join([COMPLETENESS_LABELS[p] for p in unconfirmed], sep=_(" and "))
         return incomplete(
-            f"Nothing found, but the {lists} is not confirmed complete.", unconfirmed, *verdict.evidence
+            _("Nothing found, but the {lists} is not confirmed complete.", lists=lists), unconfirmed, *verdict.evidence
         )
 
     def _applicability(self, ctx) -> Verdict | None:
         if self.group in (GENERAL, EXCLUSION):
             return None
         if ctx.indication not in INDICATIONS:
-            return incomplete("No target indication is selected.", "record.indication")
+            return incomplete(_("No target indication is selected."), "record.indication")
         if self.group != ctx.indication:
-            return not_applicable(f"Applies to {self.group} only; this subject's indication is {ctx.indication}.")
+            return not_applicable(_("Applies to {group} only; this subject's indication is {indication}.",
+                                    group=self.group, indication=ctx.indication))
         return None
 
     def _safe(self, snapshot, ctx) -> Verdict:
@@ -67,16 +70,17 @@ class Criterion:
         except MissingData as gap:
             return incomplete(gap.reason, gap.paths, *gap.evidence)
         except Exception as error:  # noqa: BLE001 — a malformed datum must never crash or pass
-            return incomplete(f"Could not be evaluated from the data entered ({error}).", ())
+            return incomplete(_("Could not be evaluated from the data entered ({error}).", error=error), ())
 
 
 MEDICATIONS_COMPLETE = "history.medications_complete"
 EVENTS_COMPLETE = "history.events_complete"
-COMPLETENESS_LABELS = {MEDICATIONS_COMPLETE: "medication history", EVENTS_COMPLETE: "list of prior events"}
+LD_SOURCES = {"actual": _("actual"), "planned": _("planned"), "screening": _("screening")}
+COMPLETENESS_LABELS = {MEDICATIONS_COMPLETE: _("medication history"), EVENTS_COMPLETE: _("list of prior events")}
 
 
 def _answer(snapshot, path):
-    section, _, name = path.partition(".")
+    section, _dot, name = path.partition(".")
     return snapshot.section(section).get(name)
 
 

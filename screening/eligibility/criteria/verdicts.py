@@ -3,6 +3,7 @@ the three-valued combinators (a FAIL the data already show beats a gap elsewhere
 
 from dataclasses import dataclass, replace
 
+from ..messages import join
 from ..results import Evidence, Status
 
 
@@ -76,7 +77,7 @@ def _merge(verdicts, attr):
 
 
 def _join(verdicts):
-    return " ".join(v.reason for v in verdicts if v.reason)
+    return join(v.reason for v in verdicts if v.reason)
 
 
 def all_of(verdicts, pass_reason=None) -> Verdict:
