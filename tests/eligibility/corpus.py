@@ -1,12 +1,19 @@
-"""Snapshots whose English evaluation is kept in english_corpus.json (made on main before the
-engine texts became messages): tests/eligibility/test_messages.py compares every text with it.
+"""Snapshots whose English evaluation is kept in english_corpus.json: tests/eligibility/test_messages.py
+compares every text with it, so a change of the engine's wording or of a message's rendering shows as a
+failing case. Made on main before the engine texts became messages; after a deliberate change of a rule
+or its wording, write it anew and read its diff before committing it:
+
+    .venv/bin/python -m tests.eligibility.corpus
 
 Each indication's complete snapshot, then one change at a time: a section dropped, each
 field of a section blank or flipped, each lab removed, far out of range, in an unknown unit,
 without its ULN or outside the screening window, and record fields blank or changed.
 """
 
+import hashlib
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from .builders import DEFAULT_LABS, IIM_LABS, INDICATIONS, SCR, build, months
 
@@ -58,3 +65,47 @@ def cases():
             yield f"{indication} record.{field}={value}", build(indication, record={field: value})
         yield f"{indication} no medications", build(indication, medications=[])
         yield f"{indication} no rows", build(indication, medications=[], pfts=[], mrss=[], bvas_items=[])
+
+
+CORPUS = Path(__file__).with_name("english_corpus.json")
+
+
+def english(result):
+    """A result's JSON form without its message structure: the English as stored."""
+    data = result.to_dict()
+    data.pop("i18n", None)
+    data["evidence"] = [{k: v for k, v in e.items() if k != "i18n"} for e in data["evidence"]]
+    return data
+
+
+def result_hash(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def golden():
+    """The corpus as english_corpus.json keeps it: each indication's base case in full, every other
+    case as the hashes of the results that differ from its base, with the snapshot digest."""
+    from screening.eligibility.engine import evaluate
+
+    out = {"cases": {}, "base": {}}
+    for name, snapshot in cases():
+        evaluation = evaluate(snapshot)
+        results = [english(r) for r in evaluation.results]
+        indication = name.split(" ")[0]
+        if name == indication:
+            out["base"][indication] = results
+        base = {r["id"]: result_hash(r) for r in out["base"][indication]}
+        out["cases"][name] = {"digest": snapshot.digest(), "overall": evaluation.overall, "changed": {
+            r["id"]: result_hash(r) for r in results if base[r["id"]] != result_hash(r)}}
+    return out
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trialsite.settings")
+    django.setup()
+    CORPUS.write_text(json.dumps(golden(), ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+    print(f"wrote {CORPUS}")

@@ -3,7 +3,6 @@ another language (screening/checklist/translation.py, locale/zh_Hans/engine.po).
 
 import ast
 import copy
-import hashlib
 import json
 import pickle
 import re
@@ -24,12 +23,13 @@ from screening.templatetags.engine_text import engine_text
 
 from ..catalogue import ENGINE_PO, engine_catalogue, read_po
 from .builders import build, lab
-from .corpus import cases
+from .corpus import CORPUS, cases
+from .corpus import english as _english
+from .corpus import result_hash as _hash
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "screening" / "eligibility"
 CALCULATORS = ROOT / "screening" / "calculators"
-CORPUS = Path(__file__).with_name("english_corpus.json")
 
 # Converted fully. labs.py, courses.py, exclusions.py and infections.py are converted in their
 # criterion titles only, and general.py's INC-05a rule (creatinine clearance) is left as it was,
@@ -107,17 +107,6 @@ def test_results_keep_english_fields_and_add_the_messages_beside_them():
 
 
 # --- English unchanged ---------------------------------------------------------------------
-
-
-def _hash(result):
-    return hashlib.sha256(json.dumps(result, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-
-
-def _english(result):
-    data = result.to_dict()
-    data.pop("i18n", None)
-    data["evidence"] = [{k: v for k, v in e.items() if k != "i18n"} for e in data["evidence"]]
-    return data
 
 
 def test_english_texts_statuses_and_digests_are_those_of_main_on_the_whole_corpus():
