@@ -176,14 +176,25 @@ def _cockcroft_gault(snapshot, ctx):
     except MissingData as gap:
         gaps += list(gap.paths)
         reasons.append(gap.reason)
+    # The clearance is "without hydration" (INC-05a): a creatinine drawn after IV hydration reads low.
+    hydrated = answer(snapshot, "organ", "creatinine_hydration")
+    hydration_ev = answer_evidence("IV hydration before the serum creatinine sample", hydrated)
+    if hydrated is True:
+        raise MissingData(
+            "The serum creatinine sample was drawn after IV hydration: Cockcroft–Gault needs a sample without "
+            "hydration.", "labs.creatinine", "organ.creatinine_hydration",
+            evidence=[hydration_ev, *([lab.evidence()] if lab else [])])
+    if hydrated is None:
+        gaps.append("organ.creatinine_hydration")
+        reasons.append("Whether IV hydration preceded the serum creatinine sample is not answered.")
     if gaps:
-        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
-                          *gaps)
+        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and a creatinine "
+                                              "sampled without hydration."]), *gaps, evidence=[hydration_ev])
     years = age_on(dob, lab.day)
     crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
     ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
           Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
-          Evidence("Actual body weight", num(weight), "kg")]
+          Evidence("Actual body weight", num(weight), "kg"), hydration_ev]
     return crcl, ev
 
 
