@@ -151,7 +151,7 @@ def creatinine_clearance(snapshot, ctx):
         lab = screening_lab(snapshot, ctx, "crcl_measured")
         crcl, method, ev = lab.value, "measured (24-hour urine)", [lab.evidence()]
     else:
-        crcl, ev = _cockcroft_gault(snapshot, ctx)
+        crcl, ev = _cockcroft_gault_without_hydration(snapshot, ctx)
         method = "Cockcroft–Gault"
         if measured:
             ev.append(Evidence("Measured clearance", "not used", note="taken after IV hydration"))
@@ -176,26 +176,37 @@ def _cockcroft_gault(snapshot, ctx):
     except MissingData as gap:
         gaps += list(gap.paths)
         reasons.append(gap.reason)
-    # The clearance is "without hydration" (INC-05a): a creatinine drawn after IV hydration reads low.
+    if gaps:
+        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
+                          *gaps)
+    years = age_on(dob, lab.day)
+    crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
+    ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
+          Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
+          Evidence("Actual body weight", num(weight), "kg")]
+    return crcl, ev
+
+
+def _cockcroft_gault_without_hydration(snapshot, ctx):
+    """Cockcroft–Gault for INC-05a, which counts a clearance "without hydration": a serum creatinine
+    drawn after IV hydration reads low, so it cannot be used (organ.creatinine_hydration)."""
     hydrated = answer(snapshot, "organ", "creatinine_hydration")
     hydration_ev = answer_evidence("IV hydration before the serum creatinine sample", hydrated)
     if hydrated is True:
         raise MissingData(
             "The serum creatinine sample was drawn after IV hydration: Cockcroft–Gault needs a sample without "
-            "hydration.", "labs.creatinine", "organ.creatinine_hydration",
-            evidence=[hydration_ev, *([lab.evidence()] if lab else [])])
+            "hydration.", "labs.creatinine", "organ.creatinine_hydration", evidence=[hydration_ev])
+    unanswered = "Whether IV hydration preceded the serum creatinine sample is not answered."
+    try:
+        crcl, ev = _cockcroft_gault(snapshot, ctx)
+    except MissingData as gap:
+        if hydrated is None:
+            raise MissingData(f"{gap.reason} {unanswered}", *gap.paths, "organ.creatinine_hydration",
+                              evidence=[*gap.evidence, hydration_ev]) from gap
+        raise
     if hydrated is None:
-        gaps.append("organ.creatinine_hydration")
-        reasons.append("Whether IV hydration preceded the serum creatinine sample is not answered.")
-    if gaps:
-        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and a creatinine "
-                                              "sampled without hydration."]), *gaps, evidence=[hydration_ev])
-    years = age_on(dob, lab.day)
-    crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
-    ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
-          Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
-          Evidence("Actual body weight", num(weight), "kg"), hydration_ev]
-    return crcl, ev
+        raise MissingData(unanswered, "organ.creatinine_hydration", evidence=[*ev, hydration_ev])
+    return crcl, [*ev, hydration_ev]
 
 
 @criterion("INC-05b", f"Serum creatinine ≤ {P.CREATININE_MAX_ULN} × ULN")
