@@ -260,3 +260,36 @@ def test_the_bulk_snapshots_carry_the_same_times(client, site_a, coordinator, in
     for snapshot, record in pairs:
         assert snapshot.digest() == build_snapshot(record.pk)[0].digest()
     assert [bool(s.answered) for s, _ in pairs] == [True, True, False]
+
+
+# --- the live score says when its creatinine followed hydration ------------------------------------
+
+
+def _lab_post(record, value):
+    prefix = "labresult"
+    return {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000", f"{prefix}-0-analyte": "creatinine",
+            f"{prefix}-0-sample_date": record.screening_date.isoformat(), f"{prefix}-0-value": str(value),
+            f"{prefix}-0-unit": "umol/L", f"{prefix}-0-uln": "110", f"{prefix}-0-lln": "60"}
+
+
+def _crcl_panel(response):
+    html = response.content.decode()
+    found = re.search(r'data-testid="score-crcl">(.*?)</div>', html, re.S)
+    assert found, html[:2000]
+    figure = re.search(r'data-testid="figure">([^<]*)<', found.group(1))
+    return figure.group(1) if figure else None, " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hydration, noted", [("yes", True), ("no", False), ("", False)])
+def test_the_live_clearance_is_computed_and_says_when_hydration_preceded_it(client, coordinator, record_a,
+                                                                            hydration, noted):
+    from screening.models import OrganFunction
+
+    OrganFunction.objects.create(record=record_a, weight_kg=75, creatinine_hydration=hydration)
+    client.force_login(coordinator)
+    response = client.post(reverse("section_scores", args=[record_a.pk, "labs"]), _lab_post(record_a, 110))
+    figure, text = _crcl_panel(response)
+    assert figure is not None  # the computation is shown either way; the checklist decides what it may use
+    assert ("drawn after IV hydration" in text) is noted

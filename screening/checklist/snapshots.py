@@ -1,6 +1,9 @@
 """Build the eligibility snapshot of a record from the database, in a fixed
 number of queries whatever the number of rows or history entries: one for the
-record joined to its sections, one per row table its indication can hold."""
+record joined to its sections, one per row table its indication can hold, and, only
+when a coordinator's answer and the investigator's judgement of it disagree
+(eligibility/criteria/infections.ANSWER_PAIRS), one per section of the pair for the
+times of the two answers (answer_times)."""
 
 from datetime import timezone
 from decimal import Decimal
