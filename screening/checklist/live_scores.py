@@ -434,6 +434,9 @@ def _mrss(snapshot):
 def _crcl(snapshot):
     notes = (_("The protocol needs at least %(min)d mL/min (INC-05a); the checklist uses a measured 24-hour "
                "clearance instead when one was taken without IV hydration.") % {"min": P.CRCL_MIN},)
+    if answer(snapshot, "organ", "creatinine_hydration") is True:
+        notes += (_("The serum creatinine was drawn after IV hydration: the checklist cannot use this clearance; "
+                    "a sample without hydration is needed."),)
     ctx = build_context(snapshot)
     try:
         crcl, _evidence = _cockcroft_gault(snapshot, ctx)  # the checklist's own computation

@@ -1,7 +1,11 @@
 """Build the eligibility snapshot of a record from the database, in a fixed
 number of queries whatever the number of rows or history entries: one for the
-record joined to its sections, one per row table its indication can hold."""
+record joined to its sections, one per row table its indication can hold, and, only
+when a coordinator's answer and the investigator's judgement of it disagree
+(eligibility/criteria/infections.ANSWER_PAIRS), one per section of the pair for the
+times of the two answers (answer_times)."""
 
+from datetime import timezone
 from decimal import Decimal
 from functools import cache
 
@@ -12,12 +16,15 @@ from ..crf.sections import (
     SNAPSHOT_KEYS,
     data_fields,
 )
+from ..eligibility.criteria.infections import ANSWER_PAIRS, contested_paths
 from ..eligibility.snapshot import Snapshot
 from ..models import (
     ScreeningRecord,
 )
 from ..models import fields as answers
 
+UTC = timezone.utc
+_PAIRED = tuple(dict.fromkeys(path for pair in ANSWER_PAIRS for path in pair))
 RECORD_FIELDS = (
     "screening_number", "sex", "date_of_birth", "indication", "screening_date", "consent_date",
     "consent_version", "planned_ld_date", "actual_ld_date",
@@ -103,9 +110,7 @@ def build_snapshot(record_or_pk):
     return snapshot_of(record), record
 
 
-def snapshot_of(record, rows=None):
-    """The snapshot of a record read with its indication's sections (select_related).
-    `rows`: {snapshot key: rows} already read (build_snapshots); else read here."""
+def _sections_of(record):
     sections = {}
     for key, relation in SECTION_RELATIONS.items():
         if not _of_indication(key, record.indication):
@@ -113,10 +118,68 @@ def snapshot_of(record, rows=None):
         instance = getattr(record, relation, None)
         if instance is not None:
             sections[key] = _section_values(instance)
+    return sections
+
+
+def snapshot_of(record, rows=None, answered=None):
+    """The snapshot of a record read with its indication's sections (select_related).
+    `rows`: {snapshot key: rows} already read (build_snapshots); else read here.
+    `answered`: the times of its contested answers already read (build_snapshots); else read
+    here, only when a coordinator / investigator pair disagrees (one query per section)."""
+    sections = _sections_of(record)
     if rows is None:
         rows = {key: _rows(model, record.pk) if _of_indication(key, record.indication) else ()
                 for key, model in ROW_MODELS.items()}
-    return Snapshot(record=record_values(record), sections=sections, **rows)
+    if answered is None:
+        paths = contested_paths(sections)
+        answered = answer_times({record.pk: paths}).get(record.pk, {}) if paths else {}
+    return Snapshot(record=record_values(record), sections=sections, answered=answered, **rows)
+
+
+def _contested(record):
+    """contested_paths of a record read with its sections, reading only the paired answers."""
+    sections = {}
+    for path in _PAIRED:
+        key, _, name = path.partition(".")
+        instance = getattr(record, SECTION_RELATIONS[key], None) if _of_indication(key, record.indication) else None
+        if instance is not None:
+            sections.setdefault(key, {})[name] = _ANSWERS.get(getattr(instance, name))
+    return contested_paths(sections)
+
+
+def answer_times(paths_by_pk):
+    """{record pk: {"section.field": {"at": ..., "reason": ...}}} from the history, one query per
+    section named, whatever the number of records or history rows. For a CRF answer, when its
+    current value was entered (UTC) and the reason given with that change; for an investigator's
+    judgement, the last save of the judgement page while it held its current value (saving the page,
+    even unchanged with a reason, confirms every answer on it: crf/views.section_edit), and that
+    save's reason."""
+    by_section = {}
+    for pk, paths in paths_by_pk.items():
+        for path in paths:
+            key, _, name = path.partition(".")
+            by_section.setdefault(key, {}).setdefault(name, set()).add(pk)
+    found = {}
+    for key, names in by_section.items():
+        section = BY_KEY[SNAPSHOT_KEYS[key]]
+        history, judgement = section.model.history.model, section.judgement
+        pks = set().union(*names.values())
+        fields = sorted(names)
+        entries = history.objects.filter(record_id__in=pks).order_by("record_id", "history_date", "history_id")
+        last = {}
+        for record_id, when, kind, reason, *values in entries.values_list(
+                "record_id", "history_date", "history_type", "history_change_reason", *fields):
+            if kind == "-":
+                continue
+            for name, value in zip(fields, values):
+                if record_id not in names[name]:
+                    continue
+                seen = last.get((record_id, name))
+                if seen is None or seen[0] != value or judgement:
+                    last[(record_id, name)] = (value, when, reason or "")
+        for (record_id, name), (_value, when, reason) in last.items():
+            found.setdefault(record_id, {})[f"{key}.{name}"] = {"at": when.astimezone(UTC), "reason": reason}
+    return found
 
 
 def build_snapshots(pks):
@@ -135,7 +198,10 @@ def build_snapshots(pks):
     for key, model in ROW_MODELS.items():
         wanted = [r.pk for r in records if _of_indication(key, r.indication)]
         rows[key] = _rows_of_many(model, wanted) if wanted else {}
-    return [(snapshot_of(r, {key: rows[key].get(r.pk, ()) for key in ROW_MODELS}), r) for r in records]
+    contested = {r.pk: paths for r in records if (paths := _contested(r))}
+    answered = answer_times(contested) if contested else {}
+    return [(snapshot_of(r, {key: rows[key].get(r.pk, ()) for key in ROW_MODELS}, answered.get(r.pk, {})), r)
+            for r in records]
 
 
 def record_values(record):

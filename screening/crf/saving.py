@@ -10,7 +10,7 @@ from .recording import delete_with_audit, save_with_audit
 from .signals import RecordFrozen, SavedChange, crf_saved
 
 
-def save_section(user, record, section, form, formsets, data, reason, had_data):
+def save_section(user, record, section, form, formsets, data, reason, had_data, confirm=False):
     """Save the section's form and rows in one transaction, after the version check.
 
     The record's row is locked first: saves of one record queue there, so no one
@@ -18,7 +18,9 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
     written) when anything in the section changed since the page was opened.
     `crf_saved` is sent inside the transaction: the checklist re-evaluates the
     record, and stale signatures are invalidated, in the same commit. Raises
-    RecordFrozen (nothing written) when the record is frozen, read under the lock."""
+    RecordFrozen (nothing written) when the record is frozen, read under the lock.
+    `confirm`: save the section's form even unchanged (an investigator confirming the judgement:
+    a history row with the same answers, the time and the reason)."""
     reason = reason if had_data else (reason or "Initial entry")
     with transaction.atomic():
         locked = ScreeningRecord.objects.select_for_update().filter(pk=record.pk).values("frozen_at").first()
@@ -28,7 +30,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
         if conflict is not None:
             raise EditConflict(conflict)
         changes = []
-        if form is not None and (form.has_changed() or form.instance.pk is None):
+        if form is not None and (form.has_changed() or form.instance.pk is None or confirm):
             kind = "+" if form.instance.pk is None else "~"
             changes.append(_change(form, "", kind, reason))
             save_with_audit(stored_bookkeeping(form.instance, form, record), user, reason)

@@ -52,7 +52,7 @@ SECTIONS = (
         fieldsets=(
             ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
             ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
-            ("ECG and renal", ("ecg_", "crcl_hydration")),
+            ("ECG and renal", ("ecg_", "crcl_hydration", "creatinine_hydration")),
         ),
     ),
     Section(

@@ -181,13 +181,21 @@ def section_edit(request, pk, key):
         changed = (form is not None and form.has_changed()) or any(
             fs.has_changed() or not fs.management_form.is_valid() for _, fs in formsets)
         valid = all([form is None or form.is_valid(), *[fs.is_valid() for _, fs in formsets], reason.is_valid()])
-        if not changed and (form is None or form.is_valid()):
+        # The investigator may save the judgement unchanged, with a reason: it confirms the answers
+        # after a CRF change the checklist says contradicts one (eligibility/criteria/infections.py).
+        confirming = (not changed and section.judgement and had_data
+                      and bool(data.get("reason-reason_choice") or data.get("reason-reason_text")))
+        if not changed and not confirming and (form is None or form.is_valid()):
             messages.info(request, _("%(section)s: nothing changed.") % {"section": section.title})
             return _after_save(request, record, section)
         try:
             if valid:
-                save_section(request.user, record, section, form, formsets, data, reason.reason, had_data)
-                messages.success(request, _("%(section)s saved.") % {"section": section.title})
+                save_section(request.user, record, section, form, formsets, data, reason.reason, had_data,
+                             confirm=confirming)
+                if confirming:
+                    messages.success(request, _("%(section)s confirmed unchanged.") % {"section": section.title})
+                else:
+                    messages.success(request, _("%(section)s saved.") % {"section": section.title})
                 return _after_save(request, record, section)
             # Refused: say first if the refusal comes from someone else's save (e.g. a deleted row).
             conflict = find_conflict(record, section, form, formsets, data)

@@ -33,16 +33,23 @@ class Snapshot:
     bvas_items: tuple = ()
     events: tuple = ()
     pap_readings: tuple = ()  # earlier pulmonary artery pressure readings (organ section)
+    # When a contested answer was given: "section.field" -> {"at": datetime (UTC), "reason": the
+    # reason recorded with that change}. Read from the history, only for the answers of a
+    # coordinator / investigator pair that disagree (criteria/infections.ANSWER_PAIRS); {} else.
+    answered: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def section(self, key):
         return self.sections.get(key) or {}
 
     def as_data(self):
-        return {
+        data = {
             "record": dict(self.record),
             "sections": {k: dict(v) for k, v in sorted(self.sections.items())},
             **{key: [dict(row) for row in getattr(self, key)] for key in ROW_KEYS},
         }
+        if self.answered:  # only when a pair disagrees: every other digest is unchanged
+            data["answered"] = {path: dict(when) for path, when in sorted(self.answered.items())}
+        return data
 
     def digest(self):
         """SHA-256 of the canonical JSON form: what a signature is bound to."""

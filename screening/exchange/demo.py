@@ -49,7 +49,7 @@ def complete_record_data(indication, today=None):
             "weight_kg": 62, "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
             "pleural_effusion": no, "echo_date": scr, "lvef": 60, "pericardial_effusion": no,
             "echo_pap": 25, "pap_readings_complete": True, "ecg_date": scr, "ecg_abnormality": no,
-            "crcl_hydration": no,
+            "crcl_hydration": no, "creatinine_hydration": no,
         },
         "infection": {
             "sample_date": scr, "hbsag": "negative", "anti_hbc": "negative", "anti_hcv": "negative",

@@ -63,6 +63,10 @@ class OrganFunction(Section):
         "IV hydration given before the creatinine clearance sample",
         "Clearance measured after hydration does not qualify.",
     )
+    creatinine_hydration = answer(
+        _("IV hydration given before the serum creatinine sample"),
+        _("The screening serum creatinine the clearance is computed from (Cockcroft–Gault)."),
+    )
 
     class Meta:
         verbose_name = "organ function"

@@ -95,7 +95,7 @@ def _common_sections():
             "weight_kg": 62.0, "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
             "ventilatory_support": False, "pleural_effusion": False, "echo_date": SCR, "lvef": 60.0,
             "pericardial_effusion": False, "echo_pap": 25.0, "pap_readings_complete": True, "ecg_date": SCR,
-            "ecg_abnormality": False, "crcl_hydration": False,
+            "ecg_abnormality": False, "crcl_hydration": False, "creatinine_hydration": False,
         },
         "infection": {
             "sample_date": SCR, "hbsag": "negative", "anti_hbc": "negative", "hbv_dna": None,

@@ -306,8 +306,12 @@ def viral(snapshot, ctx):
 
 @criterion("EXC-13", _("Tuberculosis (active signs, imaging, positive IGRA)"))
 def tuberculosis(snapshot, ctx):
-    return all_of([infections.tb_signs(snapshot), infections.tb_imaging(snapshot, ctx), infections.igra(snapshot, ctx)],
-                  pass_reason="No sign of tuberculosis: no symptoms, clear chest imaging, negative IGRA.")
+    signs = infections.tb_signs(snapshot)
+    # Overruling the CRF's "TB symptoms: yes" is said as such, never as "no symptoms".
+    overruled = answer(snapshot, "infection", "tb_symptoms") is True
+    return all_of([signs, infections.tb_imaging(snapshot, ctx), infections.igra(snapshot, ctx)],
+                  pass_reason=None if overruled else "No sign of tuberculosis: no symptoms, clear chest imaging, "
+                                                    "negative IGRA.")
 
 
 @criterion("EXC-14", _("Protocol-prohibited medication during screening"))

@@ -159,7 +159,7 @@ def creatinine_clearance(snapshot, ctx):
         lab = screening_lab(snapshot, ctx, "crcl_measured")
         crcl, method, ev = lab.value, "measured (24-hour urine)", [lab.evidence()]
     else:
-        crcl, ev = _cockcroft_gault(snapshot, ctx)
+        crcl, ev = _cockcroft_gault_without_hydration(snapshot, ctx)
         method = "Cockcroft–Gault"
         if measured:
             ev.append(Evidence("Measured clearance", "not used", note="taken after IV hydration"))
@@ -193,6 +193,28 @@ def _cockcroft_gault(snapshot, ctx):
           Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
           Evidence("Actual body weight", num(weight), "kg")]
     return crcl, ev
+
+
+def _cockcroft_gault_without_hydration(snapshot, ctx):
+    """Cockcroft–Gault for INC-05a, which counts a clearance "without hydration": a serum creatinine
+    drawn after IV hydration reads low, so it cannot be used (organ.creatinine_hydration)."""
+    hydrated = answer(snapshot, "organ", "creatinine_hydration")
+    hydration_ev = answer_evidence("IV hydration before the serum creatinine sample", hydrated)
+    if hydrated is True:
+        raise MissingData(
+            "The serum creatinine sample was drawn after IV hydration: Cockcroft–Gault needs a sample without "
+            "hydration.", "labs.creatinine", "organ.creatinine_hydration", evidence=[hydration_ev])
+    unanswered = "Whether IV hydration preceded the serum creatinine sample is not answered."
+    try:
+        crcl, ev = _cockcroft_gault(snapshot, ctx)
+    except MissingData as gap:
+        if hydrated is None:
+            raise MissingData(f"{gap.reason} {unanswered}", *gap.paths, "organ.creatinine_hydration",
+                              evidence=[*gap.evidence, hydration_ev]) from gap
+        raise
+    if hydrated is None:
+        raise MissingData(unanswered, "organ.creatinine_hydration", evidence=[*ev, hydration_ev])
+    return crcl, [*ev, hydration_ev]
 
 
 @criterion("INC-05b", _("Serum creatinine ≤ {creatinine_max_uln} × ULN",

@@ -3,13 +3,15 @@
 A positive result excludes whatever its date; a clear result must come from screening.
 """
 
+from datetime import datetime
+
 from screening.calculators.dates import add_months
 
 from .. import protocol as P
 from ..results import Evidence
 from .common import answer, answer_evidence, fmt, judged, require_scr, value
 from .labs import screening_window_evidence
-from .verdicts import all_of, failed, incomplete, passed
+from .verdicts import all_of, awaiting, failed, incomplete, passed
 
 
 def screening_serology(snapshot, ctx):
@@ -69,8 +71,67 @@ def syphilis(snapshot):
                   good=False, evidence=ev)
 
 
+TB_SYMPTOMS, TB_JUDGEMENT = "infection.tb_symptoms", "judgement.tb_active"
+# A coordinator's CRF answer and the investigator's judgement of the same question ("yes" means
+# the same on both sides). When both are answered and disagree, the judgement decides only if it
+# was given after the coordinator's last change of the answer: the times come with the snapshot
+# (Snapshot.answered, read from the history by checklist/snapshots.py for these pairs only).
+ANSWER_PAIRS = ((TB_SYMPTOMS, TB_JUDGEMENT),)
+
+
+def _answer_at(sections, path):
+    key, _, name = path.partition(".")
+    raw = (sections.get(key) or {}).get(name)
+    return raw if isinstance(raw, bool) else None
+
+
+def contested_paths(sections):
+    """The paths of the pairs whose two answers are both given and differ, in `sections`
+    (section key -> field -> normalised value): those whose answer times the snapshot needs."""
+    found = []
+    for crf, judgement in ANSWER_PAIRS:
+        a, b = _answer_at(sections, crf), _answer_at(sections, judgement)
+        if a is not None and b is not None and a != b:
+            found += [crf, judgement]
+    return tuple(found)
+
+
+def _stamp(when):
+    at = (when or {}).get("at")
+    return at.strftime("%Y-%m-%d %H:%M UTC") if isinstance(at, datetime) else None
+
+
+def _contested_tb(snapshot, symptoms, active):
+    """The CRF says one thing, the investigator the other: never resolved silently."""
+    answered = getattr(snapshot, "answered", None) or {}
+    crf, judgement = answered.get(TB_SYMPTOMS), answered.get(TB_JUDGEMENT)
+    crf_at, judged_at = (crf or {}).get("at"), (judgement or {}).get("at")
+    reason = ((judgement or {}).get("reason") or "").strip()
+    said = "active TB" if active else "no active TB"
+    ev = (
+        Evidence(f"Coordinator (CRF{', ' + _stamp(crf) if _stamp(crf) else ''})", f"TB symptoms {fmt(symptoms)}",
+                 note="signs or symptoms suggesting active tuberculosis"),
+        Evidence(f"Investigator ({_stamp(judgement) or 'time not known'})",
+                 said + (f" — reason: {reason}" if reason else "")),
+    )
+    both = f"the CRF records TB symptoms {fmt(symptoms)}, the investigator judged {said}"
+    if isinstance(crf_at, datetime) and isinstance(judged_at, datetime) and judged_at > crf_at:
+        because = f" ({reason})" if reason else ""
+        text = f"The investigator's judgement, given after the CRF's answer, decides: {said}{because}; {both}."
+        return failed(text, *ev) if active else passed(text, *ev)
+    if isinstance(crf_at, datetime) and isinstance(judged_at, datetime):
+        why = (f"The CRF's TB symptoms answer changed on {_stamp(crf)}, after the investigator's judgement of "
+               f"{_stamp(judgement)}: {both}. The investigator must judge again.")
+    else:
+        why = f"The CRF and the investigator disagree ({both}) and the order of the answers is not known."
+    return awaiting(why, TB_JUDGEMENT, *ev)
+
+
 def tb_signs(snapshot):
     symptoms = answer(snapshot, "infection", "tb_symptoms")
+    active = answer(snapshot, "judgement", "tb_active")
+    if symptoms is not None and active is not None and symptoms != active:
+        return _contested_tb(snapshot, symptoms, active)
     ev = answer_evidence("Signs or symptoms suggesting active TB (CRF)", symptoms)
     judgement = judged(snapshot, "tb_active", "signs or symptoms of active tuberculosis", good=False, evidence=[ev])
     if judgement.status.value == "FAIL" or symptoms is not None:
