@@ -199,17 +199,17 @@ def _cockcroft_gault_without_hydration(snapshot, ctx):
     """Cockcroft–Gault for INC-05a, which counts a clearance "without hydration": a serum creatinine
     drawn after IV hydration reads low, so it cannot be used (organ.creatinine_hydration)."""
     hydrated = answer(snapshot, "organ", "creatinine_hydration")
-    hydration_ev = answer_evidence("IV hydration before the serum creatinine sample", hydrated)
+    hydration_ev = answer_evidence(_("IV hydration before the serum creatinine sample"), hydrated)
     if hydrated is True:
         raise MissingData(
-            "The serum creatinine sample was drawn after IV hydration: Cockcroft–Gault needs a sample without "
-            "hydration.", "labs.creatinine", "organ.creatinine_hydration", evidence=[hydration_ev])
-    unanswered = "Whether IV hydration preceded the serum creatinine sample is not answered."
+            _("The serum creatinine sample was drawn after IV hydration: Cockcroft–Gault needs a sample without "
+              "hydration."), "labs.creatinine", "organ.creatinine_hydration", evidence=[hydration_ev])
+    unanswered = _("Whether IV hydration preceded the serum creatinine sample is not answered.")
     try:
         crcl, ev = _cockcroft_gault(snapshot, ctx)
     except MissingData as gap:
         if hydrated is None:
-            raise MissingData(f"{gap.reason} {unanswered}", *gap.paths, "organ.creatinine_hydration",
+            raise MissingData(join([gap.reason, unanswered]), *gap.paths, "organ.creatinine_hydration",
                               evidence=[*gap.evidence, hydration_ev]) from gap
         raise
     if hydrated is None:
