@@ -84,7 +84,8 @@ class RecentPasswordValidator:
                         self.count) % {"count": self.count}
 
     def get_help_text(self):
-        return self.message().split(":")[0] + "."
+        return ngettext("Your password can't be your current one.",
+                        "Your password can't be one of your last %(count)d.", self.count) % {"count": self.count}
 
     def password_changed(self, password, user):
         kind = getattr(user, KIND_ATTRIBUTE, None) or PasswordRecord.SET
