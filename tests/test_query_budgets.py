@@ -119,7 +119,8 @@ def pages(records):
     """(label, url name, url, role) of every page, every section of every indication."""
     record = records["IIM"]
     for name in sorted(set(BUDGET) - POST_ONLY):
-        role = next((r for r in ASKER if EXPECTED_GET[name][r] == 200), COORDINATOR)  # home: a redirect for all
+        # home: a redirect for all; the header's "Users": a redirect for a site administrator
+        role = next((r for r in ASKER if EXPECTED_GET[name][r] in (200, 302)), COORDINATOR)
         if name == "section_edit":
             for indication, each in records.items():
                 for section in sections_for(each):

@@ -60,6 +60,8 @@ EXPECTED_GET = {
 }
 # Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).
 MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark"}
+# A write every user makes on their own account, monitors included: never CRF data.
+OWN_ACCOUNT_WRITES = {"password_change"}
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.
 POSTED_READS = {"section_scores"}
