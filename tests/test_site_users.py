@@ -108,6 +108,26 @@ def test_another_site_and_another_sites_user_are_404(admin_client, site_a, site_
     assert not get_user_model().objects.filter(username="nina").exists()
 
 
+def test_a_huge_or_unknown_user_id_is_404(admin_client, site_a):
+    for pk in (0, 999999, 10**30):
+        assert admin_client.get(f"/sites/A01/users/{pk}/").status_code == 404
+    assert admin_client.get("/sites/NOPE/users/").status_code == 404
+
+
+def test_the_same_user_name_taken_at_the_last_moment_is_refused_not_a_500(admin_client, site_a, make_user):
+    from screening.access import forms as access_forms
+
+    def taken_meanwhile(self):  # the form found the name free; another administrator took it just then
+        make_user(COORDINATOR, site_a, username=self.cleaned_data["username"])
+        return self.cleaned_data["username"]
+
+    with mock.patch.object(access_forms.NewSiteUserForm, "clean_username", taken_meanwhile):
+        response = admin_client.post(create_url(site_a), new_user_post())
+    assert response.status_code == 200 and response.context["form"].has_error("username")
+    assert get_user_model().objects.filter(username="nina").count() == 1
+    assert not PasswordRecord.objects.filter(kind=PasswordRecord.INITIAL).exists()
+
+
 def test_superuser_and_staff_members_are_not_managed_here(admin_client, site_a):
     root = UserFactory(username="root", is_superuser=True, sites=[site_a])
     staff = UserFactory(username="staffer", is_staff=True, sites=[site_a])

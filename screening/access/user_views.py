@@ -8,6 +8,7 @@ change are in screening/access/users.py.
 from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import IntegrityError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -66,6 +67,8 @@ def site_user_create(request, code):
                                     password=password, request=request)
             except users.Refused as refusal:
                 form.add_error(refusal.field, refusal.message)
+            except IntegrityError:  # another administrator took the name a moment before (the unique keys)
+                form.add_error("username", _("A user with this user name exists already."))
             else:
                 return render(request, "screening/users/created.html", {
                     "site": site, "person": user, "role": data["role"],
