@@ -8,7 +8,7 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .access import identity
+        from .access import identity, passwords
         from .access.roles import sync_roles
         from .audit import access_log
         from .audit.history_indexes import ensure_history_indexes
@@ -26,6 +26,7 @@ class ScreeningConfig(AppConfig):
         # from our code, so there is no call site of ours to log them from.
         # See screening/audit/access_log.py.
         identity.connect()  # first: the access log reads the stored identity it keeps
+        passwords.connect()  # at login: must the password be changed first?
         access_log.connect()
         # The one-way arrows crf -> checklist -> signatures (docs/architecture.md):
         # a save re-evaluates the record; a new evaluation invalidates stale signatures.

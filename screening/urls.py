@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from .access import user_views
 from .audit import access_log_views, chain_views
 from .audit import views as audit_views
 from .checklist import live_scores_views
@@ -58,5 +59,11 @@ urlpatterns = [
     path("queries/<int:pk>/close/", dm_views.query_close, name="query_close"),
     path("queries/<int:pk>/reopen/", dm_views.query_reopen, name="query_reopen"),
     path("sdv/", read(dm_views.sdv_worklist), name="sdv_worklist"),
+    # Site user administration and every user's own password (docs/access-control.md).
+    path("users/", read(user_views.site_users_home), name="site_users_home"),
+    path("sites/<str:code>/users/", read(user_views.site_users), name="site_users"),
+    path("sites/<str:code>/users/new/", user_views.site_user_create, name="site_user_create"),
+    path("sites/<str:code>/users/<int:pk>/", user_views.site_user_edit, name="site_user_edit"),
+    path("account/password/", user_views.password_change, name="password_change"),
     path("data-dictionary.csv", read(views.data_dictionary_csv), name="data_dictionary_csv"),
 ]

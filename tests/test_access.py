@@ -13,6 +13,7 @@ from .urlmatrix import (
     RECORD_URLS,
     RUN_URLS,
     SITE_URLS,
+    USER_URLS,
     app_url_names,
     ask,
     url_for,
@@ -31,7 +32,7 @@ def test_role_at_own_site(client, make_user, site_a, record_a, name, role):
     assert response.status_code == EXPECTED_GET[name][role]
 
 
-@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS | RUN_URLS | QUERY_URLS))
+@pytest.mark.parametrize("name", sorted(RECORD_URLS | SITE_URLS | RUN_URLS | QUERY_URLS | USER_URLS))
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_at_other_site_gets_404(client, make_user, site_a, record_b, name, role):
     # A role refused the page anyway gets the same 403 whatever the record; a POST-only page its 405.

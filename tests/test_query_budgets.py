@@ -37,7 +37,16 @@ from screening.models.sites import COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMI
 
 from .factories import RecordFactory
 from .pages import page_data
-from .urlmatrix import EXPECTED_GET, POSTED_READS, RUN_URLS, SITE_URLS, app_url_names, import_run_of
+from .urlmatrix import (
+    EXPECTED_GET,
+    POSTED_READS,
+    RUN_URLS,
+    SITE_URLS,
+    USER_URLS,
+    app_url_names,
+    import_run_of,
+    member_of,
+)
 
 pytestmark = pytest.mark.slow  # every page of every role and section, before and after years of data
 
@@ -85,6 +94,11 @@ BUDGET = {
     "my_queries": 10,
     "sdv_worklist": 11,
     "record_unfreeze": 12,
+    "site_users_home": 8,
+    "site_users": 11,
+    "site_user_create": 9,
+    "site_user_edit": 14,
+    "password_change": 9,  # + django-axes' lockout check
     # POST only: a GET is answered 405 by require_POST (the writes are measured in tests/test_data_management.py)
     "query_raise": 7, "query_answer": 7, "query_close": 7, "query_reopen": 7, "sdv_mark": 7,  # the heads of every stream in one query, the last anchor's links in one (9 without an anchor)
 }
@@ -105,7 +119,8 @@ def pages(records):
     """(label, url name, url, role) of every page, every section of every indication."""
     record = records["IIM"]
     for name in sorted(set(BUDGET) - POST_ONLY):
-        role = next((r for r in ASKER if EXPECTED_GET[name][r] == 200), COORDINATOR)  # home: a redirect for all
+        # home: a redirect for all; the header's "Users": a redirect for a site administrator
+        role = next((r for r in ASKER if EXPECTED_GET[name][r] in (200, 302)), COORDINATOR)
         if name == "section_edit":
             for indication, each in records.items():
                 for section in sections_for(each):
@@ -119,12 +134,15 @@ def pages(records):
             yield name, name, reverse(name, args=[record.pk, "organ", "organfunction.lvef"]), role
         elif name in SITE_URLS:
             yield name, name, reverse(name, args=[record.site.code]), role
+        elif name in USER_URLS:
+            yield name, name, reverse(name, args=[record.site.code, member_of(record.site).pk]), role
         elif name == "import_example":
             yield name, name, reverse(name, args=["sle"]), role
         elif name in RUN_URLS:
             yield name, name, reverse(name, args=[import_run_of(record.site).pk]), role
         elif name in ("home", "record_list", "record_create", "review_queue", "data_dictionary_csv", "import_upload",
-                      "import_format", "dashboard", "import_runs", "audit_chain", "my_queries", "sdv_worklist"):
+                      "import_format", "dashboard", "import_runs", "audit_chain", "my_queries", "sdv_worklist", "site_users_home",
+                      "password_change"):
             yield name, name, reverse(name), role
         else:
             yield name, name, reverse(name, args=[record.pk]), role

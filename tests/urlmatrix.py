@@ -51,9 +51,17 @@ EXPECTED_GET = {
     "record_unfreeze": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 200},
     "my_queries": dict.fromkeys(ALL_ROLES, 200),
     "sdv_worklist": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 403},
+    # Site user administration (manage_site_users): "Users" sends an administrator of one site to its list.
+    "site_users_home": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 302},
+    "site_users": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "site_user_create": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "site_user_edit": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
+    "password_change": dict.fromkeys(ALL_ROLES, 200),
 }
 # Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).
 MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark"}
+# A write every user makes on their own account, monitors included: never CRF data.
+OWN_ACCOUNT_WRITES = {"password_change"}
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.
 POSTED_READS = {"section_scores"}
@@ -66,7 +74,9 @@ RECORD_URLS = {
 # Pages of one query: asked for a query on the record.
 QUERY_URLS = {"query_answer", "query_close", "query_reopen"}
 SITE_URLS = {"site_audit", "site_audit_csv", "access_log", "screening_log", "screening_log_csv", "screening_log_xlsx",
-             "site_dashboard"}
+             "site_dashboard", "site_users", "site_user_create"}
+# Pages of one user of a site: asked for a member of the record's site.
+USER_URLS = {"site_user_edit"}
 # Pages of one import run: asked for a run of the record's site.
 RUN_URLS = {"import_run", "import_run_status", "import_rerun"}
 
@@ -103,7 +113,22 @@ def query_of(record):
     return query
 
 
+def member_of(site):
+    """A coordinator of the site (one per site, made when first asked for)."""
+    from django.contrib.auth.models import Group
+
+    from screening.models import SiteMembership
+
+    user, created = get_user_model().objects.get_or_create(username=f"matrix-member-{site.code.lower()}")
+    if created:
+        user.groups.add(Group.objects.get(name=COORDINATOR))
+        SiteMembership.objects.create(user=user, site=site)
+    return user
+
+
 def url_for(name, record):
+    if name in USER_URLS:
+        return reverse(name, args=[record.site.code, member_of(record.site).pk])
     if name in QUERY_URLS:
         return reverse(name, args=[query_of(record).pk])
     if name in ("query_raise", "sdv_mark"):

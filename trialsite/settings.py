@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password set by an administrator, or expired: nothing but the change page until it is changed.
+    "screening.access.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so it sees the outcome of authentication.
@@ -147,7 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # None of the account's last five passwords; records every new one (screening/access/passwords.py).
+    {"NAME": "screening.access.passwords.RecentPasswordValidator", "OPTIONS": {"count": 5}},
 ]
+# A password older than this many days must be changed at the next login (0: no expiry).
+TRIALSITE_PASSWORD_MAX_AGE_DAYS = envint("TRIALSITE_PASSWORD_MAX_AGE_DAYS", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

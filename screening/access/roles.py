@@ -16,6 +16,7 @@ ROLE_PERMISSIONS = {
     SITE_ADMIN: VIEW + [
         "screening.view_audit_trail", "screening.import_records", "screening.view_review_queue",
         "screening.view_access_log", "screening.view_audit_chain", "screening.unfreeze_record",
+        "screening.manage_site_users",
     ],
 }
 

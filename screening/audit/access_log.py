@@ -118,7 +118,14 @@ def _log_roles(kind, pairs):
         log(kind, user=users[user_id], actor=actor, detail=role_label(groups[group_id].name))
 
 
+def _logged_elsewhere(instance, what):
+    """Site user administration (screening/access/users.py) logs this change itself, old → new."""
+    return what in getattr(instance, "_trialsite_access_logged", ())
+
+
 def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse and _logged_elsewhere(instance, "role"):
+        return
     if action == "post_add":  # Django passes only the ids actually added
         pairs = [(pk, instance.pk) if reverse else (instance.pk, pk) for pk in pk_set]
         _log_roles(AccessEvent.ROLE_GRANTED, pairs)
@@ -167,7 +174,7 @@ def user_post_save(sender, instance, created, raw=False, **kwargs):
     renamed = renaming(before, instance)
     if renamed:
         log(AccessEvent.RENAMED, user=instance, actor=actor, detail=renamed)
-    if before["is_active"] != instance.is_active:
+    if before["is_active"] != instance.is_active and not _logged_elsewhere(instance, "active"):
         log(AccessEvent.ACTIVATED if instance.is_active else AccessEvent.DEACTIVATED, user=instance, actor=actor)
 
 

@@ -5,6 +5,7 @@ from .datamanagement import FreezeEvent, Query, QueryStep, SdvMark
 from .exports import AuditExport
 from .identity import AccountVersion, UsernameClaim
 from .imports import ImportFile, ImportLine, ImportRun
+from .passwords import PasswordRecord
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
@@ -30,7 +31,7 @@ from .signatures import EligibilityState, Signature, SignatureAttempt
 from .sites import ROLES, Site, SiteMembership
 
 __all__ = [
-    "AccessEvent", "AccountVersion", "UsernameClaim",
+    "AccessEvent", "AccountVersion", "UsernameClaim", "PasswordRecord",
     "AuditExport", "ImportFile", "ImportLine", "ImportRun",
     "ChainLink", "FreezeEvent", "Query", "QueryStep", "SdvMark",
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",

@@ -19,6 +19,9 @@ class AccessEvent(models.Model):
     RENAMED = "renamed"
     WRITE_REFUSED = "write_refused"
     REAUTH_FAILED = "reauth_failed"
+    # Site user administration (screening/access/users.py) and passwords: detail says old → new.
+    USER_CREATED, ROLE_CHANGED = "user_created", "role_changed"
+    PASSWORD_RESET, PASSWORD_CHANGED = "password_reset", "password_changed"
     KINDS = [
         (LOGIN, "Logged in"),
         (LOGOUT, "Logged out"),
@@ -33,6 +36,10 @@ class AccessEvent(models.Model):
         (DEACTIVATED, "Account deactivated"),
         (RENAMED, _("Account renamed (user name or name changed)")),
         (WRITE_REFUSED, "Change refused (403)"),
+        (USER_CREATED, _("Account created by a site administrator")),
+        (ROLE_CHANGED, _("Role changed")),
+        (PASSWORD_RESET, _("Password reset by an administrator")),
+        (PASSWORD_CHANGED, _("Password changed by the user")),
     ]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -111,6 +111,7 @@ class ScreeningRecord(CrfModel):
             ("answer_query", "Can answer queries on the data"),
             ("verify_source", "Can mark data as verified against source"),
             ("unfreeze_record", "Can unfreeze a frozen record"),
+            ("manage_site_users", "Can create, change and deactivate the users of their own sites"),
         ]
 
     def __str__(self):

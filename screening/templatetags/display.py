@@ -15,6 +15,7 @@ is not used: it is UTC for every request).
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import values as display
 
@@ -49,3 +50,11 @@ def overall_text(code):
 @register.simple_tag
 def site_now(where):
     return display.time_html(timezone.now(), where)
+
+
+@register.filter
+def role_name(code):
+    """"site_admin" -> "Site administrator"; none -> "no role"."""
+    from ..models.sites import role_label
+
+    return role_label(code) if code else _("no role")
