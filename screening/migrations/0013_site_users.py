@@ -23,7 +23,7 @@ def record_existing_passwords(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0010_dated_events'),
+        ('screening', '0012_contradictions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
