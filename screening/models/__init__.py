@@ -8,7 +8,10 @@ from .imports import ImportFile, ImportLine, ImportRun
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
+    CellTherapy,
+    HbvDnaTest,
     LabResult,
+    Malignancy,
     Medication,
     MrssAssessment,
     PriorEvent,
@@ -37,4 +40,5 @@ __all__ = [
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "PulmonaryPressureReading", "ROLES", "Reproductive", "ScreeningRecord",
     "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
+    "Malignancy", "HbvDnaTest", "CellTherapy",
 ]
