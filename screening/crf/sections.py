@@ -111,7 +111,7 @@ SECTIONS = (
         m.MedicalHistory,
         rows=(
             Rows("malignancies", m.Malignancy, "Malignancies",
-                 ("kind", "description", "diagnosis_date", "last_treatment_date", "status")),
+                 ("kind", "description", "diagnosis_date", "last_treatment_date", "disease_status")),
             Rows("cell_therapies", m.CellTherapy, "Cell and gene therapies", ("kind", "product", "therapy_date")),
         ),
     ),

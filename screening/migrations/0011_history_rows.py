@@ -37,7 +37,8 @@ def _malignancy(values):
         # The version 1 category read "resected and cured non-melanoma skin cancer"; a recovery answered
         # No contradicts it: left Unknown for the site to correct (INCOMPLETE, not a new FAIL or PASS).
         status = "unknown" if recovered == "no" else "resected_cured"
-    row = {"kind": kind, "description": "", "diagnosis_date": None, "last_treatment_date": last, "status": status}
+    row = {"kind": kind, "description": "", "diagnosis_date": None, "last_treatment_date": last,
+           "disease_status": status}
     given = ", ".join(f"'{OLD_LABELS[k]}' {values[k].isoformat() if k == 'malignancy_last_treatment' else values[k]!r}"
                       for k in OLD_LABELS if values[k] not in ("", None))
     why = (f"the malignancy answers ({given or 'none given'}; history of malignancy {values['malignancy']!r}) "
@@ -92,7 +93,9 @@ def migrate_answers(apps, schema_editor):
                     continue
             else:
                 row_values, why = converted
-                row = row_model.objects.create(record_id=instance.record_id, version=1, updated_at=now, **row_values)
+                # bulk_create, not create(): no signal, so the history row written here is the only one.
+                [row] = row_model.objects.bulk_create(
+                    [row_model(record_id=instance.record_id, version=1, updated_at=now, **row_values)])
                 _history(apps, row_name, row, now, f"CRF version 2: {why}.", "+")
             cleared = {c: None if c == "malignancy_last_treatment" else "" for c in columns}
             for column, empty in cleared.items():
@@ -320,7 +323,7 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(blank=True, help_text='As in the source; required for “Other”.', max_length=200, verbose_name='description')),
                 ('diagnosis_date', models.DateField(blank=True, null=True, verbose_name='diagnosis date')),
                 ('last_treatment_date', models.DateField(blank=True, help_text='Surgery, radiotherapy or drug treatment.', null=True, verbose_name='date of the last treatment')),
-                ('status', models.CharField(blank=True, choices=[('resected_cured', 'Resected and cured'), ('recovered', 'Recovered: no recurrence, no treatment needed'), ('active', 'Active, recurred, or still needing treatment'), ('unknown', 'Unknown')], max_length=16, verbose_name='status')),
+                ('disease_status', models.CharField(blank=True, choices=[('resected_cured', 'Resected and cured'), ('recovered', 'Recovered: no recurrence, no treatment needed'), ('active', 'Active, recurred, or still needing treatment'), ('unknown', 'Unknown')], max_length=16, verbose_name='status')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -346,7 +349,7 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(blank=True, help_text='As in the source; required for “Other”.', max_length=200, verbose_name='description')),
                 ('diagnosis_date', models.DateField(blank=True, null=True, verbose_name='diagnosis date')),
                 ('last_treatment_date', models.DateField(blank=True, help_text='Surgery, radiotherapy or drug treatment.', null=True, verbose_name='date of the last treatment')),
-                ('status', models.CharField(blank=True, choices=[('resected_cured', 'Resected and cured'), ('recovered', 'Recovered: no recurrence, no treatment needed'), ('active', 'Active, recurred, or still needing treatment'), ('unknown', 'Unknown')], max_length=16, verbose_name='status')),
+                ('disease_status', models.CharField(blank=True, choices=[('resected_cured', 'Resected and cured'), ('recovered', 'Recovered: no recurrence, no treatment needed'), ('active', 'Active, recurred, or still needing treatment'), ('unknown', 'Unknown')], max_length=16, verbose_name='status')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_rows', to='screening.screeningrecord')),
             ],
             options={

@@ -215,7 +215,9 @@ class Malignancy(Row):
         _("description"), max_length=200, blank=True, help_text=_("As in the source; required for “Other”."))
     diagnosis_date = event_date(_("diagnosis date"))
     last_treatment_date = event_date(_("date of the last treatment"), _("Surgery, radiotherapy or drug treatment."))
-    status = models.CharField(_("status"), max_length=16, choices=list(MALIGNANCY_STATUSES.items()), blank=True)
+    # Not "status": that name is the record's own and no CRF field (crf.sections.data_fields).
+    disease_status = models.CharField(_("status"), max_length=16, choices=list(MALIGNANCY_STATUSES.items()),
+                                      blank=True)
 
     class Meta:
         ordering = ["diagnosis_date", "id"]
@@ -232,8 +234,8 @@ class Malignancy(Row):
             errors["description"] = _("Describe the malignancy as the source names it.")
         if self.diagnosis_date and self.last_treatment_date and self.last_treatment_date < self.diagnosis_date:
             errors["last_treatment_date"] = _("The last treatment is dated before the diagnosis.")
-        if not self.status:
-            errors["status"] = _("Choose the status the source gives, or Unknown.")
+        if not self.disease_status:
+            errors["disease_status"] = _("Choose the status the source gives, or Unknown.")
         if errors:
             raise ValidationError(errors)
 

@@ -59,7 +59,7 @@ def pap(day, mmhg, method="echo"):
 
 def malignancy(kind, status, last=None, diagnosed=None, description=""):
     return {"kind": kind, "description": description, "diagnosis_date": diagnosed, "last_treatment_date": last,
-            "status": status}
+            "disease_status": status}
 
 
 def hbv(result, value=None, unit="", lloq=None, day=SCR):

@@ -206,7 +206,7 @@ def _malignancy_label(row):
 
 
 def _one_malignancy(row, ctx):
-    kind, status, last = row.get("kind"), row.get("status"), row.get("last_treatment_date")
+    kind, status, last = row.get("kind"), row.get("disease_status"), row.get("last_treatment_date")
     label = _malignancy_label(row)
     ev = [Evidence("Malignancy", label, date=row.get("diagnosis_date"),
                    note=f"status: {MALIGNANCY_STATUSES.get(status, 'not recorded')}"
