@@ -426,3 +426,13 @@ def test_cell_therapy_answers_are_kept_and_rows_add_to_them(sle_record, coordina
     assert CellTherapy.objects.get(record=sle_record).therapy_date == datetime.date(2023, 4, 1)
     verdict = evaluate_record(sle_record).evaluation.by_id("EXC-10a")
     assert verdict.status == "FAIL" and verdict.reason == "CAR-T cell therapy on 2023-04-01."
+
+
+def test_the_record_audit_trail_shows_the_version_1_answer_moved_to_a_row(client, sle_record, investigator):
+    _v1(sle_record, history={"malignancy": "yes", "malignancy_exception": "dcis"})
+    MIGRATION.migrate_answers(apps, None)
+    client.force_login(investigator)
+    html = client.get(reverse("record_audit", args=[sle_record.pk])).content.decode()
+    assert "CRF version 1: malignancy exception" in html  # the cleared column, with its earlier answer
+    assert "CRF version 2: the malignancy answers (&#x27;malignancy exception&#x27; &#x27;dcis&#x27;" in html
+    assert "Cervical carcinoma in situ" not in html and "Ductal carcinoma in situ" in html
