@@ -183,7 +183,7 @@ def varied_record(rng, indication, today):
         history = sections["history"]
         history[rng.choice(["malignancy", "stroke", "prior_cell_therapy", "kidney_transplant"])] = True
         if history.get("malignancy"):
-            history["malignancy_exception"] = "none"
+            data["malignancies"] = [{"kind": "breast", "disease_status": "active", "diagnosis_date": _months(scr, -14)}]
 
     # Units other than the demo's, values converted.
     for row in labs:

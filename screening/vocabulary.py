@@ -108,3 +108,43 @@ EVENT_KINDS = {
     "dialysis": "Dialysis",
     "plasmapheresis": "Plasmapheresis",
 }
+
+# CRF version 2 (issue 17): malignancies, HBV DNA results and prior cell or gene therapies as rows.
+MALIGNANCY_KINDS = {
+    "nmsc": "Non-melanoma skin cancer (basal or squamous cell carcinoma)",
+    "cervical_cis": "Cervical carcinoma in situ",
+    "dcis": "Ductal carcinoma in situ (breast)",
+    "prostate_localised": "Prostate cancer, localised",
+    "prostate_other": "Prostate cancer, not localised",
+    "bladder_low_stage": "Bladder cancer, low stage",
+    "bladder_other": "Bladder cancer, not low stage",
+    "melanoma": "Melanoma",
+    "breast": "Breast cancer, invasive",
+    "lung": "Lung cancer",
+    "colorectal": "Colorectal cancer",
+    "lymphoma": "Lymphoma",
+    "leukaemia": "Leukaemia or myeloma",
+    "other": "Other (describe)",
+    "unspecified": "Type not stated in the source",
+}
+MALIGNANCY_STATUSES = {
+    "resected_cured": "Resected and cured",
+    "recovered": "Recovered: no recurrence, no treatment needed",
+    "active": "Active, recurred, or still needing treatment",
+    "unknown": "Unknown",
+}
+HBV_DNA_RESULTS = {
+    "quantified": "Quantified: value reported",
+    "above_lloq": "Detected above the lower limit of quantification, value not given",
+    "below_lloq": "Detected, below the lower limit of quantification",
+    "not_detected": "Not detected",
+    "not_done": "Not done",
+}
+HBV_DNA_UNITS = {"IU/mL": "IU/mL", "copies/mL": "copies/mL"}
+CELL_THERAPY_KINDS = {
+    "hsct_autologous": "Autologous haematopoietic stem cell transplant",
+    "hsct_allogeneic": "Allogeneic haematopoietic stem cell transplant",
+    "car_t": "CAR-T cell therapy",
+    "other_cell": "Other cell therapy (CAR-NK, TCR-T, mesenchymal stromal cells…)",
+    "gene": "In vivo gene therapy (no cells given)",
+}

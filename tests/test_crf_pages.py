@@ -63,7 +63,8 @@ def test_yes_no_unknown_questions_are_radio_groups_named_by_the_question(client,
 
 def test_unknown_is_kept_distinct_from_blank(client, coordinator, record_a):
     client.force_login(coordinator)
-    client.post(section_url(record_a, "history"), {"stroke": "unknown", "heart_failure": ""})
+    url = section_url(record_a, "history")
+    client.post(url, {**page_data(client.get(url).content.decode()), "stroke": "unknown", "heart_failure": ""})
     html = client.get(section_url(record_a, "history")).content.decode()
     assert re.search(r'name="stroke" id="[^"]+" value="unknown" checked', html)
     assert not re.search(r'name="heart_failure" id="[^"]+" value="[^"]+" checked', html)
@@ -105,13 +106,16 @@ def test_row_errors_are_in_the_summary_with_the_row_number_and_analyte(client, c
 
 def test_save_and_continue_goes_to_the_next_section_of_the_indication(client, coordinator, record_a):
     client.force_login(coordinator)
-    response = client.post(section_url(record_a, "history"), {"stroke": "no", "then": "next"})
+    # The history and infection pages hold row tables too: their posts carry the tables' management forms.
+    url = section_url(record_a, "history")
+    response = client.post(url, {**page_data(client.get(url).content.decode()), "stroke": "no", "then": "next"})
     assert response.status_code == 302 and response.url == section_url(record_a, "sle")
     # Nothing changed, and continue: still the next section.
     response = client.post(section_url(record_a, "reproductive"), {"then": "next"})
     assert response.url == section_url(record_a, "medications")
     # Plain save: back to the record.
-    response = client.post(section_url(record_a, "infection"), {"hbsag": "negative"})
+    url = section_url(record_a, "infection")
+    response = client.post(url, {**page_data(client.get(url).content.decode()), "hbsag": "negative"})
     assert response.url == record_a.get_absolute_url()
 
 

@@ -134,8 +134,9 @@ def test_the_page_is_computed_from_current_data_not_a_cache(client, coordinator,
     assert 'data-testid="overall">NOT_ELIGIBLE<' in client.get(url).content.decode()
 
 
-# General row tables: medications, labs, events, pap_readings; then the indication's own.
-@pytest.mark.parametrize("indication, row_tables", [("SLE", 4), ("IIM", 4), ("AAV", 5), ("DCSSC", 6)])
+# General row tables: medications, labs, events, pap_readings, malignancies, hbv_dna_tests, cell_therapies;
+# then the indication's own.
+@pytest.mark.parametrize("indication, row_tables", [("SLE", 7), ("IIM", 7), ("AAV", 8), ("DCSSC", 9)])
 def test_the_snapshot_reads_only_what_the_indication_can_hold(site_a, coordinator, investigator, indication, row_tables):
     from screening.checklist.snapshots import build_snapshot
 

@@ -59,18 +59,18 @@ BUDGET = {
     "home": 7,  # the permission check loads the user's permissions (one query more than the role)
     "record_list": 12,  # + the user's sites (links to each site's pages)
     "record_create": 12,
-    "record_detail": 19,  # + the queries by section, the SDV marks, the freezes of the signatures
+    "record_detail": 21,  # + the queries by section, the SDV marks, the freezes of the signatures
     # + the section steps (one snapshot read), the live scores (body weight on labs), and its queries with
     # their steps and the steps' users and its SDV marks (3); the snapshot reads one query per row table
-    # (dcSSc: 8 with the pulmonary pressure readings)
-    "section_edit": 22,
+    # (dcSSc: 11, with the pulmonary pressure readings, malignancies, HBV DNA results and cell therapies)
+    "section_edit": 24,
     "section_scores": 7,
     "review_queue": 11,
     "data_dictionary_csv": 6,
-    "eligibility": 17,
-    "eligibility_json": 15,
-    "eligibility_print": 15,
-    "eligibility_pdf": 15,
+    "eligibility": 20,
+    "eligibility_json": 18,
+    "eligibility_print": 18,
+    "eligibility_pdf": 18,
     "import_upload": 11,
     "import_format": 8,
     "import_example": 7,
@@ -83,7 +83,7 @@ BUDGET = {
     "field_history": 13,
     "site_audit": AUDIT,
     "site_audit_csv": AUDIT,
-    "sign_record": 19,  # + its eligibility access row and django-axes' lockout check (one query per row table)
+    "sign_record": 22,  # + its eligibility access row and django-axes' lockout check (one query per row table)
     "access_log": 13,
     "screening_log": 13,  # + the two count queries above the table
     "screening_log_csv": 12,

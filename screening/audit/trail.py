@@ -51,7 +51,9 @@ from ..models import (
     EligibilityAccess,
     EligibilityStatusChange,
     FreezeEvent,
+    InfectionScreen,
     LabResult,
+    MedicalHistory,
     Medication,
     QueryStep,
     ScreeningRecord,
@@ -95,8 +97,13 @@ UNIT_COLUMNS = {
     LabResult: {"value": "unit", "lln": "unit", "uln": "unit"},
     Medication: {"dose": "dose_unit"},
 }
-# The record's status is not a CRF question but changing it is audited.
-EXTRA_TRACKED = {ScreeningRecord: ("status",)}
+# The record's status is not a CRF question but changing it is audited; so is the clearing of a retired
+# CRF version 1 column when migration 0011 moved its answer to a row (its history shows the old answers).
+EXTRA_TRACKED = {
+    ScreeningRecord: ("status",),
+    MedicalHistory: ("malignancy_exception", "malignancy_recovered", "malignancy_last_treatment"),
+    InfectionScreen: ("hbv_dna",),
+}
 
 UTC = datetime.timezone.utc
 TIME_FORMAT = shown_as.TIME_FORMAT

@@ -70,7 +70,12 @@ SECTIONS = (
         rows=(Rows("labs", m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
         help="Enter each result with the unit and the reference range printed by the site's lab.",
     ),
-    Section("infection", "Infection screen", m.InfectionScreen),
+    Section(
+        "infection",
+        "Infection screen",
+        m.InfectionScreen,
+        rows=(Rows("hbv_dna_tests", m.HbvDnaTest, "HBV DNA results", ("sample_date", "result", "value", "unit", "lloq")),),
+    ),
     Section("reproductive", "Reproductive status", m.Reproductive),
     Section(
         "medications",
@@ -100,7 +105,16 @@ SECTIONS = (
         ),
         help="Transfusions, growth factors, surgery, vaccines, other trials, infections, dialysis, plasmapheresis.",
     ),
-    Section("history", "Medical history", m.MedicalHistory),
+    Section(
+        "history",
+        "Medical history",
+        m.MedicalHistory,
+        rows=(
+            Rows("malignancies", m.Malignancy, "Malignancies",
+                 ("kind", "description", "diagnosis_date", "last_treatment_date", "disease_status")),
+            Rows("cell_therapies", m.CellTherapy, "Cell and gene therapies", ("kind", "product", "therapy_date")),
+        ),
+    ),
     Section(
         "sle",
         "SLE",
@@ -192,7 +206,9 @@ def section_of_record(record, key):
 def data_fields(model):
     """The CRF fields of a model, in declaration order (no keys or bookkeeping)."""
     skip = {"id", "record", "version", "updated_at", "site", "screening_number", "created_at", "created_by", "status", "frozen_at"}
-    return [f for f in model._meta.concrete_fields if f.name not in skip and not f.name.endswith("_ptr")]
+    # Not editable: a retired question's column, kept for its history only (models/sections.py, CRF version 1).
+    return [f for f in model._meta.concrete_fields
+            if f.name not in skip and not f.name.endswith("_ptr") and f.editable]
 
 
 def fieldset_of(section, name):

@@ -116,8 +116,20 @@ EVENT_WINDOW_NOTE = (
     _("Within N months before SCR: SCR − N calendar months ≤ date; an event after SCR is more recent still.")
 )
 NYHA_EXCLUDED = ("III", "IV")
-MALIGNANCY_EXCEPTIONS = ("nmsc", "cervical_cis", "prostate_localised", "bladder_low_stage", "dcis")
+# EXC-08: kinds the checklist allows whatever their course; non-melanoma skin cancer only when resected
+# and cured; any other malignancy recovered (no recurrence, no treatment needed) with its last
+# treatment on or before SCR − 24 calendar months.
+MALIGNANCY_EXCEPTIONS = ("cervical_cis", "prostate_localised", "bladder_low_stage", "dcis")
+MALIGNANCY_CURED_EXCEPTION = ("nmsc", "resected_cured")  # (kind, status)
+MALIGNANCY_RECOVERED = ("recovered", "resected_cured")  # statuses saying recovered, no recurrence, no treatment
 MALIGNANCY_FREE_MONTHS = 24  # last treatment ≥ 2 years before SCR
+# EXC-10a: every kind of row but an in vivo gene therapy is a cell therapy the checklist excludes.
+CELL_THERAPY_EXCLUDED = ("hsct_autologous", "hsct_allogeneic", "car_t", "other_cell")
+# EXC-12: HBV DNA "above the lab's lower limit": a quantified value above the row's lower limit of
+# quantification, in the row's own unit (no IU/mL ↔ copies/mL conversion: the factor is assay-dependent,
+# and the checklist sets no threshold in IU/mL); a value equal to the limit is not above it.
+HBV_DNA_ABOVE = ("above_lloq",)
+HBV_DNA_CLEAR = ("not_detected", "below_lloq")
 LD_PULSE_MONTHS = 2  # EXC-10b
 LD_BIOLOGIC_MONTHS = 1  # EXC-10c
 LD_EVENT_MONTHS = 1  # EXC-10d

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events", "pap_readings")
+ROW_KEYS = ("medications", "labs", "pfts", "mrss", "bvas_items", "events", "pap_readings", "malignancies",
+            "hbv_dna_tests", "cell_therapies")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Snapshot:
     bvas_items: tuple = ()
     events: tuple = ()
     pap_readings: tuple = ()  # earlier pulmonary artery pressure readings (organ section)
+    malignancies: tuple = ()  # history section: type, diagnosis and last treatment dates, status (EXC-08)
+    hbv_dna_tests: tuple = ()  # infection section: result, value, unit, lower limit (EXC-12)
+    cell_therapies: tuple = ()  # history section: kind, product, date (EXC-10a)
     # When a contested answer was given: "section.field" -> {"at": datetime (UTC), "reason": the
     # reason recorded with that change}. Read from the history, only for the answers of a
     # coordinator / investigator pair that disagree (criteria/infections.ANSWER_PAIRS); {} else.

@@ -37,6 +37,19 @@ RETIRED_FIELDS = {
     ("sle", "lupus_crisis"): gettext_noop(
         "CRF version 1 question 'lupus crisis within 3 months before screening' is no longer asked: give "
         "lupus_crisis_ever and lupus_crisis_date"),
+    # CRF version 2, repeating rows where the source has several (issue 17): one answer became a row list.
+    ("history", "malignancy_exception"): gettext_noop(
+        "CRF version 1 question 'malignancy exception' is no longer asked: give each malignancy as a row of "
+        "malignancies (kind, description, diagnosis_date, last_treatment_date, status)"),
+    ("history", "malignancy_recovered"): gettext_noop(
+        "CRF version 1 question 'malignancy recovered, no recurrence and no treatment needed' is no longer "
+        "asked: give each malignancy's status in its row of malignancies"),
+    ("history", "malignancy_last_treatment"): gettext_noop(
+        "CRF version 1 question 'last treatment of the malignancy' is no longer asked: give each "
+        "malignancy's last_treatment_date in its row of malignancies"),
+    ("infection", "hbv_dna"): gettext_noop(
+        "CRF version 1 answer 'HBV DNA' (detected / not detected) is no longer asked: give each result as a "
+        "row of hbv_dna_tests (sample_date, result, value, unit, lloq)"),
 }
 def _record_value_fields():
     from ..models import ScreeningRecord

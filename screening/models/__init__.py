@@ -9,7 +9,10 @@ from .passwords import PasswordRecord
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
+    CellTherapy,
+    HbvDnaTest,
     LabResult,
+    Malignancy,
     Medication,
     MrssAssessment,
     PriorEvent,
@@ -38,4 +41,5 @@ __all__ = [
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "PulmonaryPressureReading", "ROLES", "Reproductive", "ScreeningRecord",
     "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
+    "Malignancy", "HbvDnaTest", "CellTherapy",
 ]

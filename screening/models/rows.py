@@ -1,6 +1,7 @@
 """Repeating rows of the CRF: each belongs to one screening record."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +10,15 @@ from screening.calculators.dosing import SINGLE_DOSE
 from screening.calculators.mrss import MRSS_SITES
 from screening.calculators.units import ANALYTES, UNIT_LABELS
 from screening.vocabulary import (
+    CELL_THERAPY_KINDS,
     DOSE_UNITS,
     DRUGS,
     EVENT_KINDS,
     FREQUENCIES,
+    HBV_DNA_RESULTS,
+    HBV_DNA_UNITS,
+    MALIGNANCY_KINDS,
+    MALIGNANCY_STATUSES,
     OUTCOMES,
     PURPOSES,
     ROUTES,
@@ -227,3 +233,95 @@ class PriorEvent(Row):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date is before the start date."})
+
+
+# CRF version 2 (issue 17): what CRF version 1 asked as one answer, as rows of what the source says.
+
+
+class Malignancy(Row):
+    """A malignancy of the subject's history (EXC-08 decides each one: its type, status and last treatment)."""
+
+    kind = models.CharField(_("type"), max_length=24, choices=list(MALIGNANCY_KINDS.items()))
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, help_text=_("As in the source; required for “Other”."))
+    diagnosis_date = event_date(_("diagnosis date"))
+    last_treatment_date = event_date(_("date of the last treatment"), _("Surgery, radiotherapy or drug treatment."))
+    # Not "status": that name is the record's own and no CRF field (crf.sections.data_fields).
+    disease_status = models.CharField(_("status"), max_length=16, choices=list(MALIGNANCY_STATUSES.items()),
+                                      blank=True)
+
+    class Meta:
+        ordering = ["diagnosis_date", "id"]
+        verbose_name = _("malignancy")
+        verbose_name_plural = _("malignancies")
+
+    def __str__(self):
+        day = f" diagnosed {date_text(self.diagnosis_date)}" if self.diagnosis_date else ""
+        return f"{self.get_kind_display()}{day}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == "other" and not (self.description or "").strip():
+            errors["description"] = _("Describe the malignancy as the source names it.")
+        if self.diagnosis_date and self.last_treatment_date and self.last_treatment_date < self.diagnosis_date:
+            errors["last_treatment_date"] = _("The last treatment is dated before the diagnosis.")
+        if not self.disease_status:
+            errors["disease_status"] = _("Choose the status the source gives, or Unknown.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# A value or a lower limit has up to 10 integer digits (10^9 IU/mL and more are reported).
+def _hbv_number(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=13, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+
+
+class HbvDnaTest(Row):
+    """An HBV DNA result as the lab reports it (EXC-12 reads it when anti-HBc is positive)."""
+
+    sample_date = models.DateField(_("sample date"), null=True)  # required on the form; empty only from CRF version 1
+    result = models.CharField(_("result"), max_length=16, choices=list(HBV_DNA_RESULTS.items()))
+    value = _hbv_number(_("value"))
+    unit = models.CharField(_("unit"), max_length=12, choices=list(HBV_DNA_UNITS.items()), blank=True,
+                            help_text=_("Of the value and of the lower limit, as the report prints them."))
+    lloq = _hbv_number(_("lower limit of quantification"))
+
+    class Meta:
+        ordering = ["sample_date", "id"]
+        verbose_name = _("HBV DNA result")
+
+    def __str__(self):
+        text = " ".join(p for p in ("HBV DNA", value_text(self.value), self.unit) if p) if self.value is not None \
+            else f"HBV DNA {self.get_result_display()}"
+        return f"{text} on {date_text(self.sample_date)}" if self.sample_date else text
+
+    def clean(self):
+        errors = {}
+        if self.result == "quantified" and self.value is None:
+            errors["value"] = _("Enter the value the lab reported, or choose another result.")
+        if self.result != "quantified" and self.value is not None:
+            errors["value"] = _("Only a quantified result has a value: choose “Quantified”, or clear the value.")
+        if (self.value is not None or self.lloq is not None) and not self.unit:
+            errors["unit"] = _("Choose the unit the lab reported.")
+        if self.result == "not_done" and self.lloq is not None:
+            errors["lloq"] = _("A test not done has no lower limit.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CellTherapy(Row):
+    """A cell or gene therapy the subject received (EXC-10a)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=list(CELL_THERAPY_KINDS.items()))
+    product = models.CharField(_("product or procedure"), max_length=120, blank=True)
+    therapy_date = event_date(_("date (or start)"))
+
+    class Meta:
+        ordering = ["therapy_date", "id"]
+        verbose_name = _("cell or gene therapy")
+        verbose_name_plural = _("cell or gene therapies")
+
+    def __str__(self):
+        day = f" on {date_text(self.therapy_date)}" if self.therapy_date else ""
+        return f"{self.get_kind_display()}{day}"

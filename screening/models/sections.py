@@ -16,7 +16,7 @@ from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
 
-from .fields import NO, answer, event_date, grade, measurement, result
+from .fields import ANSWER_CHOICES, NO, answer, event_date, grade, measurement, result
 from .records import CrfModel, ScreeningRecord
 
 
@@ -89,7 +89,10 @@ class InfectionScreen(Section):
     sample_date = event_date("serology sample date")
     hbsag = result("HBsAg")
     anti_hbc = result("anti-HBc")
-    hbv_dna = result("HBV DNA", choices=NAT_CHOICES)
+    # CRF version 2: HBV DNA results are rows (HbvDnaTest) with the value, unit and lower limit. The
+    # column keeps its history; the migration moved each answer to a row (docs/audit-trail.md).
+    hbv_dna = models.CharField("CRF version 1: HBV DNA", max_length=16, choices=NAT_CHOICES, blank=True,
+                               editable=False)
     anti_hcv = result("anti-HCV")
     hcv_rna = result("HCV RNA", choices=NAT_CHOICES)
     hiv = result("HIV antibody/antigen")
@@ -164,17 +167,39 @@ class MedicalHistory(Section):
     non_iim_myopathy = answer(
         "non-inflammatory myopathy", "Drug-induced, HIV-associated, thyroid-related, hereditary/metabolic."
     )
-    malignancy = answer("history of malignancy (including cancer-associated myositis)")
-    malignancy_exception = models.CharField(
-        "malignancy exception", max_length=24, choices=MALIGNANCY_EXCEPTIONS, blank=True
+    non_iim_myopathy_kind = models.CharField(
+        _("kind of non-inflammatory myopathy"), max_length=200, blank=True,
+        help_text=_("As the source names it; the investigator judges it against the protocol's list."),
     )
-    malignancy_recovered = answer("malignancy recovered, no recurrence and no treatment needed")
-    malignancy_last_treatment = event_date("last treatment of the malignancy")
+    malignancy = answer(
+        "history of malignancy (including cancer-associated myositis)",
+        _("After Yes, enter each malignancy in the table below."),
+    )
+    # CRF version 1 columns, kept for their history only: each answer was moved to a Malignancy row
+    # by migration 0011 (not on the form, not exported, not read by the engine).
+    malignancy_exception = models.CharField(
+        "CRF version 1: malignancy exception", max_length=24, choices=MALIGNANCY_EXCEPTIONS, blank=True,
+        editable=False,
+    )
+    malignancy_recovered = models.CharField(
+        "CRF version 1: malignancy recovered, no recurrence and no treatment needed", max_length=8,
+        choices=ANSWER_CHOICES, blank=True, editable=False,
+    )
+    malignancy_last_treatment = models.DateField(
+        "CRF version 1: last treatment of the malignancy", null=True, blank=True, editable=False)
     allergy_study_drugs = answer(
         "allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab"
     )
     severe_allergic_reaction = answer("previous severe allergic reaction")
-    prior_cell_therapy = answer("ever received HSCT, CAR-T or other cell therapy")
+    allergy_agent = models.CharField(
+        _("agent of any known allergy, hypersensitivity or intolerance"), max_length=200, blank=True,
+        help_text=_("Every agent the source names, including those answered above; the investigator judges "
+                    "whether one is an ingredient of F01."),
+    )
+    prior_cell_therapy = answer(
+        "ever received HSCT, CAR-T or other cell therapy",
+        _("After Yes, enter each cell or gene therapy in the table below."),
+    )
     prohibited_medication = answer("protocol-prohibited medication during screening")
     # An empty list of rows proves nothing: these say the lists are complete, so that
     # "no transfusion", "no biologic in the last month" etc. can pass.
@@ -403,6 +428,14 @@ class Judgement(Section):
         "active syphilis (asked when only the treponemal test is positive)"
     )
     tb_active = answer("signs or symptoms of active tuberculosis")
+    myopathy_excluded = answer(
+        _("the non-inflammatory myopathy recorded is one the protocol excludes"),
+        _("Drug-induced, HIV-associated, thyroid-related, hereditary or metabolic."),
+    )
+    allergy_excluded = answer(
+        _("an allergy recorded is to F01 or one of its ingredients"),
+        _("Asked when an allergy's agent is recorded and not answered as a study drug."),
+    )
     unsuitable = answer("unsuitable for the study for any other reason")
     unsuitable_reason = models.TextField("reason", blank=True)
 

@@ -7,8 +7,8 @@ that indication; keyword arguments change one part of it:
   `drop_sections=("organ",)` removes whole sections;
 - `labs={"hb": {"value": 79}}` changes the default screening lab of an analyte
   (`None` removes it); `extra_labs=[lab(...)]` adds rows;
-- `medications=[...]`, `events=[...]`, `pfts=[...]`, `mrss=[...]`, `bvas_items=[...]`, `pap_readings=[...]`
-  replace those rows; `extra_medications=[...]` / `extra_events=[...]` add to them.
+- `medications=[...]`, `events=[...]`, `pfts=[...]`, `mrss=[...]`, `bvas_items=[...]`, `pap_readings=[...]`,
+  `malignancies=[...]`, `hbv_dna_tests=[...]`, `cell_therapies=[...]` replace those rows; `extra_medications=[...]` / `extra_events=[...]` add to them.
 """
 
 from datetime import date, timedelta
@@ -57,6 +57,19 @@ def pap(day, mmhg, method="echo"):
     return {"reading_date": day, "pap": mmhg, "method": method}
 
 
+def malignancy(kind, status, last=None, diagnosed=None, description=""):
+    return {"kind": kind, "description": description, "diagnosis_date": diagnosed, "last_treatment_date": last,
+            "disease_status": status}
+
+
+def hbv(result, value=None, unit="", lloq=None, day=SCR):
+    return {"sample_date": day, "result": result, "value": value, "unit": unit, "lloq": lloq}
+
+
+def cell_therapy(kind, day=None, product=""):
+    return {"kind": kind, "product": product, "therapy_date": day}
+
+
 def pft(day, fvc, dlco):
     return {"test_date": day, "fvc_pct": fvc, "dlco_pct": dlco}
 
@@ -98,7 +111,7 @@ def _common_sections():
             "ecg_abnormality": False, "crcl_hydration": False, "creatinine_hydration": False,
         },
         "infection": {
-            "sample_date": SCR, "hbsag": "negative", "anti_hbc": "negative", "hbv_dna": None,
+            "sample_date": SCR, "hbsag": "negative", "anti_hbc": "negative",
             "anti_hcv": "negative", "hcv_rna": None, "hiv": "negative", "syphilis_treponemal": "negative",
             "syphilis_nontreponemal": "negative", "igra": "negative", "igra_date": SCR, "chest_imaging_date": SCR,
             "chest_imaging_active_tb": False, "tb_symptoms": False,
@@ -113,14 +126,15 @@ def _common_sections():
             "heart_failure": False, "myocardial_infarction_ever": False, "myocardial_infarction_date": None,
             "unstable_angina": False, "severe_arrhythmia": False, "stroke": False, "nyha_class": "none",
             "other_autoimmune": False, "other_autoimmune_detail": "", "non_iim_myopathy": False,
-            "malignancy": False, "malignancy_exception": None, "malignancy_recovered": None,
-            "malignancy_last_treatment": None, "allergy_study_drugs": False, "severe_allergic_reaction": False,
-            "prior_cell_therapy": False, "prohibited_medication": False,
+            "non_iim_myopathy_kind": "", "malignancy": False, "allergy_study_drugs": False,
+            "severe_allergic_reaction": False, "allergy_agent": "", "prior_cell_therapy": False,
+            "prohibited_medication": False,
             "medications_complete": True, "events_complete": True,
         },
         "judgement": {
             "survival_over_6_months": True, "coagulation_adequate": True, "syphilis_active": None,
-            "tb_active": False, "unsuitable": False, "unsuitable_reason": "",
+            "tb_active": False, "myopathy_excluded": None, "allergy_excluded": None, "unsuitable": False,
+            "unsuitable_reason": "",
         },
     }
 
@@ -205,8 +219,8 @@ def _indication_parts(indication):
 
 
 def build(indication="SLE", *, record=None, labs=None, extra_labs=(), medications=None, extra_medications=(),
-          events=None, extra_events=(), pfts=None, mrss=None, bvas_items=None, pap_readings=(), drop_sections=(),
-          **sections):
+          events=None, extra_events=(), pfts=None, mrss=None, bvas_items=None, pap_readings=(), malignancies=(),
+          hbv_dna_tests=(), cell_therapies=(), drop_sections=(), **sections):
     record_changes, key, section, default_meds, rows = _indication_parts(indication)
     base_record = {
         "screening_number": "A01-0001", "sex": "F", "date_of_birth": date(1984, 6, 12), "indication": indication,
@@ -237,6 +251,9 @@ def build(indication="SLE", *, record=None, labs=None, extra_labs=(), medication
         bvas_items=tuple(rows.get("bvas_items", []) if bvas_items is None else bvas_items),
         events=tuple(events or ()) + tuple(extra_events),
         pap_readings=tuple(pap_readings),
+        malignancies=tuple(malignancies),
+        hbv_dna_tests=tuple(hbv_dna_tests),
+        cell_therapies=tuple(cell_therapies),
     )
 
 

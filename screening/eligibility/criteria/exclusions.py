@@ -4,7 +4,14 @@ from datetime import timedelta
 
 from screening.calculators.dates import add_months
 from screening.calculators.dosing import SINGLE_DOSE
-from screening.vocabulary import ANTI_INFECTIVE, BIOLOGIC, INDICATIONS
+from screening.vocabulary import (
+    ANTI_INFECTIVE,
+    BIOLOGIC,
+    CELL_THERAPY_KINDS,
+    INDICATIONS,
+    MALIGNANCY_KINDS,
+    MALIGNANCY_STATUSES,
+)
 
 from .. import protocol as P
 from ..messages import _
@@ -31,7 +38,7 @@ from .courses import (
     unconvertible_evidence,
 )
 from .table import EVENTS_COMPLETE, EXCLUSION, MEDICATIONS_COMPLETE, registrar
-from .verdicts import all_of, attempt, failed, incomplete, not_applicable, passed
+from .verdicts import all_of, attempt, failed, incomplete, not_applicable, passed, with_evidence
 
 CRITERIA: list = []
 criterion = registrar(CRITERIA, EXCLUSION)
@@ -148,61 +155,117 @@ def other_autoimmune(snapshot, ctx):
 
 @criterion("EXC-07", _("Non-inflammatory (non-IIM) myopathy"), note=P.EXC_07_NOTE)
 def myopathy(snapshot, ctx):
-    return no_to(snapshot, "history", "non_iim_myopathy", "Non-inflammatory myopathy")
+    """Yes: the investigator judges the kind the source names against the protocol's list."""
+    verdict = no_to(snapshot, "history", "non_iim_myopathy", "Non-inflammatory myopathy")
+    if verdict.status.value != "FAIL":
+        return verdict
+    kind = _text(snapshot, "history", "non_iim_myopathy_kind")
+    ev = [*verdict.evidence, Evidence("Kind of myopathy (as recorded)", kind or "not recorded")]
+    judgement = judged(snapshot, "myopathy_excluded", "the non-inflammatory myopathy recorded is one the "
+                       "protocol excludes", good=False, evidence=ev)
+    if judgement.status.value == "FAIL" or kind:
+        return judgement
+    return all_of([incomplete("Non-inflammatory myopathy: yes; its kind is not recorded.",
+                              "history.non_iim_myopathy_kind", *ev), judgement])
+
+
+def _text(snapshot, key, field):
+    return (snapshot.section(key).get(field) or "").strip()
 
 
 @criterion("EXC-08", _("Malignancy (unless an allowed exception)"))
 def malignancy(snapshot, ctx):
+    """Each malignancy row decides by its type, status and last treatment; the answer says whether there is any."""
     history = answer(snapshot, "history", "malignancy")
+    rows = snapshot.malignancies
     ev = [answer_evidence("History of malignancy", history)]
-    if history is False:
-        return passed("No history of malignancy.", *ev)
-    if history is None:
+    if not rows:
+        if history is False:
+            return passed("No history of malignancy.", *ev)
+        if history is None:
+            return incomplete("History of malignancy: not answered.", "history.malignancy", *ev)
+        return incomplete("History of malignancy: yes; enter each malignancy with its type, dates and status.",
+                          "malignancies", *ev)
+    verdicts = [attempt(_one_malignancy, row, ctx) for row in rows]
+    ev += [e for v in verdicts for e in v.evidence]
+    failing = [v for v in verdicts if v.status.value == "FAIL"]
+    if failing:
+        return failed(" ".join(v.reason for v in failing), *ev)
+    if history is None:  # a row without the answer decides nothing but an exclusion
         return incomplete("History of malignancy: not answered.", "history.malignancy", *ev)
-    exception = value(snapshot, "history", "malignancy_exception")
-    ev.append(Evidence("Exception category", exception or "not recorded"))
-    if exception in P.MALIGNANCY_EXCEPTIONS:
-        return passed(f"Malignancy of an allowed kind ({exception}).", *ev)
-    recovered = _recovered(snapshot, ctx, ev)
-    if recovered.status.value == "PASS" or exception is not None:
-        return recovered
-    return incomplete(recovered.reason + " The malignancy exception category is not recorded.",
-                      ("history.malignancy_exception",) + recovered.missing, *recovered.evidence)
+    if history is False:
+        return incomplete(f"History of malignancy is answered No, but {len(rows)} malignancy row(s) are recorded: "
+                          "correct one of them.", "history.malignancy", *ev)
+    open_ = [v for v in verdicts if v.status.value != "PASS"]
+    if open_:
+        return incomplete(" ".join(v.reason for v in open_), sorted({m for v in open_ for m in v.missing}), *ev)
+    return passed(" ".join(v.reason for v in verdicts), *ev)
 
 
-def _recovered(snapshot, ctx, ev):
-    """Recovered, no recurrence, no treatment needed, last treatment ≥ 2 years before SCR."""
-    recovered = answer(snapshot, "history", "malignancy_recovered")
-    last = value(snapshot, "history", "malignancy_last_treatment")
-    ev = ev + [answer_evidence("Recovered, no recurrence, no treatment needed", recovered)]
-    if recovered is False:
-        return failed("Malignancy not recovered (or recurred, or needs treatment).", *ev)
-    gaps = ([] if recovered is not None else ["history.malignancy_recovered"]) + (
-        [] if last is not None else ["history.malignancy_last_treatment"])
-    if last is not None:
-        cutoff = add_months(require_scr(ctx), -P.MALIGNANCY_FREE_MONTHS)
-        ev.append(Evidence("Last treatment", fmt(last), date=last, note=f"must be on or before {fmt(cutoff)}"))
-        if last > cutoff:
-            return failed(f"Last malignancy treatment on {fmt(last)}, less than {P.MALIGNANCY_FREE_MONTHS} months "
-                          "before SCR.", *ev)
-    if gaps:
-        return incomplete("Malignancy: recovery or last treatment date not recorded.", gaps, *ev)
-    return passed(f"Malignancy recovered; last treatment {fmt(last)}, at least {P.MALIGNANCY_FREE_MONTHS} months "
+def _malignancy_label(row):
+    label = MALIGNANCY_KINDS.get(row.get("kind"), row.get("kind") or "Malignancy")
+    description = (row.get("description") or "").strip()
+    return f"{label}: {description}" if description else label
+
+
+def _one_malignancy(row, ctx):
+    kind, status, last = row.get("kind"), row.get("disease_status"), row.get("last_treatment_date")
+    label = _malignancy_label(row)
+    ev = [Evidence("Malignancy", label, date=row.get("diagnosis_date"),
+                   note=f"status: {MALIGNANCY_STATUSES.get(status, 'not recorded')}"
+                        + (f"; last treatment {fmt(last)}" if last else "; last treatment not recorded"))]
+    if kind in P.MALIGNANCY_EXCEPTIONS:
+        return passed(f"{label}: an allowed exception.", *ev)
+    if (kind, status) == P.MALIGNANCY_CURED_EXCEPTION:
+        return passed(f"{label}, resected and cured: an allowed exception.", *ev)
+    if status == "active":
+        return failed(f"{label}: active, recurred or still needing treatment.", *ev)
+    if status not in P.MALIGNANCY_RECOVERED:
+        return incomplete(f"{label}: whether it recovered is not recorded.", "malignancies", *ev)
+    if last is None:
+        return incomplete(f"{label}: the date of its last treatment is not recorded.", "malignancies", *ev)
+    cutoff = add_months(require_scr(ctx), -P.MALIGNANCY_FREE_MONTHS)
+    ev.append(Evidence("Last treatment", fmt(last), date=last, note=f"must be on or before {fmt(cutoff)}"))
+    if last > cutoff:
+        return failed(f"{label}: last treatment on {fmt(last)}, less than {P.MALIGNANCY_FREE_MONTHS} months "
+                      "before SCR.", *ev)
+    return passed(f"{label}: recovered; last treatment {fmt(last)}, at least {P.MALIGNANCY_FREE_MONTHS} months "
                   "before SCR.", *ev)
 
 
 @criterion("EXC-09", _("Allergy to F01, fludarabine, cyclophosphamide or tocilizumab; severe allergy"))
 def allergy(snapshot, ctx):
-    return all_of([
+    agent = _text(snapshot, "history", "allergy_agent")
+    agent_ev = Evidence("Allergy agent (as recorded)", agent or "none recorded")
+    verdict = all_of([
         no_to(snapshot, "history", "allergy_study_drugs",
               "Allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab"),
         no_to(snapshot, "history", "severe_allergic_reaction", "Previous severe allergic reaction"),
     ])
+    if verdict.status.value == "FAIL":
+        return failed(verdict.reason, *verdict.evidence, agent_ev)
+    if not agent:
+        return verdict
+    # An allergy to something else: whether it is an ingredient of F01 is the investigator's to say.
+    return all_of([verdict, judged(snapshot, "allergy_excluded", "an allergy recorded is to F01 or one of its "
+                                   "ingredients", good=False, evidence=[agent_ev])])
 
 
 @criterion("EXC-10a", _("Prior HSCT, CAR-T or other cell therapy"))
 def cell_therapy(snapshot, ctx):
-    return no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
+    verdict = no_to(snapshot, "history", "prior_cell_therapy", "Ever received HSCT, CAR-T or other cell therapy")
+    rows = snapshot.cell_therapies
+    ev = [Evidence("Therapy", CELL_THERAPY_KINDS.get(r.get("kind"), r.get("kind")), date=r.get("therapy_date"),
+                   note=" · ".join(p for p in ((r.get("product") or "").strip(),
+                                               "" if r.get("kind") in P.CELL_THERAPY_EXCLUDED
+                                               else "not a cell therapy: does not exclude") if p))
+          for r in rows]
+    cells = [r for r in rows if r.get("kind") in P.CELL_THERAPY_EXCLUDED]
+    if cells:
+        first = cells[0]
+        when = f" on {fmt(first['therapy_date'])}" if first.get("therapy_date") else ""
+        return failed(f"{CELL_THERAPY_KINDS.get(first['kind'], first['kind'])}{when}.", *verdict.evidence, *ev)
+    return with_evidence(verdict, *ev)
 
 
 @criterion("EXC-10b", _("Pulse glucocorticoid within {ld_pulse_months} months before LD",
@@ -297,7 +360,7 @@ def viral(snapshot, ctx):
     return all_of([
         infections.screening_serology(snapshot, ctx),
         infections.result_not(snapshot, "hbsag", "HBsAg", "positive"),
-        infections.confirmed_by_nat(snapshot, "anti_hbc", "anti-HBc", "hbv_dna", "HBV DNA"),
+        infections.hbv_dna(snapshot),
         infections.confirmed_by_nat(snapshot, "anti_hcv", "anti-HCV", "hcv_rna", "HCV RNA"),
         infections.result_not(snapshot, "hiv", "HIV antibody/antigen", "positive"),
         infections.syphilis(snapshot),

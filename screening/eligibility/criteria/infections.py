@@ -6,6 +6,7 @@ A positive result excludes whatever its date; a clear result must come from scre
 from datetime import datetime
 
 from screening.calculators.dates import add_months
+from screening.vocabulary import HBV_DNA_RESULTS
 
 from .. import protocol as P
 from ..results import Evidence
@@ -51,6 +52,49 @@ def confirmed_by_nat(snapshot, antibody, label, nat, nat_label):
     if result == "detected":
         return failed(f"{label} positive with {nat_label} detected.", *ev)
     return passed(f"{label} positive with {nat_label} not detected.", *ev)
+
+
+def hbv_dna(snapshot):
+    """Anti-HBc positive: the HBV DNA results decide. A result above the lab's lower limit excludes
+    whatever its date; each quantified value is compared with its own row's lower limit of
+    quantification, in the row's unit (protocol.HBV_DNA_ABOVE: no conversion between units)."""
+    screen = result_not(snapshot, "anti_hbc", "anti-HBc", "positive")
+    if screen.status.value != "FAIL":
+        return screen
+    rows = snapshot.hbv_dna_tests
+    ev = screen.evidence + tuple(_hbv_evidence(r) for r in rows)
+    above, unknown, clear = [], [], []
+    for row in rows:
+        result, number, lloq = row.get("result"), row.get("value"), row.get("lloq")
+        if result in P.HBV_DNA_ABOVE or (result == "quantified" and None not in (number, lloq) and number > lloq):
+            above.append(row)
+        elif result in P.HBV_DNA_CLEAR or (result == "quantified" and None not in (number, lloq)):
+            clear.append(row)
+        elif result == "quantified":
+            unknown.append(row)
+    if above:
+        return failed(f"anti-HBc positive with HBV DNA above the lab's lower limit ({_hbv_text(above[0])}).", *ev)
+    if unknown:
+        return incomplete("anti-HBc positive; an HBV DNA value has no lower limit of quantification to compare with.",
+                          "hbv_dna_tests", *ev)
+    if clear:
+        return passed(f"anti-HBc positive with HBV DNA not above the lab's lower limit ({_hbv_text(clear[-1])}).", *ev)
+    return incomplete("anti-HBc positive and HBV DNA not recorded.", "hbv_dna_tests", *ev)
+
+
+def _hbv_text(row):
+    result = row.get("result")
+    if result == "quantified":
+        return f"{fmt(row['value'])} {row.get('unit') or ''}, lower limit {fmt(row['lloq'])}".replace("  ", " ")
+    return HBV_DNA_RESULTS.get(result, result or "no result").lower()
+
+
+def _hbv_evidence(row):
+    lloq = row.get("lloq")
+    value = fmt(row["value"]) if row.get("value") is not None else HBV_DNA_RESULTS.get(row.get("result"), "not recorded")
+    return Evidence("HBV DNA", value, row.get("unit") or "", row.get("sample_date"),
+                    note=f"lower limit of quantification {fmt(lloq)} {row.get('unit') or ''}".strip()
+                    if lloq is not None else "")
 
 
 def syphilis(snapshot):
