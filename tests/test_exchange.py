@@ -90,7 +90,7 @@ def test_malformed_json_is_a_clear_error(tmp_path, importer):
     ({**minimal_import(), "sections": {"organ": "lvef=60"}}, "organ / - / expected an object of fields"),
     ({**minimal_import(), "labs": {"analyte": "hb"}}, "labs / - / expected a list of objects"),
     ({**minimal_import(), "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": 12, "unit": "umol/L"}]},
-     "labs[0] / unit / This analyte is reported in g/L, g/dL."),
+     "labs[0] / unit / This analyte is reported in g/L, g/dL, mmol/L."),
     ({**minimal_import(), "sections": {"organ": {"spo2_room_air": 1e9}}}, "organ / spo2_room_air /"),
     ({**minimal_import(), "sections": {"organ": {"weight_kg": {"value": 70, "unit": "lb"}}}}, "organ / weight_kg / unit 'lb' not accepted"),
     ({**minimal_import(), "sections": {"sle": {"ana_entry": "yes"}}}, "sle / - / section not offered for indication AAV"),

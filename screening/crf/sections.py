@@ -67,7 +67,9 @@ SECTIONS = (
         "labs",
         "Laboratory results",
         None,
-        rows=(Rows("labs", m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
+        rows=(Rows("labs", m.LabResult, "Lab results", (
+            "analyte", "sample_date", "not_done", "value", "unit", "value_confirmed", "lln", "lln_unit", "uln", "uln_unit",
+        )),),
         help="Enter each result with the unit and the reference range printed by the site's lab.",
     ),
     Section("infection", "Infection screen", m.InfectionScreen),

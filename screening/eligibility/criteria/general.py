@@ -180,7 +180,7 @@ def _cockcroft_gault(snapshot, ctx):
         raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
                           *gaps)
     years = age_on(dob, lab.day)
-    crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
+    crcl = cockcroft_gault(years, weight, sex, lab.value, "umol/L")  # canonical: any unit the lab printed
     ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
           Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
           Evidence("Actual body weight", num(weight), "kg")]
