@@ -61,6 +61,10 @@ class DecimalField(forms.DecimalField):
 RADIO_MAX_OPTIONS = 5
 
 
+# Unit columns whose blank means "the unit of the value" (a lab result's LLN and ULN units).
+SAME_UNIT_AS_VALUE = {"lln_unit", "uln_unit"}
+
+
 def _widget_for(db_field, **kwargs):
     """Form fields of row tables: compact controls (a select per coded cell)."""
     kind = db_field.get_internal_type()
@@ -68,7 +72,10 @@ def _widget_for(db_field, **kwargs):
         kwargs["widget"] = DateInput()
     elif kind == "DecimalField":
         kwargs["form_class"] = DecimalField
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    if db_field.name in SAME_UNIT_AS_VALUE:
+        field.choices = [("", _("as the value"))] + [c for c in field.choices if c[0] != ""]
+    return field
 
 
 def _question_for(db_field, **kwargs):
