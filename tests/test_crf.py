@@ -77,7 +77,7 @@ def test_consent_after_the_screening_visit_is_refused(logged_in, record_a):
 
 
 def test_first_entry_needs_no_reason_and_is_attributed(logged_in, record_a):
-    response = logged_in.post(section_url(record_a, "organ"), {"lvef": "55", "weight_kg": "70.5"})
+    response = logged_in.post(section_url(record_a, "organ"), {"lvef": "55", "weight": "70.5", "weight_unit": "kg"})
     assert response.status_code == 302
     organ = OrganFunction.objects.get(record=record_a)
     assert organ.lvef == 55

@@ -2,11 +2,13 @@
 every factor against its published figure, both sides of every range, the "did you mean" unit,
 the bilirubin ULN trap in the form and in the import, and as-printed values decided by the rules."""
 
+import importlib
 import json
 from fractions import Fraction
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from screening.calculators.units import (
@@ -31,11 +33,11 @@ from screening.calculators.units import (
     value_check,
 )
 from screening.checklist.evaluation import evaluate_record
-from screening.crf.forms import row_formset_class
+from screening.crf.forms import row_formset_class, section_form_class
 from screening.crf.sections import BY_KEY
 from screening.exchange.demo import complete_record_data, create_record
 from screening.exchange.format import record_data
-from screening.models import LabResult, ScreeningRecord
+from screening.models import LabResult, OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR
 from tests.eligibility.builders import SCR, lab, result
 
@@ -358,3 +360,59 @@ def test_an_import_confirms_an_unusual_value_with_value_confirmed(tmp_path, payl
     out = run_import(tmp_path, payload([{**row, "value_confirmed": True}]))
     assert "1 imported" in out, out
     assert LabResult.objects.get(analyte="plt", record__site=site_b).value_confirmed is True
+
+
+# ---------------------------------------------------------------- body weight as printed
+
+MIGRATION = importlib.import_module("screening.migrations.0011_lab_units")
+
+
+@pytest.mark.parametrize("weight, unit, kg", [(62, "kg", 62), (154, "lb", 69.85322498), (44.1, "lb", 20.0034235)])
+def test_cockcroft_gault_reads_the_weight_in_kg_whatever_its_unit(weight, unit, kg):
+    r = result("INC-05a", organ={"weight": weight, "weight_unit": unit})
+    shown = next(e for e in r.evidence if e.label == "Actual body weight")
+    assert shown.unit == "kg" and shown.value == pytest.approx(kg, abs=0.001)
+    assert ("reported as" in shown.note) == (unit == "lb")
+
+
+def test_a_weight_without_its_unit_is_missing_data():
+    r = result("INC-05a", organ={"weight": 62, "weight_unit": ""})
+    assert r.status.value == "INCOMPLETE" and "organ.weight_unit" in r.missing
+
+
+def organ_form(record, **values):
+    form_class = section_form_class(BY_KEY["organ"])
+    return form_class(values, instance=OrganFunction(record=record), record=record)
+
+
+@pytest.mark.parametrize("weight, unit, ok", [
+    ("20", "kg", True), ("19.9", "kg", False), ("300", "kg", True), ("300.1", "kg", False),
+    ("44.1", "lb", True), ("44", "lb", False), ("661.3", "lb", True), ("661.5", "lb", False),
+])
+def test_a_weight_is_checked_in_kg_on_both_sides(record_a, weight, unit, ok):
+    form = organ_form(record_a, weight=weight, weight_unit=unit)
+    assert form.is_valid() == ok, form.errors
+    if not ok:
+        assert "a body weight is 20–300 kg" in form.errors["weight"][0]
+
+
+def test_a_weight_needs_its_unit(record_a):
+    form = organ_form(record_a, weight="70")
+    assert form.errors["weight_unit"] == ["Choose the unit the weight is printed in (kg or lb)."]
+    assert organ_form(record_a, weight="154", weight_unit="lb").is_valid()
+
+
+def test_saved_weights_get_their_unit_kg_with_a_history_row(site_a, coordinator):
+    values, data = complete_record_data("SLE")
+    record = create_record(site_a, coordinator, values, data)
+    OrganFunction.objects.filter(record=record).update(weight_unit="")  # as the renamed column holds it
+    version = OrganFunction.objects.get(record=record).version
+    MIGRATION.weights_in_kg(apps, None)
+    organ = OrganFunction.objects.get(record=record)
+    assert (organ.weight, organ.weight_unit, organ.version) == (62, "kg", version + 1)
+    latest = organ.history.latest()
+    assert latest.history_change_reason.startswith("CRF version 2: ") and latest.history_user is None
+    assert latest.weight_unit == "kg"
+    rows = organ.history.count()
+    MIGRATION.weights_in_kg(apps, None)  # run again: nothing left to change, no row
+    assert organ.history.count() == rows

@@ -53,6 +53,7 @@ from ..models import (
     FreezeEvent,
     LabResult,
     Medication,
+    OrganFunction,
     QueryStep,
     ScreeningRecord,
     SdvMark,
@@ -95,6 +96,7 @@ HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
 UNIT_COLUMNS = {
     LabResult: {"value": ("unit",), "lln": ("lln_unit", "unit"), "uln": ("uln_unit", "unit")},
     Medication: {"dose": ("dose_unit",)},
+    OrganFunction: {"weight": ("weight_unit",)},
 }
 # The record's status is not a CRF question but changing it is audited.
 EXTRA_TRACKED = {ScreeningRecord: ("status",)}

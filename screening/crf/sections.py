@@ -50,7 +50,7 @@ SECTIONS = (
         "Organ function",
         m.OrganFunction,
         fieldsets=(
-            ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
+            ("Vital signs", ("weight", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
             ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
             ("ECG and renal", ("ecg_", "crcl_hydration")),
         ),

@@ -46,7 +46,7 @@ def complete_record_data(indication, today=None):
     ]
     sections = {
         "organ": {
-            "weight_kg": 62, "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
+            "weight": 62, "weight_unit": "kg", "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
             "pleural_effusion": no, "echo_date": scr, "lvef": 60, "pericardial_effusion": no,
             "echo_pap": 25, "pap_readings_complete": True, "ecg_date": scr, "ecg_abnormality": no,
             "crcl_hydration": no,

@@ -34,6 +34,9 @@ RETIRED_FIELDS = {
     ("sle", "ana_entry"): gettext_noop(
         "CRF version 1 question 'ANA ≥ 1:80 ever' is no longer asked: give the result as reported in "
         "ana_test, ana_titre, ana_date and ana_lab_cutoff"),
+    ("organ", "weight_kg"): gettext_noop(
+        "CRF version 2 records the body weight as printed: give weight and weight_unit (\"kg\" or \"lb\") "
+        "instead of weight_kg"),
     ("sle", "lupus_crisis"): gettext_noop(
         "CRF version 1 question 'lupus crisis within 3 months before screening' is no longer asked: give "
         "lupus_crisis_ever and lupus_crisis_date"),

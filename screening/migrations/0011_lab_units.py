@@ -1,18 +1,47 @@
-"""Units as printed: a lab result's limits carry their own unit (blank: the value's), a value
-outside the usual range is confirmed; more units are accepted (no existing value changes)."""
+"""CRF version 2, units as printed.
+
+Lab results: the limits carry their own unit (lln_unit, uln_unit; blank: the value's unit) and a
+value outside the usual range is confirmed (value_confirmed); more units are accepted. No lab
+value changes.
+
+Body weight: the column weight_kg becomes weight, with its unit in weight_unit. Each saved weight
+was entered in kg: its section gets weight_unit "kg", its version raised and one history row with
+the reason "CRF version 2: …" (as 0010_dated_events does).
+"""
 
 from django.db import migrations, models
+from django.utils import timezone
 
-CHANGED_HISTORY_TABLES = ("historicallabresult",)
+# historicallabresult: its added columns; historicalorganfunction: the renamed and added ones.
+CHANGED_HISTORY_TABLES = ("historicallabresult", "historicalorganfunction")
+WEIGHT_REASON = "CRF version 2: the body weight is recorded with its unit; the weight entered in kg is kept, unit kg."
 
 
 def relink(apps, schema_editor):
-    """The added columns change how the history rows of these tables read: each is linked again
-    in the audit chain (op 'S'), or verify_audit would call every one altered."""
+    """The renamed and added columns change how the history rows of these tables read: each is
+    linked again in the audit chain (op 'S'), or verify_audit would call every one altered."""
     from screening.audit.protection import relink_after_schema_change
 
     models_ = [apps.get_model("screening", name) for name in CHANGED_HISTORY_TABLES]
     relink_after_schema_change(schema_editor, [(m._meta.db_table, m._meta.pk.column) for m in models_])
+
+
+def weights_in_kg(apps, schema_editor):
+    """Every saved weight gets its unit, kg: saved with its version raised and one history row."""
+    now = timezone.now()
+    model = apps.get_model("screening", "OrganFunction")
+    history = apps.get_model("screening", "HistoricalOrganFunction")
+    columns = [f.attname for f in model._meta.concrete_fields]
+    for instance in model.objects.filter(weight__isnull=False, weight_unit="").order_by("pk").iterator():
+        instance.weight_unit = "kg"
+        instance.version += 1
+        instance.updated_at = now
+        # update(), not save(): no signal either way, so the history row below is the only one.
+        model.objects.filter(pk=instance.pk).update(weight_unit="kg", version=instance.version, updated_at=now)
+        history.objects.create(
+            **{column: getattr(instance, column) for column in columns},
+            history_date=now, history_type="~", history_change_reason=WEIGHT_REASON, history_user=None,
+        )
 
 
 class Migration(migrations.Migration):
@@ -22,6 +51,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RenameField('organfunction', 'weight_kg', 'weight'),
+        migrations.RenameField('historicalorganfunction', 'weight_kg', 'weight'),
         migrations.AddField(
             model_name='historicallabresult',
             name='lln_unit',
@@ -36,6 +67,16 @@ class Migration(migrations.Migration):
             model_name='historicallabresult',
             name='value_confirmed',
             field=models.BooleanField(default=False, help_text='Tick after checking a value outside the usual range against the lab report.', verbose_name='value confirmed'),
+        ),
+        migrations.AlterField(
+            model_name='historicalorganfunction',
+            name='weight',
+            field=models.DecimalField(blank=True, decimal_places=1, help_text='Actual body weight, as printed: 20–300 kg (44.1–661.4 lb).', max_digits=5, null=True, verbose_name='body weight'),
+        ),
+        migrations.AddField(
+            model_name='historicalorganfunction',
+            name='weight_unit',
+            field=models.CharField(blank=True, choices=[('kg', 'kg'), ('lb', 'lb')], max_length=2, verbose_name='weight unit'),
         ),
         migrations.AddField(
             model_name='labresult',
@@ -53,6 +94,16 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, help_text='Tick after checking a value outside the usual range against the lab report.', verbose_name='value confirmed'),
         ),
         migrations.AlterField(
+            model_name='organfunction',
+            name='weight',
+            field=models.DecimalField(blank=True, decimal_places=1, help_text='Actual body weight, as printed: 20–300 kg (44.1–661.4 lb).', max_digits=5, null=True, verbose_name='body weight'),
+        ),
+        migrations.AddField(
+            model_name='organfunction',
+            name='weight_unit',
+            field=models.CharField(blank=True, choices=[('kg', 'kg'), ('lb', 'lb')], max_length=2, verbose_name='weight unit'),
+        ),
+        migrations.AlterField(
             model_name='historicallabresult',
             name='unit',
             field=models.CharField(blank=True, choices=[('%', '% (Quick)'), ('/uL', '/µL'), ('10^3/uL', '×10³/µL'), ('10^9/L', '×10⁹/L'), ('U/L', 'U/L'), ('g/L', 'g/L'), ('g/dL', 'g/dL'), ('mL/min', 'mL/min'), ('mL/s', 'mL/s'), ('mg/dL', 'mg/dL'), ('mmol/L', 'mmol/L'), ('ratio', 'ratio'), ('s', 's'), ('ukat/L', 'µkat/L'), ('umol/L', 'µmol/L')], max_length=12),
@@ -62,5 +113,6 @@ class Migration(migrations.Migration):
             name='unit',
             field=models.CharField(blank=True, choices=[('%', '% (Quick)'), ('/uL', '/µL'), ('10^3/uL', '×10³/µL'), ('10^9/L', '×10⁹/L'), ('U/L', 'U/L'), ('g/L', 'g/L'), ('g/dL', 'g/dL'), ('mL/min', 'mL/min'), ('mL/s', 'mL/s'), ('mg/dL', 'mg/dL'), ('mmol/L', 'mmol/L'), ('ratio', 'ratio'), ('s', 's'), ('ukat/L', 'µkat/L'), ('umol/L', 'µmol/L')], max_length=12),
         ),
-        migrations.RunPython(relink, migrations.RunPython.noop),
+        migrations.RunPython(relink, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(weights_in_kg, migrations.RunPython.noop, elidable=False),
     ]

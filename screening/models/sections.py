@@ -15,7 +15,9 @@ from screening.calculators.mmt8 import MMT8_GROUPS
 from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_LABELS
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
+from screening.calculators.units import WEIGHT_TO_KG, convert
 
+from ..values import value_text
 from .fields import NO, answer, event_date, grade, measurement, result
 from .records import CrfModel, ScreeningRecord
 
@@ -37,8 +39,16 @@ class Section(CrfModel):
         return f"{self._meta.verbose_name} of {self.record}"
 
 
+WEIGHT_UNITS = [("kg", "kg"), ("lb", "lb")]
+WEIGHT_MIN_KG, WEIGHT_MAX_KG = 20, 300
+
+
 class OrganFunction(Section):
-    weight_kg = measurement("body weight", 20, 300, "kg", help_text="Actual body weight")
+    # CRF version 2: the weight as printed, with its unit (the column held kg before: weight_kg).
+    weight = models.DecimalField(
+        _("body weight"), max_digits=5, decimal_places=1, null=True, blank=True,
+        help_text=_("Actual body weight, as printed: 20–300 kg (44.1–661.4 lb)."))
+    weight_unit = models.CharField(_("weight unit"), max_length=2, choices=WEIGHT_UNITS, blank=True)
     height_cm = measurement("height", 100, 250, "cm")
     spo2_room_air = measurement("SpO₂ on room air", 50, 100, "%", decimals=0)
     spo2_not_done = models.BooleanField("SpO₂ not done", default=False)
@@ -66,6 +76,18 @@ class OrganFunction(Section):
 
     class Meta:
         verbose_name = "organ function"
+
+    def clean(self):
+        if self.weight is None:
+            return
+        if not self.weight_unit:
+            raise ValidationError({"weight_unit": _("Choose the unit the weight is printed in (kg or lb).")})
+        kg = convert(self.weight, self.weight_unit, WEIGHT_TO_KG)
+        if not WEIGHT_MIN_KG <= kg <= WEIGHT_MAX_KG:
+            raise ValidationError({"weight": _(
+                "%(weight)s %(unit)s is %(kg)s kg: a body weight is %(min)s–%(max)s kg.") % {
+                "weight": value_text(self.weight), "unit": self.weight_unit, "kg": value_text(round(kg, 1)),
+                "min": WEIGHT_MIN_KG, "max": WEIGHT_MAX_KG}})
 
 
 NAT_CHOICES = [

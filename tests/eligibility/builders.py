@@ -92,7 +92,7 @@ IIM_LABS = {
 def _common_sections():
     return {
         "organ": {
-            "weight_kg": 62.0, "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
+            "weight": 62.0, "weight_unit": "kg", "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
             "ventilatory_support": False, "pleural_effusion": False, "echo_date": SCR, "lvef": 60.0,
             "pericardial_effusion": False, "echo_pap": 25.0, "pap_readings_complete": True, "ecg_date": SCR,
             "ecg_abnormality": False, "crcl_hydration": False,
