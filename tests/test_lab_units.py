@@ -37,7 +37,7 @@ from screening.crf.forms import row_formset_class, section_form_class
 from screening.crf.sections import BY_KEY
 from screening.exchange.demo import complete_record_data, create_record
 from screening.exchange.format import record_data
-from screening.models import LabResult, OrganFunction, ScreeningRecord
+from screening.models import IimSection, LabResult, OrganFunction, ScreeningRecord
 from screening.models.sites import INVESTIGATOR
 from tests.eligibility.builders import SCR, lab, result
 
@@ -407,12 +407,70 @@ def test_saved_weights_get_their_unit_kg_with_a_history_row(site_a, coordinator)
     record = create_record(site_a, coordinator, values, data)
     OrganFunction.objects.filter(record=record).update(weight_unit="")  # as the renamed column holds it
     version = OrganFunction.objects.get(record=record).version
-    MIGRATION.weights_in_kg(apps, None)
+    MIGRATION.units_given(apps, None)
     organ = OrganFunction.objects.get(record=record)
     assert (organ.weight, organ.weight_unit, organ.version) == (62, "kg", version + 1)
     latest = organ.history.latest()
     assert latest.history_change_reason.startswith("CRF version 2: ") and latest.history_user is None
-    assert latest.weight_unit == "kg"
+    assert latest.weight_unit == "kg" and "body weight is recorded with its unit, kg" in latest.history_change_reason
     rows = organ.history.count()
-    MIGRATION.weights_in_kg(apps, None)  # run again: nothing left to change, no row
+    MIGRATION.units_given(apps, None)  # run again: nothing left to change, no row
     assert organ.history.count() == rows
+
+
+# ---------------------------------------------------------------- VAS as measured
+
+
+@pytest.mark.parametrize("measured, unit, expected", [
+    (2.0, "cm", "PASS"), (1.9, "cm", "FAIL"), (20, "mm", "PASS"), (19, "mm", "FAIL"),
+])
+def test_a_vas_in_mm_is_judged_in_cm(measured, unit, expected):
+    # INC-IIM-03 counts a VAS ≥ 2 cm; reference §3.13: ≥ 2 means ≥ 20 mm.
+    # The patient global is met; the physician global, in the tested unit, decides (every other normal).
+    iim = {"patient_global": 5.0, "extramuscular_global": 0.0, "haq_di": 0.0,
+           "physician_global": measured, "physician_global_unit": unit}
+    normal = {"ck": {"value": 100}, "ldh": {"value": 100}, "aldolase": {"value": 5}}
+    r = result("INC-IIM-03", "IIM", iim=iim, labs=normal)
+    assert r.status.value == expected, r.reason
+    shown = next(e for e in r.evidence if e.label == "Physician global activity VAS")
+    assert shown.unit == "cm" and shown.value == pytest.approx(measured * (0.1 if unit == "mm" else 1))
+
+
+def test_a_vas_without_its_unit_is_missing():
+    iim = {"patient_global": 5.0, "patient_global_unit": "", "physician_global": 5.0, "extramuscular_global": 0.0,
+           "haq_di": 0.0}
+    r = result("INC-IIM-03", "IIM", iim=iim, labs={"ck": {"value": 100}, "ldh": {"value": 100}, "aldolase": {"value": 5}})
+    assert r.status.value == "INCOMPLETE" and r.missing == ("iim.patient_global_unit",)
+
+
+@pytest.mark.parametrize("measured, unit, ok", [
+    ("10", "cm", True), ("10.1", "cm", False), ("100", "mm", True), ("100.1", "mm", False), ("0", "mm", True),
+])
+def test_a_vas_is_checked_on_its_line(site_a, coordinator, measured, unit, ok):
+    values, data = complete_record_data("IIM")
+    record = create_record(site_a, coordinator, values, data)
+    form = section_form_class(BY_KEY["iim"])(
+        {"patient_global": measured, "patient_global_unit": unit}, instance=IimSection(record=record), record=record)
+    form.is_valid()
+    assert ("patient_global" not in form.errors) == ok, form.errors
+    form = section_form_class(BY_KEY["iim"])({"patient_global": "5"}, instance=IimSection(record=record), record=record)
+    form.is_valid()
+    assert form.errors["patient_global_unit"] == ["Choose the unit the VAS was measured in (cm or mm)."]
+
+
+def test_saved_vas_get_their_unit_cm_with_a_history_row(site_a, coordinator):
+    values, data = complete_record_data("IIM")
+    record = create_record(site_a, coordinator, values, data)
+    IimSection.objects.filter(record=record).update(
+        patient_global_unit="", physician_global_unit="", extramuscular_global_unit="")
+    MIGRATION.units_given(apps, None)
+    iim = IimSection.objects.get(record=record)
+    assert (iim.patient_global_unit, iim.physician_global_unit, iim.extramuscular_global_unit) == ("cm",) * 3
+    assert "patient global activity VAS is recorded with its unit, cm" in iim.history.latest().history_change_reason
+
+
+def test_an_import_gives_a_vas_as_value_and_unit(site_a, coordinator):
+    from screening.exchange.format import unwrap_units
+
+    plain, errors = unwrap_units(IimSection, {"patient_global": {"value": 25, "unit": "mm"}, "haq_di": 1})
+    assert errors == [] and plain == {"patient_global": 25, "patient_global_unit": "mm", "haq_di": 1}

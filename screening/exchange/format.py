@@ -115,6 +115,14 @@ def data_management(record):
     return queries, sdv
 
 
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
 def unwrap_units(model, values):
     """{"value": v, "unit": u} -> v, checking u is the field's unit. Returns (values, errors)."""
     plain, errors = {}, []
@@ -126,6 +134,10 @@ def unwrap_units(model, values):
                 plain[name] = value
                 continue
             unit = fixed_unit(field)
+            if not unit and value.get("unit") is not None and _has_field(model, f"{name}_unit"):
+                # A value whose unit is its own column (weight, VAS): {"value": v, "unit": u} gives both.
+                plain[name], plain[f"{name}_unit"] = value.get("value"), value["unit"]
+                continue
             if value.get("unit") not in (None, unit):
                 errors.append((name, f"unit {value.get('unit')!r} not accepted; this field is recorded in {unit or 'no unit'}"))
                 continue

@@ -160,6 +160,7 @@ def iim_section():
         "eular_enzymes_raised": True, "biopsy_done": False, "finger_flexor_weakness": False,
         "treatment_response": False, "anti_srp": "negative", "anti_hmgcr": "negative", "subclass": "DM",
         "assessment_date": SCR, "patient_global": 5.0, "physician_global": 4.0, "extramuscular_global": 3.0,
+        "patient_global_unit": "cm", "physician_global_unit": "cm", "extramuscular_global_unit": "cm",
         "haq_di": 1.0,
     })
     return section

@@ -8,6 +8,7 @@ from screening.calculators.iim import (
     suggested_subclass,
 )
 from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
+from screening.calculators.units import VAS_TO_CM, UnitError, convert
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
@@ -114,7 +115,18 @@ def _at_least(snapshot, field, minimum, label, unit=""):
     measured = value(snapshot, "iim", field)
     if measured is None:
         return incomplete(f"{label} is not recorded.", f"iim.{field}")
-    ev = Evidence(label, num(measured), unit, note=f"abnormal when ≥ {fmt(minimum)}")
+    note = f"abnormal when ≥ {fmt(minimum)}"
+    if unit == "cm":  # a VAS: as measured, in cm or mm
+        printed = value(snapshot, "iim", f"{field}_unit")
+        if not printed:
+            return incomplete(f"{label}: the unit (cm or mm) is not recorded.", f"iim.{field}_unit")
+        try:
+            shown, measured = measured, convert(measured, printed, VAS_TO_CM, label)
+        except (UnitError, ValueError) as error:
+            return incomplete(f"{label} cannot be used: {error}.", f"iim.{field}_unit")
+        if printed != "cm":
+            note = f"reported as {fmt(shown)} {printed} (× {VAS_TO_CM[printed]}); {note}"
+    ev = Evidence(label, num(measured), unit, note=note)
     if measured >= minimum:
         return passed(f"{label} {fmt(measured)} ≥ {fmt(minimum)}.", ev)
     return failed(f"{label} {fmt(measured)} < {fmt(minimum)}.", ev)
