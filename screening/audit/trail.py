@@ -51,6 +51,7 @@ from ..models import (
     EligibilityAccess,
     EligibilityStatusChange,
     FreezeEvent,
+    IimSection,
     LabResult,
     Medication,
     OrganFunction,
@@ -97,6 +98,7 @@ UNIT_COLUMNS = {
     LabResult: {"value": ("unit",), "lln": ("lln_unit", "unit"), "uln": ("uln_unit", "unit")},
     Medication: {"dose": ("dose_unit",)},
     OrganFunction: {"weight": ("weight_unit",)},
+    IimSection: {name: (f"{name}_unit",) for name in ("patient_global", "physician_global", "extramuscular_global")},
 }
 # The record's status is not a CRF question but changing it is audited.
 EXTRA_TRACKED = {ScreeningRecord: ("status",)}
