@@ -250,7 +250,7 @@ def build_large_record(site, users, saves, rng):
         kind = i % 4
         if kind == 0:
             obj = organ
-            organ.weight_kg = Decimal(rng.randint(550, 700)) / 10
+            organ.weight, organ.weight_unit = Decimal(rng.randint(550, 700)) / 10, "kg"
         elif kind == 1:
             obj = rng.choice(labs)
             obj.value = (obj.value * Decimal(rng.choice(["0.99", "1.01"]))).quantize(Decimal("0.001"))
@@ -508,16 +508,16 @@ class SavePool:
     def fields(self, rng, path):
         pk = int(path.split("/")[2])
         fields = dict(self.posts[pk])
-        weight = float(fields["weight_kg"] or 70)
-        fields["weight_kg"] = f"{weight + rng.choice([-0.5, 0.5]):.1f}"  # a correction of the body weight
-        self.sent[pk] = fields["weight_kg"]
+        weight = float(fields["weight"] or 70)
+        fields["weight"] = f"{weight + rng.choice([-0.5, 0.5]):.1f}"  # a correction of the body weight
+        self.sent[pk] = fields["weight"]
         return fields
 
     def done(self, path, ok):
         pk = int(path.split("/")[2])
         with self.lock:
             if ok:  # the section as saved: its new weight and version
-                self.posts[pk].update(weight_kg=self.sent.pop(pk), version=str(int(self.posts[pk]["version"]) + 1))
+                self.posts[pk].update(weight=self.sent.pop(pk), version=str(int(self.posts[pk]["version"]) + 1))
                 self.free[self.site_of[pk]].append(pk)
 
 

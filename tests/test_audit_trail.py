@@ -60,9 +60,9 @@ def edited(client, coordinator, site_a):
     })
     record = ScreeningRecord.objects.get()
     organ = section_url(record, "organ")
-    post(client, organ, {"lvef": "55", "weight_kg": "70.5", "ecg_abnormality": "no"})
+    post(client, organ, {"lvef": "55", "weight": "70.5", "weight_unit": "kg", "ecg_abnormality": "no"})
     post(client, organ, with_reason(
-        {"lvef": "45", "weight_kg": "70.5", "ecg_abnormality": "yes"}, "Data entry error", "echo report re-read"))
+        {"lvef": "45", "weight": "70.5", "weight_unit": "kg", "ecg_abnormality": "yes"}, "Data entry error", "echo report re-read"))
     labs = section_url(record, "labs")
     row = dict(LAB, sample_date=str(TODAY))
     post(client, labs, formset("labresult", [row]))

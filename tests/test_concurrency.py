@@ -40,13 +40,13 @@ def two_clients(coordinator, second_coordinator):
 def test_second_save_from_the_same_version_is_refused_with_the_differences(two_clients, record_a):
     alice, second_coordinator = two_clients
     url = section_url(record_a, "organ")
-    assert alice.post(url, {"lvef": "55", "weight_kg": "70.0", "version": "0"}).status_code == 302
+    assert alice.post(url, {"lvef": "55", "weight": "70.0", "weight_unit": "kg", "version": "0"}).status_code == 302
     alice_data, bob_data = page_data(alice.get(url)), page_data(second_coordinator.get(url))
     assert alice_data["version"] == bob_data["version"] == "1"
 
     bob_data.update(REASON, lvef="50", height_cm="170.0")
     assert second_coordinator.post(url, bob_data).status_code == 302
-    alice_data.update(REASON, lvef="45", weight_kg="71.5")
+    alice_data.update(REASON, lvef="45", weight="71.5")
     response = alice.post(url, alice_data)
 
     assert response.status_code == 200
@@ -57,16 +57,16 @@ def test_second_save_from_the_same_version_is_refused_with_the_differences(two_c
     assert fields == {"LVEF": ("45", "50", True), "Height": ("(blank)", "170", False)}
     assert change.saves[-1][0].username == "bob"
     organ = OrganFunction.objects.get(record=record_a)
-    assert (organ.lvef, organ.height_cm, organ.weight_kg, organ.version) == (50, 170, 70, 2)
+    assert (organ.lvef, organ.height_cm, organ.weight, organ.version) == (50, 170, 70, 2)
     # The page keeps what Alice typed, shows Bob's height, and carries the new version.
     again = page_data(response)
-    assert (again["lvef"], again["weight_kg"], again["height_cm"], again["version"]) == ("45", "71.5", "170", "2")
+    assert (again["lvef"], again["weight"], again["height_cm"], again["version"]) == ("45", "71.5", "170", "2")
     assert again["reason-reason_choice"] == "Data entry error"
 
     # Saving again is a deliberate choice: it goes through and keeps Bob's height.
     assert alice.post(url, again).status_code == 302
     organ.refresh_from_db()
-    assert (organ.lvef, organ.height_cm, organ.weight_kg, organ.version) == (45, 170, 71.5, 3)
+    assert (organ.lvef, organ.height_cm, organ.weight, organ.version) == (45, 170, 71.5, 3)
     assert [h.history_user.username for h in organ.history.order_by("history_date")] == ["alice", "bob", "alice"]
 
 

@@ -77,7 +77,7 @@ def test_consent_after_the_screening_visit_is_refused(logged_in, record_a):
 
 
 def test_first_entry_needs_no_reason_and_is_attributed(logged_in, record_a):
-    response = logged_in.post(section_url(record_a, "organ"), {"lvef": "55", "weight_kg": "70.5"})
+    response = logged_in.post(section_url(record_a, "organ"), {"lvef": "55", "weight": "70.5", "weight_unit": "kg"})
     assert response.status_code == 302
     organ = OrganFunction.objects.get(record=record_a)
     assert organ.lvef == 55
@@ -155,6 +155,9 @@ def test_lab_rows_are_added_and_a_wrong_unit_is_refused(logged_in, record_a):
     assert "reported in g/L, g/dL" in response.content.decode()
     row["unit"] = "g/dL"
     row["value"] = "12.0"
+    # The limits 115–160 are g/L: read as g/dL they are refused (tests/test_lab_units.py).
+    assert "did you mean g/L?" in logged_in.post(section_url(record_a, "labs"), lab_formset([row])).content.decode()
+    row.update(lln_unit="g/L", uln_unit="g/L")
     assert logged_in.post(section_url(record_a, "labs"), lab_formset([row])).status_code == 302
     assert LabResult.objects.get(record=record_a).unit == "g/dL"
 

@@ -203,7 +203,7 @@ def test_numbers_are_shown_as_entered_in_the_form(client, coordinator, full_reco
     assert 'value="118"' in html and "118.000" not in html
     assert 'value="3.2"' in html  # ANC 3.2, not 3.200
     organ = client.get(section_url(full_record, "organ")).content.decode()
-    assert 'name="weight_kg" value="62"' in organ
+    assert 'name="weight" value="62"' in organ
 
 
 def test_new_record_form_lists_errors_with_links(client, coordinator, site_a):

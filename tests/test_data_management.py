@@ -179,7 +179,7 @@ def test_posts_about_another_sites_records_are_404(client, people, record_b, nam
 def test_my_open_queries_per_role(client, eligible, people):
     client.force_login(people[MONITOR])
     raise_on(client, eligible, "organ", "lvef", "Which echo?")
-    raise_on(client, eligible, "organ", "weight_kg", "Weight?")
+    raise_on(client, eligible, "organ", "weight", "Weight?")
     first, second = Query.objects.order_by("pk")
     dm_queries.answer_query(second, people[COORDINATOR], "72 kg on the source")
 
@@ -295,10 +295,10 @@ def test_sdv_marks_a_section_and_a_later_change_clears_it(client, eligible, peop
 def test_a_field_mark_is_cleared_only_by_a_change_of_that_field(client, eligible, people):
     client.force_login(people[MONITOR])
     client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": "lvef"})
-    client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": "weight_kg"})
+    client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": "weight"})
     client.force_login(people[COORDINATOR])
     save_section(client, eligible, "organ", fields={"lvef": "48"})
-    assert list(SdvMark.objects.filter(cleared_at__isnull=True).values_list("field", flat=True)) == ["weight_kg"]
+    assert list(SdvMark.objects.filter(cleared_at__isnull=True).values_list("field", flat=True)) == ["weight"]
 
 
 def test_the_worklist_lists_unverified_sections_of_the_monitors_sites(client, eligible, people, record_b):
@@ -408,12 +408,12 @@ def test_a_lab_sampled_before_the_window_opens_a_query_that_closes_itself(client
 
 
 def test_a_weight_change_over_ten_percent_opens_a_query(client, eligible, people):
-    weight = OrganFunction.objects.get(record=eligible).weight_kg
+    weight = OrganFunction.objects.get(record=eligible).weight
     client.force_login(people[COORDINATOR])
-    save_section(client, eligible, "organ", fields={"weight_kg": str(round(weight * Decimal("1.05"), 1))})
+    save_section(client, eligible, "organ", fields={"weight": str(round(weight * Decimal("1.05"), 1))})
     assert not Query.objects.exists()
-    save_section(client, eligible, "organ", fields={"weight_kg": str(round(weight * Decimal("1.2"), 1))})
-    assert Query.objects.get(rule="weight_change").field == "weight_kg"
+    save_section(client, eligible, "organ", fields={"weight": str(round(weight * Decimal("1.2"), 1))})
+    assert Query.objects.get(rule="weight_change").field == "weight"
 
 
 def test_chest_imaging_before_consent_opens_a_query(client, eligible, people):
@@ -455,7 +455,7 @@ def test_the_screening_log_counts_queries_and_filters_on_them(client, eligible, 
     quiet = create_record(site_a, coordinator, values, data)
     client.force_login(people[MONITOR])
     raise_on(client, eligible, "organ", "lvef", "Which echo?")
-    raise_on(client, eligible, "organ", "weight_kg", "Weight?")
+    raise_on(client, eligible, "organ", "weight", "Weight?")
     client.post(reverse("sdv_mark", args=[eligible.pk, "organ"]), {"target": ""})
     url = reverse("screening_log", args=[site_a.code])
     page = client.get(url).content.decode()

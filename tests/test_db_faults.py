@@ -85,6 +85,7 @@ CLUSTER = os.environ.get("TRIALSITE_FAULT_CLUSTER", "15 main").split()
 DBNAME = "trialsite_fault"
 OUTAGE_SECONDS = float(os.environ.get("TRIALSITE_FAULT_OUTAGE", "3"))
 WORKERS = 4
+MARK = 300000  # lab rows are told apart by their ULN: MARK + n
 PASSWORD = "trialsite-demo-2026"  # screening.exchange.demo.DEMO_PASSWORD, the seeded users'
 
 
@@ -229,14 +230,15 @@ def test_postgresql_restart_under_load(served_site):
             if n % 2:
                 kind, path = "organ", organ
                 weight = 40 + n % 100
-                fields = {"weight_kg": f"{weight}.0", "height_cm": f"{weight + 100}.0", **reason}
+                fields = {"weight": f"{weight}.0", "weight_unit": "kg", "height_cm": f"{weight + 100}.0", **reason}
             else:  # two lab rows in one save, marked by their ULN: both or neither may be stored
                 kind, path = "labs", labs
                 fields = {"labresult-TOTAL_FORMS": "2", "labresult-INITIAL_FORMS": "0", **reason}
                 for i in (0, 1):
-                    fields.update({f"labresult-{i}-analyte": "hb", f"labresult-{i}-sample_date": screening_date.isoformat(),
-                                   f"labresult-{i}-value": "120", f"labresult-{i}-unit": "g/L",
-                                   f"labresult-{i}-uln": str(1000 + n)})
+                    # Platelets per µL: a plausible ULN (300 000–600 000 /µL) leaves room for a marker.
+                    fields.update({f"labresult-{i}-analyte": "plt", f"labresult-{i}-sample_date": screening_date.isoformat(),
+                                   f"labresult-{i}-value": "210000", f"labresult-{i}-unit": "/uL",
+                                   f"labresult-{i}-uln": str(MARK + n)})
             started = time.monotonic()
             status, text = browser.request("POST", path, fields)
             with lock:
@@ -268,17 +270,17 @@ def test_postgresql_restart_under_load(served_site):
     # Nothing half-saved: each two-row lab save is stored whole or not at all, each with its history;
     # every save answered as done is stored; the organ rows match their history.
     ids = ",".join(str(r[0]) for r in records)
-    markers = Counter(int(uln) - 1000 for (uln,) in _pg(
-        f"SELECT uln FROM screening_labresult WHERE record_id IN ({ids}) AND uln >= 1001", DBNAME, fetch=True))
+    markers = Counter(int(uln) - MARK for (uln,) in _pg(
+        f"SELECT uln FROM screening_labresult WHERE record_id IN ({ids}) AND uln > {MARK}", DBNAME, fetch=True))
     assert set(markers.values()) <= {2}, {n: c for n, c in markers.items() if c != 2}
-    history = Counter(int(uln) - 1000 for (uln,) in _pg(
-        f"SELECT uln FROM screening_historicallabresult WHERE record_id IN ({ids}) AND uln >= 1001 "
+    history = Counter(int(uln) - MARK for (uln,) in _pg(
+        f"SELECT uln FROM screening_historicallabresult WHERE record_id IN ({ids}) AND uln > {MARK} "
         "AND history_type = '+'", DBNAME, fetch=True))
     assert history == markers
     saved = {n for _, _, kind, n, status, _ in log if kind == "labs" and status == 302}
     assert saved <= set(markers), "a save answered as done is missing"
     for organ_id, version, weight, height, entries in _pg(
-        "SELECT o.id, o.version, o.weight_kg, o.height_cm, (SELECT count(*) FROM screening_historicalorganfunction h "
+        "SELECT o.id, o.version, o.weight, o.height_cm, (SELECT count(*) FROM screening_historicalorganfunction h "
         f"WHERE h.id = o.id) FROM screening_organfunction o WHERE o.record_id IN ({ids})", DBNAME, fetch=True):
         assert version == entries, f"organ {organ_id}: version {version} but {entries} history rows"
         assert height - weight == 100

@@ -123,7 +123,7 @@ def test_the_site_works_as_the_application_role(app_role, transactional_db, site
         browser.force_login(coordinator)
         url = reverse("section_edit", args=[record.pk, "organ"])
         data = page_data(browser.get(url))
-        data.update({"weight_kg": "71", "reason-reason_choice": "Data entry error"})
+        data.update({"weight": "71", "reason-reason_choice": "Data entry error"})
         saved = browser.post(url, data)
         assert saved.status_code == 302, saved.content.decode()[:2000]
 

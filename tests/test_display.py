@@ -68,7 +68,8 @@ class ValueTextTest(TestCase):
         self.assertEqual(display.field_value_text(LabResult._meta.get_field("not_done"), False), "No")
 
     def test_units_are_on_the_field_not_in_the_help_text(self):
-        self.assertEqual(display.unit_of(OrganFunction._meta.get_field("weight_kg")), "kg")
+        self.assertEqual(display.unit_of(OrganFunction._meta.get_field("height_cm")), "cm")
+        self.assertEqual(display.unit_of(OrganFunction._meta.get_field("weight")), "")  # its unit is weight_unit
         self.assertEqual(display.unit_of(OrganFunction.history.model._meta.get_field("lvef")), "%")
         self.assertEqual(display.unit_of(ScreeningRecord._meta.get_field("initials")), "")  # "2–4 letters; …"
 
@@ -101,8 +102,8 @@ class ConflictHelpersTest(TestCase):
         self.assertEqual(display.posted_value_text(self.Form({"weight": "12,5"})["weight"]), "12,5")  # as typed
 
     def test_saved_values(self):
-        organ = OrganFunction(weight_kg=Decimal("70.50"), ecg_abnormality="no")
-        self.assertEqual(display.saved_value_text(organ, "weight_kg"), "70.5")
+        organ = OrganFunction(weight=Decimal("70.50"), weight_unit="kg", ecg_abnormality="no")
+        self.assertEqual(display.saved_value_text(organ, "weight"), "70.5")
         self.assertEqual(display.saved_value_text(organ, "ecg_abnormality"), "No")
         self.assertEqual(display.saved_value_text(organ, "lvef"), "(blank)")
 
@@ -184,7 +185,7 @@ def test_audit_trail_and_csv_show_values_as_entered_and_no_help_text(client, sha
     initials = next(r for r in rows[1:] if r[header.index("Field")] == "Subject initials")
     assert initials[header.index("New value")] == "DM"
     assert initials[header.index("Variable")] == "screeningrecord.initials"
-    weight = next(r for r in rows[1:] if r[header.index("Variable")] == "organfunction.weight_kg")
+    weight = next(r for r in rows[1:] if r[header.index("Variable")] == "organfunction.weight")
     assert weight[header.index("New value")].endswith(" kg")
 
 
@@ -245,6 +246,7 @@ def test_export_keeps_numbers_as_numbers(shanghai_record):
     data = export_record(ScreeningRecord.objects.select_related("site").get(pk=shanghai_record.pk))
     values = [row["value"] for row in data["labs"] if "value" in row]
     assert values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-    weight = data["sections"]["organ"]["weight_kg"]
-    assert weight["unit"] == "kg" and isinstance(weight["value"], (int, float))
+    organ = data["sections"]["organ"]
+    assert organ["weight_unit"] == "kg" and isinstance(organ["weight"], (int, float))
+    assert organ["height_cm"]["unit"] == "cm" and isinstance(organ["height_cm"]["value"], (int, float))
     assert data["record"]["initials"] == "DM"  # no unit: its help text ("2–4 letters; …") is prose

@@ -40,7 +40,7 @@ def base_record(number, rows):
     item = {"record": {"initials": "AB", "sex": "M", "date_of_birth": "1970-01-01", "indication": "AAV",
                        "screening_date": "2026-11-20", "consent_date": "2026-11-19", "consent_version": "v2",
                        "comment": ""},
-            "sections": {"organ": {"weight_kg": {"value": 70, "unit": "kg"}, "lvef": 60}},
+            "sections": {"organ": {"weight": 70, "weight_unit": "kg", "lvef": 60}},
             "labs": [{"analyte": "hb", "sample_date": "2026-11-20", "value": 120 + i, "unit": "g/L"} for i in range(rows)]}
     if number:
         item["screening_number"] = number

@@ -284,7 +284,7 @@ def creatinine(record, value, unit="umol/L"):
 
 
 def test_cockcroft_gault_of_the_reference_example(logged_in, man_of_70):
-    OrganFunction.objects.create(record=man_of_70, weight_kg=75)
+    OrganFunction.objects.create(record=man_of_70, weight=75, weight_unit="kg")
     alt = {"analyte": "alt", "sample_date": man_of_70.screening_date, "value": 20, "unit": "U/L", "uln": 40}
     response = logged_in.post(scores_url(man_of_70, "labs"), rows(LabResult, [alt, creatinine(man_of_70, 110)]))
     # Reference §3.10: male, 70 years, 75 kg, SCr 110 µmol/L: (140 − 70) × 75 / (72 × 110 / 88.4)
@@ -295,7 +295,7 @@ def test_cockcroft_gault_of_the_reference_example(logged_in, man_of_70):
 
 def test_cockcroft_gault_in_mg_per_dl_for_a_woman(logged_in, man_of_70):
     ScreeningRecord.objects.filter(pk=man_of_70.pk).update(sex="F")
-    OrganFunction.objects.create(record=man_of_70, weight_kg=60)
+    OrganFunction.objects.create(record=man_of_70, weight=60, weight_unit="kg")
     response = logged_in.post(scores_url(man_of_70, "labs"), rows(LabResult, [creatinine(man_of_70, "1.0", "mg/dL")]))
     assert figure(response, "crcl") == "49.6"  # (140 − 70) × 60 / (72 × 1.0) × 0.85 = 49.58
 
@@ -308,7 +308,7 @@ def test_cockcroft_gault_says_what_is_missing(logged_in, man_of_70):
 
 
 def test_a_creatinine_being_typed_without_its_unit_is_not_used(logged_in, man_of_70):
-    OrganFunction.objects.create(record=man_of_70, weight_kg=75)
+    OrganFunction.objects.create(record=man_of_70, weight=75, weight_unit="kg")
     response = logged_in.post(scores_url(man_of_70, "labs"), rows(LabResult, [creatinine(man_of_70, 110, "")]))
     assert figure(response, "crcl") is None
     assert "a serum creatinine result with its value and unit" in panel(response, "crcl")
@@ -316,7 +316,7 @@ def test_a_creatinine_being_typed_without_its_unit_is_not_used(logged_in, man_of
 
 @pytest.mark.parametrize("before,read", [(MAX_ROWS - 1, True), (MAX_ROWS, False)])
 def test_at_most_the_formsets_row_limit_is_read(man_of_70, before, read):
-    OrganFunction.objects.create(record=man_of_70, weight_kg=75)
+    OrganFunction.objects.create(record=man_of_70, weight=75, weight_unit="kg")
     alt = {"analyte": "alt", "sample_date": man_of_70.screening_date, "value": 20, "unit": "U/L", "uln": 40}
     data = QueryDict(mutable=True)
     data.update(rows(LabResult, [alt] * before + [creatinine(man_of_70, 110)]))

@@ -266,10 +266,10 @@ def test_a_session_opened_on_one_server_is_used_on_the_other(two_servers, coordi
     assert status == 200 and eligible.screening_number in page and 'name="password"' not in page
     # A form served by one server posts to the other: the CSRF token is the session's, not the server's.
     status, _, page = browser.get(a, f"/records/{eligible.pk}/sections/organ/")
-    fields = {**form_of(page, "section-form"), "weight_kg": "63", "reason-reason_choice": "Data entry error"}
+    fields = {**form_of(page, "section-form"), "weight": "63", "reason-reason_choice": "Data entry error"}
     status, location, _ = browser.post(b, f"/records/{eligible.pk}/sections/organ/", fields)
     assert status == 302, status
-    assert OrganFunction.objects.get(record=eligible).weight_kg == 63
+    assert OrganFunction.objects.get(record=eligible).weight == 63
     # Logging out on one ends the session on both.
     status, _, page = browser.get(b, f"/records/{eligible.pk}/")
     assert status == 200
@@ -313,7 +313,7 @@ def test_conflicting_saves_on_the_two_servers_give_the_conflict_page_to_the_seco
 
         def post(name, browser, port, weight):
             start.wait(timeout=30)
-            fields = {**forms[name], "weight_kg": weight, "reason-reason_choice": "Data entry error"}
+            fields = {**forms[name], "weight": weight, "reason-reason_choice": "Data entry error"}
             outcomes[name] = browser.post(port, path, fields)
 
         threads = [threading.Thread(target=post, args=("alice", alice, a, str(70 + round_))),
@@ -330,5 +330,5 @@ def test_conflicting_saves_on_the_two_servers_give_the_conflict_page_to_the_seco
         assert 'data-testid="edit-conflict"' in page
         assert ("Bob Builder" if winner == "bob" else coordinator.get_full_name()) in page
         organ = OrganFunction.objects.get(record=eligible)
-        assert organ.weight_kg == (70 if winner == "alice" else 80) + round_
+        assert organ.weight == (70 if winner == "alice" else 80) + round_
         assert re.search(r'name="version" value="%d"' % organ.version, page), "the conflict page carries the new version"

@@ -51,10 +51,12 @@ from ..models import (
     EligibilityAccess,
     EligibilityStatusChange,
     FreezeEvent,
+    IimSection,
     InfectionScreen,
     LabResult,
     MedicalHistory,
     Medication,
+    OrganFunction,
     QueryStep,
     ScreeningRecord,
     SdvMark,
@@ -92,10 +94,13 @@ FILTER_KINDS = {**KINDS, SIGNATURE_EVENTS: _("All signature events"),
 HISTORY_KINDS = {"+": CREATED, "~": CHANGED, "-": DELETED}
 HISTORY_TYPES = {kind: code for code, kind in HISTORY_KINDS.items()}
 
-# Fields whose unit is another column of the same row (chosen per value).
+# Fields whose unit is another column of the same row (chosen per value): the first of the
+# columns that is not blank (a lab limit's own unit, else the value's).
 UNIT_COLUMNS = {
-    LabResult: {"value": "unit", "lln": "unit", "uln": "unit"},
-    Medication: {"dose": "dose_unit"},
+    LabResult: {"value": ("unit",), "lln": ("lln_unit", "unit"), "uln": ("uln_unit", "unit")},
+    Medication: {"dose": ("dose_unit",)},
+    OrganFunction: {"weight": ("weight_unit",)},
+    IimSection: {name: (f"{name}_unit",) for name in ("patient_global", "physician_global", "extramuscular_global")},
 }
 # The record's status is not a CRF question but changing it is audited; so is the clearing of a retired
 # CRF version 1 column when migration 0011 moved its answer to a row (its history shows the old answers).
@@ -193,9 +198,10 @@ def display(model_field, value, unit=""):
 def unit_of(model, model_field, row):
     """The unit of a value: the row's own unit column (labs, doses), else the
     field's fixed unit (measurements), else none."""
-    column = UNIT_COLUMNS.get(model, {}).get(model_field.name)
-    if column is None:
+    columns = UNIT_COLUMNS.get(model, {}).get(model_field.name)
+    if columns is None:
         return shown_as.unit_of(model_field)
+    column = next((c for c in columns if getattr(row, c)), columns[-1])
     unit_field = model._meta.get_field(column)
     return display(unit_field, getattr(row, column))
 
@@ -253,9 +259,9 @@ def _unchanged(model, model_field, previous, row, history_type):
         return value is None or value == ""
     if previous is None:
         return False
-    unit = UNIT_COLUMNS.get(model, {}).get(model_field.name)
-    return value == getattr(previous, model_field.attname) and (
-        unit is None or getattr(row, unit) == getattr(previous, unit))
+    units = UNIT_COLUMNS.get(model, {}).get(model_field.name, ())
+    return value == getattr(previous, model_field.attname) and all(
+        getattr(row, unit) == getattr(previous, unit) for unit in units)
 
 
 # --------------------------------------------------------------------------
@@ -818,7 +824,7 @@ def field_history(scope, stream, model_field):
     model = stream.model
     columns = {"id", "history_id", "history_date", "history_type", "history_user_id", "history_change_reason"}
     columns |= {f.attname for f in tracked_fields(model)} if stream.rows else {model_field.attname}
-    columns |= set(UNIT_COLUMNS.get(model, {}).values())
+    columns |= {c for names in UNIT_COLUMNS.get(model, {}).values() for c in names}
     if model is not ScreeningRecord:
         columns.add("record_id")
     rows = list(stream.in_scope(scope).only(*columns).order_by("id", "history_date", "history_id"))

@@ -46,7 +46,7 @@ from ..eligibility import protocol as P
 from ..eligibility.context import build_context
 from ..eligibility.criteria.aav import _bvas_flags
 from ..eligibility.criteria.common import answer, fmt, pct, record_value, value
-from ..eligibility.criteria.general import _cockcroft_gault
+from ..eligibility.criteria.general import _cockcroft_gault, body_weight_kg
 from ..eligibility.criteria.iim import BIOPSY_ITEMS, age_at_onset
 from ..eligibility.criteria.labs import screening_lab
 from ..eligibility.criteria.sle import ana_entry
@@ -97,7 +97,8 @@ MISSING_WORDS = {
     "record.sex": gettext_lazy("the sex (Demographics and consent)"),
     "record.consent_date": gettext_lazy("the consent date (Demographics and consent)"),
     "record.screening_date": gettext_lazy("the screening date (Demographics and consent)"),
-    "organ.weight_kg": gettext_lazy("the body weight (Organ function)"),
+    "organ.weight": gettext_lazy("the body weight (Organ function)"),
+    "organ.weight_unit": gettext_lazy("the unit of the body weight (Organ function)"),
     "labs.creatinine": gettext_lazy(
         "a serum creatinine result with its value and unit, dated from the consent date to 28 days after screening"),
     "iim.symptom_onset_date": gettext_lazy("the date of the first symptom"),
@@ -431,6 +432,16 @@ def _mrss(snapshot):
         "max": MRSS_MAX, "day": day.isoformat()}, **shown}
 
 
+def _weight_text(snapshot):
+    """The weight in kg, and as printed when it was printed in another unit."""
+    kg = body_weight_kg(snapshot)[0]
+    unit = value(snapshot, "organ", "weight_unit")
+    if unit == "kg":
+        return _("%(weight)s kg") % {"weight": fmt(value(snapshot, "organ", "weight"))}
+    return _("%(weight)s kg (%(printed)s %(unit)s)") % {
+        "weight": fmt(kg, 1), "printed": fmt(value(snapshot, "organ", "weight")), "unit": unit}
+
+
 def _crcl(snapshot):
     notes = (_("The protocol needs at least %(min)d mL/min (INC-05a); the checklist uses a measured 24-hour "
                "clearance instead when one was taken without IV hydration.") % {"min": P.CRCL_MIN},)
@@ -449,7 +460,7 @@ def _crcl(snapshot):
     items = (
         Line(_("Age on the sample date"), _("%(age)d years") % {"age": age}),
         Line(_("Sex"), _("female") if record_value(snapshot, "sex") == "F" else _("male")),
-        Line(_("Actual body weight"), _("%(weight)s kg") % {"weight": fmt(value(snapshot, "organ", "weight_kg"))}),
+        Line(_("Actual body weight"), _weight_text(snapshot)),
         Line(_("Serum creatinine"), f"{fmt(lab.raw)} {UNIT_LABELS.get(lab.raw_unit, lab.raw_unit)} ({lab.day.isoformat()})"),
     )
     return {"figure": fmt(crcl, 1), "unit": _("mL/min"), "notes": notes, "items_title": _("Computed from"),

@@ -62,6 +62,10 @@ class DecimalField(forms.DecimalField):
 RADIO_MAX_OPTIONS = 5
 
 
+# Unit columns whose blank means "the unit of the value" (a lab result's LLN and ULN units).
+SAME_UNIT_AS_VALUE = {"lln_unit", "uln_unit"}
+
+
 def _widget_for(db_field, **kwargs):
     """Form fields of row tables: compact controls (a select per coded cell)."""
     kind = db_field.get_internal_type()
@@ -74,6 +78,8 @@ def _widget_for(db_field, **kwargs):
         # An import or a forged post with a code the list does not hold: say which codes it holds.
         codes = ", ".join(str(code) for code, _label in db_field.flatchoices if code != "")
         field.error_messages["invalid_choice"] = format_lazy(_("%(value)s is not one of the codes: {codes}."), codes=codes)
+    if db_field.name in SAME_UNIT_AS_VALUE:
+        field.choices = [("", _("as the value"))] + [c for c in field.choices if c[0] != ""]
     return field
 
 

@@ -50,7 +50,7 @@ SECTIONS = (
         "Organ function",
         m.OrganFunction,
         fieldsets=(
-            ("Vital signs", ("weight_kg", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
+            ("Vital signs", ("weight", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
             ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
             ("ECG and renal", ("ecg_", "crcl_hydration", "creatinine_hydration")),
         ),
@@ -67,7 +67,9 @@ SECTIONS = (
         "labs",
         "Laboratory results",
         None,
-        rows=(Rows("labs", m.LabResult, "Lab results", ("analyte", "sample_date", "not_done", "value", "unit", "lln", "uln")),),
+        rows=(Rows("labs", m.LabResult, "Lab results", (
+            "analyte", "sample_date", "not_done", "value", "unit", "value_confirmed", "lln", "lln_unit", "uln", "uln_unit",
+        )),),
         help="Enter each result with the unit and the reference range printed by the site's lab.",
     ),
     Section(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..calculators.units import WEIGHT_TO_KG, convert
 from ..crf.sections import BY_KEY, sections_for
 from ..eligibility.protocol import SCREENING_WINDOW_DAYS
 from ..models import InfectionScreen, LabResult, OrganFunction, Query, QueryStep
@@ -43,14 +44,23 @@ def _lab_before_ld(record):
 
 
 def _weight_change(record):
-    organ = OrganFunction.objects.filter(record=record).only("pk", "weight_kg").first()
-    if organ is None or organ.weight_kg is None:
+    """The weight now against the first weight recorded, both in kg (each as printed with its unit)."""
+    organ = OrganFunction.objects.filter(record=record).only("pk", "weight", "weight_unit").first()
+    now = _kg(organ.weight, organ.weight_unit) if organ is not None else None
+    if now is None:
         return []
-    first = (OrganFunction.history.filter(id=organ.pk, weight_kg__isnull=False)
-             .order_by("history_date", "history_id").values_list("weight_kg", flat=True).first())
-    if not first or abs(organ.weight_kg - first) <= WEIGHT_CHANGE_LIMIT * first:
+    first = next((kg for kg in (
+        _kg(weight, unit) for weight, unit in OrganFunction.history.filter(id=organ.pk, weight__isnull=False)
+        .order_by("history_date", "history_id").values_list("weight", "weight_unit")) if kg is not None), None)
+    if not first or abs(now - first) <= WEIGHT_CHANGE_LIMIT * first:
         return []
-    return [("weight_kg", f"{value_text(first)} kg → {value_text(organ.weight_kg)} kg")]
+    return [("weight", f"{value_text(round(first, 1))} kg → {value_text(round(now, 1))} kg")]
+
+
+def _kg(weight, unit):
+    if weight is None or unit not in WEIGHT_TO_KG:
+        return None
+    return Decimal(str(convert(weight, unit, WEIGHT_TO_KG)))
 
 
 def _research_date_before_consent(record):

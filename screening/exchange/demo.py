@@ -46,7 +46,7 @@ def complete_record_data(indication, today=None):
     ]
     sections = {
         "organ": {
-            "weight_kg": 62, "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
+            "weight": 62, "weight_unit": "kg", "height_cm": 165, "spo2_room_air": 97, "ventilatory_support": no,
             "pleural_effusion": no, "echo_date": scr, "lvef": 60, "pericardial_effusion": no,
             "echo_pap": 25, "pap_readings_complete": True, "ecg_date": scr, "ecg_abnormality": no,
             "crcl_hydration": no, "creatinine_hydration": no,
@@ -124,6 +124,7 @@ def complete_record_data(indication, today=None):
             "eular_enzymes_raised": True, "biopsy_done": no, "finger_flexor_weakness": no,
             "treatment_response": no, "anti_srp": "negative", "anti_hmgcr": "negative", "subclass": "DM",
             "assessment_date": scr, "patient_global": 5, "physician_global": 4, "extramuscular_global": 3,
+            "patient_global_unit": "cm", "physician_global_unit": "cm", "extramuscular_global_unit": "cm",
             "haq_di": 1.0,
         })
         iim.update({f"mmt8_{g}": 8 for g in _mmt8_groups()})

@@ -34,6 +34,9 @@ RETIRED_FIELDS = {
     ("sle", "ana_entry"): gettext_noop(
         "CRF version 1 question 'ANA ≥ 1:80 ever' is no longer asked: give the result as reported in "
         "ana_test, ana_titre, ana_date and ana_lab_cutoff"),
+    ("organ", "weight_kg"): gettext_noop(
+        "CRF version 2 records the body weight as printed: give weight and weight_unit (\"kg\" or \"lb\") "
+        "instead of weight_kg"),
     ("sle", "lupus_crisis"): gettext_noop(
         "CRF version 1 question 'lupus crisis within 3 months before screening' is no longer asked: give "
         "lupus_crisis_ever and lupus_crisis_date"),
@@ -125,6 +128,14 @@ def data_management(record):
     return queries, sdv
 
 
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
 def unwrap_units(model, values):
     """{"value": v, "unit": u} -> v, checking u is the field's unit. Returns (values, errors)."""
     plain, errors = {}, []
@@ -136,6 +147,10 @@ def unwrap_units(model, values):
                 plain[name] = value
                 continue
             unit = fixed_unit(field)
+            if not unit and value.get("unit") is not None and _has_field(model, f"{name}_unit"):
+                # A value whose unit is its own column (weight, VAS): {"value": v, "unit": u} gives both.
+                plain[name], plain[f"{name}_unit"] = value.get("value"), value["unit"]
+                continue
             if value.get("unit") not in (None, unit):
                 errors.append((name, f"unit {value.get('unit')!r} not accepted; this field is recorded in {unit or 'no unit'}"))
                 continue

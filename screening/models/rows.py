@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from screening.calculators.bvas import BVAS_V3_ITEMS
 from screening.calculators.dosing import SINGLE_DOSE
 from screening.calculators.mrss import MRSS_SITES
-from screening.calculators.units import ANALYTES, UNIT_LABELS
+from screening.calculators.units import (
+    ANALYTES,
+    CONFIRM,
+    REFUSE,
+    REFUSED_UNITS,
+    UNIT_LABELS,
+    bounds_in,
+    likely_units,
+    limit_plausible,
+    to_canonical,
+    value_check,
+)
 from screening.vocabulary import (
     CELL_THERAPY_KINDS,
     DOSE_UNITS,
@@ -102,7 +113,14 @@ class Medication(Row):
 
 
 PAP_METHODS = [("echo", _("Echocardiogram (estimate)")), ("rhc", _("Right heart catheterisation"))]
-UNIT_CHOICES = sorted({(u, UNIT_LABELS.get(u, u)) for a in ANALYTES.values() for u in a.units})
+# Every unit an analyte is reported in, and those a lab prints but that are refused (Quick %):
+# offered so the refusal says what to enter instead.
+UNIT_CHOICES = sorted({(u, UNIT_LABELS.get(u, u)) for a in ANALYTES.values() for u in a.units}
+                      | {(u, UNIT_LABELS.get(u, u)) for _code, u in REFUSED_UNITS})
+REFUSED_UNIT_MESSAGES = {
+    ("pt", "%"): _("A prothrombin time as Quick % cannot be converted without the ISI: enter the INR the lab "
+                   "reports (analyte INR)."),
+}
 
 
 class LabResult(Row):
@@ -111,8 +129,17 @@ class LabResult(Row):
     not_done = models.BooleanField("not done", default=False)
     value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=12, choices=UNIT_CHOICES, blank=True)
+    value_confirmed = models.BooleanField(
+        _("value confirmed"), default=False,
+        help_text=_("Tick after checking a value outside the usual range against the lab report."))
     lln = models.DecimalField("lower limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+    lln_unit = models.CharField(
+        _("LLN unit"), max_length=12, choices=UNIT_CHOICES, blank=True,
+        help_text=_("The unit the report prints the lower limit in; blank: the value's unit."))
     uln = models.DecimalField("upper limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+    uln_unit = models.CharField(
+        _("ULN unit"), max_length=12, choices=UNIT_CHOICES, blank=True,
+        help_text=_("The unit the report prints the upper limit in; blank: the value's unit."))
 
     class Meta:
         ordering = ["analyte", "sample_date", "id"]
@@ -130,19 +157,71 @@ class LabResult(Row):
         errors = {}
         if self.value is None:
             errors["value"] = "Enter the value, or tick not done."
+        entry = ANALYTES.get(self.analyte)
+        for name, unit in (("unit", self.unit), ("lln_unit", self.lln_unit), ("uln_unit", self.uln_unit)):
+            if (self.analyte, unit) in REFUSED_UNITS:
+                errors[name] = REFUSED_UNIT_MESSAGES[self.analyte, unit]
+            elif entry is not None and unit and unit not in entry.units:
+                allowed = ", ".join(UNIT_LABELS.get(u, u) for u in entry.units)
+                errors[name] = _("This analyte is reported in %(units)s.") % {"units": allowed}
         if not self.unit:
             errors["unit"] = "Choose the unit the lab reported."
-        elif self.analyte in ANALYTES and self.unit not in ANALYTES[self.analyte].units:
-            allowed = ", ".join(UNIT_LABELS.get(u, u) for u in ANALYTES[self.analyte].units)
-            errors["unit"] = f"This analyte is reported in {allowed}."
         if self.value is not None and self.value < 0:
             errors["value"] = "A lab value cannot be negative."
         if self.uln is not None and self.uln <= 0:
             errors["uln"] = "The upper limit of normal must be above zero."
-        if self.lln is not None and self.uln is not None and self.lln > self.uln:
-            errors["lln"] = "The lower limit is above the upper limit."
+        if self.lln is not None and self.lln < 0:
+            errors["lln"] = _("The lower limit of normal cannot be negative.")
+        if entry is not None and not errors:
+            errors.update(self._range_errors(entry))
         if errors:
             raise ValidationError(errors)
+
+    def _range_errors(self, entry):
+        """The value against the analyte's physiological and usual ranges, the limits against the
+        plausible ones, each in its own unit (calculators/units.py RANGES); {field: message}."""
+        errors = {}
+        name = entry.label if entry.label[1:2].isupper() else entry.label[0].lower() + entry.label[1:]
+        canonical = UNIT_LABELS.get(entry.canonical_unit, entry.canonical_unit)
+
+        def shown(amount, unit):
+            return f"{value_text(amount)} {UNIT_LABELS.get(unit, unit)}"
+
+        def span(which):
+            low, high = bounds_in(self.analyte, which)
+            return f"{value_text(low)}–{value_text(high)} {canonical}"
+
+        def guess(amount, unit, which):
+            units = likely_units(self.analyte, amount, unit, which)
+            return _("; did you mean %(unit)s?") % {"unit": UNIT_LABELS.get(units[0], units[0])} if units else ""
+
+        check = value_check(self.analyte, self.value, self.unit)
+        if check == REFUSE:
+            errors["value"] = _(
+                "%(value)s is not a physiological value of %(analyte)s (possible: %(span)s)%(guess)s"
+            ) % {"value": shown(self.value, self.unit), "analyte": name, "span": span("physiological"),
+                 "guess": guess(self.value, self.unit, "usual") or "."}
+        elif check == CONFIRM and not self.value_confirmed:
+            errors["value"] = _(
+                "%(value)s is outside the usual range of %(analyte)s (%(span)s): check it against the report "
+                "and tick “value confirmed”, or correct it%(guess)s"
+            ) % {"value": shown(self.value, self.unit), "analyte": name, "span": span("usual"),
+                 "guess": guess(self.value, self.unit, "usual") or "."}
+        limits = {}
+        for field, which, words in (("uln", "uln", _("upper limit")), ("lln", "lln", _("lower limit"))):
+            amount, unit = getattr(self, field), getattr(self, f"{field}_unit") or self.unit
+            if amount is None:
+                continue
+            if not limit_plausible(self.analyte, amount, unit, which):
+                hint = guess(amount, unit, which)
+                errors[field] = _("%(label)s %(limit)s is not a plausible %(words)s of %(analyte)s%(guess)s") % {
+                    "label": field.upper(), "limit": shown(amount, unit), "words": words, "analyte": name,
+                    "guess": hint or _(" (plausible: %(span)s).") % {"span": span(which)}}
+            else:
+                limits[field] = to_canonical(self.analyte, amount, unit)
+        if len(limits) == 2 and limits["lln"] > limits["uln"]:
+            errors["lln"] = "The lower limit is above the upper limit."
+        return errors
 
 
 class PulmonaryFunctionTest(Row):

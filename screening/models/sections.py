@@ -15,7 +15,9 @@ from screening.calculators.mmt8 import MMT8_GROUPS
 from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_LABELS
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
+from screening.calculators.units import VAS_TO_CM, WEIGHT_TO_KG, convert
 
+from ..values import value_text
 from .fields import ANSWER_CHOICES, NO, answer, event_date, grade, measurement, result
 from .records import CrfModel, ScreeningRecord
 
@@ -37,8 +39,16 @@ class Section(CrfModel):
         return f"{self._meta.verbose_name} of {self.record}"
 
 
+WEIGHT_UNITS = [("kg", "kg"), ("lb", "lb")]
+WEIGHT_MIN_KG, WEIGHT_MAX_KG = 20, 300
+
+
 class OrganFunction(Section):
-    weight_kg = measurement("body weight", 20, 300, "kg", help_text="Actual body weight")
+    # CRF version 2: the weight as printed, with its unit (the column held kg before: weight_kg).
+    weight = models.DecimalField(
+        _("body weight"), max_digits=5, decimal_places=1, null=True, blank=True,
+        help_text=_("Actual body weight, as printed: 20–300 kg (44.1–661.4 lb)."))
+    weight_unit = models.CharField(_("weight unit"), max_length=2, choices=WEIGHT_UNITS, blank=True)
     height_cm = measurement("height", 100, 250, "cm")
     spo2_room_air = measurement("SpO₂ on room air", 50, 100, "%", decimals=0)
     spo2_not_done = models.BooleanField("SpO₂ not done", default=False)
@@ -70,6 +80,18 @@ class OrganFunction(Section):
 
     class Meta:
         verbose_name = "organ function"
+
+    def clean(self):
+        if self.weight is None:
+            return
+        if not self.weight_unit:
+            raise ValidationError({"weight_unit": _("Choose the unit the weight is printed in (kg or lb).")})
+        kg = convert(self.weight, self.weight_unit, WEIGHT_TO_KG)
+        if not WEIGHT_MIN_KG <= kg <= WEIGHT_MAX_KG:
+            raise ValidationError({"weight": _(
+                "%(weight)s %(unit)s is %(kg)s kg: a body weight is %(min)s–%(max)s kg.") % {
+                "weight": value_text(self.weight), "unit": self.weight_unit, "kg": value_text(round(kg, 1)),
+                "min": WEIGHT_MIN_KG, "max": WEIGHT_MAX_KG}})
 
 
 NAT_CHOICES = [
@@ -367,6 +389,21 @@ IimItems = abstract_fields(
 )
 
 
+VAS_UNITS = [("cm", "cm"), ("mm", "mm")]
+VAS_FIELDS = ("patient_global", "physician_global", "extramuscular_global")
+VAS_MAX_CM = 10
+
+
+def vas(verbose_name):
+    return models.DecimalField(
+        verbose_name, max_digits=4, decimal_places=1, null=True, blank=True,
+        help_text=_("As measured: 0–10 cm, or 0–100 mm."))
+
+
+def vas_unit():
+    return models.CharField(_("VAS unit"), max_length=2, choices=VAS_UNITS, blank=True)
+
+
 class IimSection(IimItems, Section):
     symptom_onset_date = event_date("date of the first symptom", "Gives age at onset for the 2017 criteria.")
     biopsy_done = answer("muscle biopsy available")
@@ -378,14 +415,32 @@ class IimSection(IimItems, Section):
         "subclass (investigator)", max_length=16, choices=IIM_SUBCLASSES, blank=True
     )
     assessment_date = event_date("core set assessment date")
-    patient_global = measurement("patient global activity VAS", 0, 10, "cm")
-    physician_global = measurement("physician global activity VAS", 0, 10, "cm")
-    extramuscular_global = measurement("extramuscular global activity VAS", 0, 10, "cm")
+    # CRF version 2: each VAS as measured, with its unit (cm on the 10 cm line, or mm); cm before.
+    patient_global = vas("patient global activity VAS")
+    patient_global_unit = vas_unit()
+    physician_global = vas("physician global activity VAS")
+    physician_global_unit = vas_unit()
+    extramuscular_global = vas("extramuscular global activity VAS")
+    extramuscular_global_unit = vas_unit()
     haq_di = measurement("HAQ-DI", 0, 3, "score", decimals=3)
 
     class Meta:
         verbose_name = "IIM"
         verbose_name_plural = "IIM"
+
+    def clean(self):
+        errors = {}
+        for name in VAS_FIELDS:
+            measured, unit = getattr(self, name), getattr(self, f"{name}_unit")
+            if measured is None:
+                continue
+            if not unit:
+                errors[f"{name}_unit"] = _("Choose the unit the VAS was measured in (cm or mm).")
+            elif not 0 <= convert(measured, unit, VAS_TO_CM) <= VAS_MAX_CM:
+                errors[name] = _("%(value)s %(unit)s is off the 10 cm line: a VAS is 0–10 cm (0–100 mm).") % {
+                    "value": value_text(measured), "unit": unit}
+        if errors:
+            raise ValidationError(errors)
 
 
 

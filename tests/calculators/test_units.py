@@ -42,11 +42,11 @@ def test_clearance_and_complement_convert():
 
 def test_enzymes_are_compared_only_as_multiples_of_uln():
     assert {code for code, a in ANALYTES.items() if a.ratio_only} == {"alt", "ast", "ck", "ldh", "aldolase"}
-    assert units_for("ck") == ["U/L"]
+    assert units_for("ck") == ["U/L", "ukat/L"]
 
 
 def test_units_for_lists_the_canonical_unit_first():
-    assert units_for("creatinine") == ["umol/L", "mg/dL"]
+    assert units_for("creatinine") == ["umol/L", "mg/dL", "mmol/L"]
     assert units_for("wbc") == ["10^9/L", "10^3/uL", "/uL"]
 
 

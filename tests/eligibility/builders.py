@@ -105,7 +105,7 @@ IIM_LABS = {
 def _common_sections():
     return {
         "organ": {
-            "weight_kg": 62.0, "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
+            "weight": 62.0, "weight_unit": "kg", "height_cm": 165.0, "spo2_room_air": 97.0, "spo2_not_done": False,
             "ventilatory_support": False, "pleural_effusion": False, "echo_date": SCR, "lvef": 60.0,
             "pericardial_effusion": False, "echo_pap": 25.0, "pap_readings_complete": True, "ecg_date": SCR,
             "ecg_abnormality": False, "crcl_hydration": False, "creatinine_hydration": False,
@@ -174,6 +174,7 @@ def iim_section():
         "eular_enzymes_raised": True, "biopsy_done": False, "finger_flexor_weakness": False,
         "treatment_response": False, "anti_srp": "negative", "anti_hmgcr": "negative", "subclass": "DM",
         "assessment_date": SCR, "patient_global": 5.0, "physician_global": 4.0, "extramuscular_global": 3.0,
+        "patient_global_unit": "cm", "physician_global_unit": "cm", "extramuscular_global_unit": "cm",
         "haq_di": 1.0,
     })
     return section

@@ -113,7 +113,7 @@ def test_inc_05a_measured_clearance_boundary(value, expected):
 @pytest.mark.parametrize("weight, expected", [(35.93, "FAIL"), (36, "PASS")])
 def test_inc_05a_cockcroft_gault_boundary(weight, expected):
     # (140 − 40) × 36 / (72 × 1.0 mg/dL) = 50.0 mL/min exactly for a man of 40.
-    r = result("INC-05a", record=MALE_40, organ={"weight_kg": weight},
+    r = result("INC-05a", record=MALE_40, organ={"weight": weight},
                labs={"creatinine": {"value": 1.0, "unit": "mg/dL", "uln": 1.2}})
     assert r.status == expected and "Cockcroft–Gault" in r.reason
 
@@ -127,8 +127,8 @@ def test_inc_05a_measured_after_hydration_falls_back_to_cockcroft_gault():
 
 
 def test_inc_05a_cockcroft_gault_names_every_missing_input():
-    r = result("INC-05a", organ={"weight_kg": None}, labs={"creatinine": None})
-    assert r.status == "INCOMPLETE" and set(r.missing) == {"organ.weight_kg", "labs.creatinine"}
+    r = result("INC-05a", organ={"weight": None}, labs={"creatinine": None})
+    assert r.status == "INCOMPLETE" and set(r.missing) == {"organ.weight", "labs.creatinine"}
 
 
 @pytest.mark.parametrize("cid, analyte, uln, at, above", [

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from screening.calculators.dates import add_months, age_on
 from screening.calculators.renal import cockcroft_gault
+from screening.calculators.units import WEIGHT_TO_KG, UnitError, convert
 from screening.vocabulary import INDICATIONS
 
 from .. import protocol as P
@@ -34,6 +35,7 @@ from .labs import (
 )
 from .table import EVENTS_COMPLETE, GENERAL, registrar
 from .verdicts import (
+    BadData,
     MissingData,
     all_of,
     failed,
@@ -174,10 +176,12 @@ def _cockcroft_gault(snapshot, ctx):
     """CrCl from age on the creatinine sample date, sex, actual weight and creatinine."""
     gaps, reasons = [], []
     dob, sex = record_value(snapshot, "date_of_birth"), record_value(snapshot, "sex")
-    weight = value(snapshot, "organ", "weight_kg")
-    for path, datum in (("record.date_of_birth", dob), ("record.sex", sex), ("organ.weight_kg", weight)):
+    weight, weight_ev = body_weight_kg(snapshot)
+    for path, datum in (("record.date_of_birth", dob), ("record.sex", sex)):
         if datum is None:
             gaps.append(path)
+    if weight is None:
+        gaps.append("organ.weight" if value(snapshot, "organ", "weight") is None else "organ.weight_unit")
     lab = None
     try:
         lab = screening_lab(snapshot, ctx, "creatinine")
@@ -188,10 +192,10 @@ def _cockcroft_gault(snapshot, ctx):
         raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
                           *gaps)
     years = age_on(dob, lab.day)
-    crcl = cockcroft_gault(years, weight, sex, lab.raw, lab.raw_unit)
+    crcl = cockcroft_gault(years, weight, sex, lab.value, "umol/L")  # canonical: any unit the lab printed
     ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
           Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
-          Evidence("Actual body weight", num(weight), "kg")]
+          weight_ev]
     return crcl, ev
 
 
@@ -215,6 +219,21 @@ def _cockcroft_gault_without_hydration(snapshot, ctx):
     if hydrated is None:
         raise MissingData(unanswered, "organ.creatinine_hydration", evidence=[*ev, hydration_ev])
     return crcl, [*ev, hydration_ev]
+
+
+def body_weight_kg(snapshot):
+    """(the actual body weight in kg, its evidence), from the weight as printed and its unit;
+    (None, None) when either is missing."""
+    weight, unit = value(snapshot, "organ", "weight"), value(snapshot, "organ", "weight_unit")
+    if weight is None or not unit:
+        return None, None
+    try:
+        kg = convert(weight, unit, WEIGHT_TO_KG, "body weight")
+    except (UnitError, ValueError) as error:
+        raise BadData(_("The body weight cannot be used: {error}.", error=str(error)), "organ.weight_unit") from None
+    note = "" if unit == "kg" else _("reported as {weight} {unit} (× {factor})", weight=fmt(weight), unit=unit,
+                                           factor=WEIGHT_TO_KG[unit])
+    return kg, Evidence(_("Actual body weight"), num(kg), "kg", note=note)
 
 
 @criterion("INC-05b", _("Serum creatinine ≤ {creatinine_max_uln} × ULN",

@@ -8,6 +8,7 @@ from screening.calculators.iim import (
     suggested_subclass,
 )
 from screening.calculators.mmt8 import MMT8_GROUPS, mmt8_total
+from screening.calculators.units import VAS_TO_CM, UnitError, convert
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
@@ -118,7 +119,19 @@ def _at_least(snapshot, field, minimum, label, unit=""):
     measured = value(snapshot, "iim", field)
     if measured is None:
         return incomplete(_("{label} is not recorded.", label=label), f"iim.{field}")
-    ev = Evidence(label, num(measured), unit, note=_("abnormal when ≥ {minimum}", minimum=fmt(minimum)))
+    note = _("abnormal when ≥ {minimum}", minimum=fmt(minimum))
+    if unit == "cm":  # a VAS: as measured, in cm or mm
+        printed = value(snapshot, "iim", f"{field}_unit")
+        if not printed:
+            return incomplete(_("{label}: the unit (cm or mm) is not recorded.", label=label), f"iim.{field}_unit")
+        try:
+            shown, measured = measured, convert(measured, printed, VAS_TO_CM, label)
+        except (UnitError, ValueError) as error:
+            return incomplete(_("{label} cannot be used: {error}.", label=label, error=str(error)), f"iim.{field}_unit")
+        if printed != "cm":
+            note = join([_("reported as {value} {unit} (× {factor});", value=fmt(shown), unit=printed,
+                           factor=VAS_TO_CM[printed]), note])
+    ev = Evidence(label, num(measured), unit, note=note)
     if measured >= minimum:
         return passed(_("{label} {measured} ≥ {minimum}.", label=label, measured=fmt(measured),
                         minimum=fmt(minimum)), ev)

@@ -12,7 +12,9 @@ from screening.calculators.units import (
     ANALYTES,
     UNIT_LABELS,
     UnitError,
-    times_uln,
+    likely_units,
+    limit_plausible,
+    times_uln_of,
     to_canonical,
 )
 
@@ -30,15 +32,30 @@ class LabValue:
     unit: str  # canonical unit, display form
     raw: float  # as reported
     raw_unit: str  # as reported, code
-    uln: float | None  # as reported, same unit as raw
+    uln: float | None  # as reported, in uln_unit
     day: date
+    uln_unit: str = ""  # as reported, code; blank: the value's unit
+
+    @property
+    def limit_unit(self):
+        return self.uln_unit or self.raw_unit
 
     def evidence(self, note=""):
+        """The value as reported and converted, and the ULN in its own unit (and converted when
+        its unit is not the canonical one), so a reviewer can redo the arithmetic."""
+        canonical = ANALYTES[self.analyte].canonical_unit
         shown = f"{fmt(self.raw)} {UNIT_LABELS.get(self.raw_unit, self.raw_unit)}"
-        if self.raw_unit != ANALYTES[self.analyte].canonical_unit:
-            note = f"reported as {shown}" + (f"; {note}" if note else "")
+        if self.raw_unit != canonical:
+            note = f"reported as {shown} (× {fmt(float(factor_of(self.analyte, self.raw_unit)))})" + (
+                f"; {note}" if note else "")
         if self.uln is not None:
-            note = (note + "; " if note else "") + f"ULN {fmt(self.uln)} {UNIT_LABELS.get(self.raw_unit, self.raw_unit)}"
+            uln = f"ULN {fmt(self.uln)} {UNIT_LABELS.get(self.limit_unit, self.limit_unit)}"
+            if self.limit_unit != canonical:
+                try:
+                    uln += f" = {fmt(to_canonical(self.analyte, self.uln, self.limit_unit))} {self.unit}"
+                except (UnitError, ValueError):
+                    pass
+            note = (note + "; " if note else "") + uln
         return Evidence(self.label, num(self.value), self.unit, self.day, note)
 
     def times_uln(self) -> float:
@@ -49,12 +66,25 @@ class LabValue:
                 evidence=[self.evidence()],
             )
         try:
-            return times_uln(self.raw, self.uln)
-        except ValueError as error:
+            plausible = limit_plausible(self.analyte, self.uln, self.limit_unit, "uln")
+            if not plausible:
+                # Saved before limits were checked: never a ratio against a limit in the wrong unit.
+                unit_text = UNIT_LABELS.get(self.limit_unit, self.limit_unit)
+                guess = likely_units(self.analyte, self.uln, self.limit_unit, "uln")
+                hint = f"; did you mean {UNIT_LABELS.get(guess[0], guess[0])}?" if guess else ""
+                raise BadData(
+                    f"{self.label}{on(self.day)}: ULN {fmt(self.uln)} {unit_text} is not a plausible upper "
+                    f"limit{hint}", f"labs.{self.analyte}", evidence=[self.evidence()])
+            return times_uln_of(self.analyte, self.raw, self.raw_unit, self.uln, self.uln_unit)
+        except (UnitError, ValueError) as error:
             raise BadData(f"{self.label}{on(self.day)}: {error}.", f"labs.{self.analyte}") from None
 
     def text(self):
         return f"{self.label} {fmt(self.value)} {self.unit}{on(self.day)}"
+
+
+def factor_of(analyte, unit):
+    return to_canonical(analyte, 1, unit)
 
 
 def label_of(analyte):
@@ -101,7 +131,7 @@ def screening_lab(snapshot, ctx, analyte) -> LabValue:
     entry = ANALYTES[analyte]
     return LabValue(
         analyte, label, canonical, UNIT_LABELS.get(entry.canonical_unit, entry.canonical_unit),
-        row["value"], unit, row.get("uln"), row["sample_date"],
+        row["value"], unit, row.get("uln"), row["sample_date"], row.get("uln_unit") or "",
     )
 
 
