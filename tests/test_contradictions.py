@@ -287,7 +287,7 @@ def test_the_live_clearance_is_computed_and_says_when_hydration_preceded_it(clie
                                                                             hydration, noted):
     from screening.models import OrganFunction
 
-    OrganFunction.objects.create(record=record_a, weight_kg=75, creatinine_hydration=hydration)
+    OrganFunction.objects.create(record=record_a, weight=75, weight_unit="kg", creatinine_hydration=hydration)
     client.force_login(coordinator)
     response = client.post(reverse("section_scores", args=[record_a.pk, "labs"]), _lab_post(record_a, 110))
     figure, text = _crcl_panel(response)
