@@ -50,6 +50,8 @@ EXPECTED_GET = {
     "sdv_mark": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 405, SITE_ADMIN: 403},
     "record_unfreeze": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 200},
     "my_queries": dict.fromkeys(ALL_ROLES, 200),
+    # The language switch: a POST for everyone signed in (tests/test_i18n.py).
+    "set_language": dict.fromkeys(ALL_ROLES, 405),
     "sdv_worklist": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 403},
 }
 # Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).

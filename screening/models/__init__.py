@@ -5,6 +5,7 @@ from .datamanagement import FreezeEvent, Query, QueryStep, SdvMark
 from .exports import AuditExport
 from .identity import AccountVersion, UsernameClaim
 from .imports import ImportFile, ImportLine, ImportRun
+from .preferences import UserLanguage
 from .records import CrfModel, ScreeningRecord
 from .rows import (
     BvasItem,
@@ -36,5 +37,5 @@ __all__ = [
     "AavSection", "EligibilityAccess", "EligibilityStatusChange", "BvasItem", "CrfModel", "IimSection", "InfectionScreen", "Judgement",
     "LabResult", "MedicalHistory", "Medication", "MrssAssessment", "OrganFunction",
     "PriorEvent", "PulmonaryFunctionTest", "PulmonaryPressureReading", "ROLES", "Reproductive", "ScreeningRecord",
-    "Site", "SiteMembership", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
+    "Site", "SiteMembership", "UserLanguage", "SleSection", "SscSection", "EligibilityState", "Signature", "SignatureAttempt",
 ]
