@@ -2,6 +2,7 @@
 writes and what follows them (docs/robustness.md, docs/audit-trail.md)."""
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from ..models import ScreeningRecord
 from ..values import field_label, field_value_text, row_description
@@ -19,7 +20,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
     `crf_saved` is sent inside the transaction: the checklist re-evaluates the
     record, and stale signatures are invalidated, in the same commit. Raises
     RecordFrozen (nothing written) when the record is frozen, read under the lock."""
-    reason = reason if had_data else (reason or "Initial entry")
+    reason = reason if had_data else (reason or gettext_noop("Initial entry"))
     with transaction.atomic():
         locked = ScreeningRecord.objects.select_for_update().filter(pk=record.pk).values("frozen_at").first()
         if locked is not None and locked["frozen_at"] is not None:
@@ -44,7 +45,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data):
                     row = stored_bookkeeping(row_form.instance, row_form, record)
                     row.record = record
                     kind = "~" if row.pk else "+"
-                    save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
+                    save_with_audit(row, user, reason if row.pk else (reason or gettext_noop("Row added")))
                     changes.append(_change(row_form, name, kind, reason, row.pk))
         crf_saved.send(sender=ScreeningRecord, record=record, user=user, section=section, changes=changes)
 

@@ -35,7 +35,7 @@ class LogFilters(FilterForm):
                                choices=[("", _("All"))] + ScreeningRecord.STATUS_CHOICES)
     eligibility = forms.ChoiceField(label=_("Eligibility"), required=False, choices=[("", _("All"))] + OVERALL)
     indication = forms.ChoiceField(label=_("Indication"), required=False,
-                                   choices=[("", _("All"))] + list(INDICATIONS.items()))
+                                   choices=[("", _("All"))] + [(k, _(v)) for k, v in INDICATIONS.items()])
     screened_from = forms.DateField(label=_("Screened from"), required=False, widget=DateInput())
     screened_to = forms.DateField(label=_("Screened to"), required=False, widget=DateInput())
     failing = forms.ChoiceField(label=_("Failing criterion"), required=False,
