@@ -33,7 +33,8 @@ def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
     on the field (``field.unit``), where the audit trail, the data dictionary and
     the exchange format read it (screening.values.unit_of): help text is prose."""
     digits = len(str(int(high))) + decimals
-    text = f"{unit}; {low}–{high}."
+    # The unit stays as given on the field (stored, exported); the help text shows it translated.
+    text = format_lazy("{}; {}–{}.", _(unit), low, high)
     if help_text:
         text = format_lazy("{} ({})", help_text, text)
     field = models.DecimalField(

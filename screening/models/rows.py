@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from screening.calculators.bvas import BVAS_V3_ITEMS
 from screening.calculators.mrss import MRSS_SITES
@@ -110,8 +111,8 @@ class LabResult(Row):
 
 class PulmonaryFunctionTest(Row):
     test_date = models.DateField(_("test date"))
-    fvc_pct = measurement(_("FVC"), 10, 150, _("% predicted"))
-    dlco_pct = measurement(_("DLCO"), 5, 150, _("% predicted"))
+    fvc_pct = measurement(_("FVC"), 10, 150, gettext_noop("% predicted"))
+    dlco_pct = measurement(_("DLCO"), 5, 150, gettext_noop("% predicted"))
 
     class Meta:
         ordering = ["test_date", "id"]

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from screening.calculators.iim import IIM_2017_ITEMS
 from screening.calculators.mmt8 import MMT8_GROUPS
@@ -307,7 +308,7 @@ class AavSection(Section):
     remission_date = event_date(_("remission date"))
     remission_bvas = grade(_("BVAS at remission"), 63)
     remission_gc_dose = measurement(
-        _("glucocorticoid dose at remission"), 0, 2000, _("mg/day prednisone-equivalent"), decimals=2
+        _("glucocorticoid dose at remission"), 0, 2000, gettext_noop("mg/day prednisone-equivalent"), decimals=2
     )
     relapse_date = event_date(_("recurrence onset date"))
     relapse_kind = models.CharField(

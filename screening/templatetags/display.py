@@ -15,7 +15,7 @@ is not used: it is UTC for every request).
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from .. import values as display
 
@@ -66,6 +66,13 @@ def status_text(code):
     code = getattr(code, "value", code)
     word = STATUS_WORDS.get(str(code)) if code is not None else None
     return str(word) if word is not None else (code or "")
+
+
+@register.filter
+def stored_words(text):
+    """Words the application stored in English (a role's name on the access log): in the reader's
+    language when the catalogue has them, else as stored."""
+    return gettext(text) if text else ""
 
 
 @register.simple_tag
