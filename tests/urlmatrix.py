@@ -54,8 +54,9 @@ EXPECTED_GET = {
     "set_language": dict.fromkeys(ALL_ROLES, 405),
     "sdv_worklist": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 403},
 }
-# Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).
-MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark"}
+# Writes a monitor may make: queries and SDV marks, and their own interface language; never CRF data
+# (tests/test_monitor_read_only.py).
+MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark", "set_language"}
 # Reads that take a POST (the live scores post the form being filled in): the
 # matrix posts to them, and a GET is refused.
 POSTED_READS = {"section_scores"}
