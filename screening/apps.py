@@ -8,7 +8,7 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .access import identity, passwords
+        from .access import identity, language, passwords
         from .access.roles import sync_roles
         from .audit import access_log
         from .audit.history_indexes import ensure_history_indexes
@@ -28,6 +28,7 @@ class ScreeningConfig(AppConfig):
         identity.connect()  # first: the access log reads the stored identity it keeps
         passwords.connect()  # at login: must the password be changed first?
         access_log.connect()
+        language.connect()  # a user's saved interface language, read into the session at login
         # The one-way arrows crf -> checklist -> signatures (docs/architecture.md):
         # a save re-evaluates the record; a new evaluation invalidates stale signatures.
         crf_saved.connect(evaluation.on_crf_saved)

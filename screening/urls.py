@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from .access import user_views
+from .access import language_views, user_views
 from .audit import access_log_views, chain_views
 from .audit import views as audit_views
 from .checklist import live_scores_views
@@ -19,6 +19,8 @@ read = require_safe
 
 urlpatterns = [
     path("", read(views.home), name="home"),
+    # POST only: the header's language switch (screening/access/language.py).
+    path("language/", language_views.set_language, name="set_language"),
     path("records/", read(views.record_list), name="record_list"),
     path("records/new/", views.record_create, name="record_create"),
     path("records/<int:pk>/", read(views.record_detail), name="record_detail"),

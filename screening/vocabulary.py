@@ -2,13 +2,23 @@
 
 Pure Python (no Django) so the rules engine can import it. Each code is stored in
 the database: never rename one, add a new code instead.
+
+The labels are English; each is marked with gettext_noop (for `makemessages`) and
+translated where it is shown: the models' choices (gettext_lazy of the label) and
+the pages. What is stored, exported and hashed stays the code.
 """
 
+
+def gettext_noop(text):
+    """Marks a label for translation without importing Django (the rules import this module)."""
+    return text
+
+
 INDICATIONS = {
-    "SLE": "Systemic lupus erythematosus (SLE)",
-    "AAV": "ANCA-associated vasculitis (AAV)",
-    "IIM": "Idiopathic inflammatory myopathy (IIM)",
-    "DCSSC": "Diffuse cutaneous systemic sclerosis (dcSSc)",
+    "SLE": gettext_noop("Systemic lupus erythematosus (SLE)"),
+    "AAV": gettext_noop("ANCA-associated vasculitis (AAV)"),
+    "IIM": gettext_noop("Idiopathic inflammatory myopathy (IIM)"),
+    "DCSSC": gettext_noop("Diffuse cutaneous systemic sclerosis (dcSSc)"),
 }
 
 GLUCOCORTICOID = "glucocorticoid"
@@ -21,41 +31,41 @@ OTHER = "other"
 # code: (label, classes). Rituximab is both a biologic (EXC-10c) and an
 # immunosuppressant for the prior-therapy rules (AAV, SSc).
 DRUGS = {
-    "prednisone": ("Prednisone", {GLUCOCORTICOID}),
-    "prednisolone": ("Prednisolone", {GLUCOCORTICOID}),
-    "methylprednisolone": ("Methylprednisolone", {GLUCOCORTICOID}),
-    "hydrocortisone": ("Hydrocortisone", {GLUCOCORTICOID}),
-    "dexamethasone": ("Dexamethasone", {GLUCOCORTICOID}),
-    "betamethasone": ("Betamethasone", {GLUCOCORTICOID}),
-    "triamcinolone": ("Triamcinolone", {GLUCOCORTICOID}),
-    "deflazacort": ("Deflazacort", {GLUCOCORTICOID}),
-    "cortisone": ("Cortisone", {GLUCOCORTICOID}),
-    "hydroxychloroquine": ("Hydroxychloroquine", {ANTIMALARIAL}),
-    "chloroquine": ("Chloroquine", {ANTIMALARIAL}),
-    "azathioprine": ("Azathioprine", {IMMUNOSUPPRESSANT}),
-    "mycophenolate": ("Mycophenolate (mofetil or sodium)", {IMMUNOSUPPRESSANT}),
-    "methotrexate": ("Methotrexate", {IMMUNOSUPPRESSANT}),
-    "cyclophosphamide": ("Cyclophosphamide", {IMMUNOSUPPRESSANT}),
-    "leflunomide": ("Leflunomide", {IMMUNOSUPPRESSANT}),
-    "iguratimod": ("Iguratimod", {IMMUNOSUPPRESSANT}),
-    "ciclosporin": ("Ciclosporin", {IMMUNOSUPPRESSANT}),
-    "tacrolimus": ("Tacrolimus", {IMMUNOSUPPRESSANT}),
-    "voclosporin": ("Voclosporin", {IMMUNOSUPPRESSANT}),
-    "ivig": ("Intravenous immunoglobulin", {IMMUNOSUPPRESSANT}),
-    "rituximab": ("Rituximab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "belimumab": ("Belimumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "telitacicept": ("Telitacicept", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "anifrolumab": ("Anifrolumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "tocilizumab": ("Tocilizumab", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "abatacept": ("Abatacept", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "avacopan": ("Avacopan", {IMMUNOSUPPRESSANT}),
-    "nintedanib": ("Nintedanib", {OTHER}),
-    "antibacterial": ("Antibacterial (systemic)", {ANTI_INFECTIVE}),
-    "antiviral": ("Antiviral (systemic)", {ANTI_INFECTIVE}),
-    "antifungal": ("Antifungal (systemic)", {ANTI_INFECTIVE}),
-    "other_biologic": ("Other biologic", {BIOLOGIC, IMMUNOSUPPRESSANT}),
-    "other_immunosuppressant": ("Other immunosuppressant", {IMMUNOSUPPRESSANT}),
-    "other": ("Other", {OTHER}),
+    "prednisone": (gettext_noop("Prednisone"), {GLUCOCORTICOID}),
+    "prednisolone": (gettext_noop("Prednisolone"), {GLUCOCORTICOID}),
+    "methylprednisolone": (gettext_noop("Methylprednisolone"), {GLUCOCORTICOID}),
+    "hydrocortisone": (gettext_noop("Hydrocortisone"), {GLUCOCORTICOID}),
+    "dexamethasone": (gettext_noop("Dexamethasone"), {GLUCOCORTICOID}),
+    "betamethasone": (gettext_noop("Betamethasone"), {GLUCOCORTICOID}),
+    "triamcinolone": (gettext_noop("Triamcinolone"), {GLUCOCORTICOID}),
+    "deflazacort": (gettext_noop("Deflazacort"), {GLUCOCORTICOID}),
+    "cortisone": (gettext_noop("Cortisone"), {GLUCOCORTICOID}),
+    "hydroxychloroquine": (gettext_noop("Hydroxychloroquine"), {ANTIMALARIAL}),
+    "chloroquine": (gettext_noop("Chloroquine"), {ANTIMALARIAL}),
+    "azathioprine": (gettext_noop("Azathioprine"), {IMMUNOSUPPRESSANT}),
+    "mycophenolate": (gettext_noop("Mycophenolate (mofetil or sodium)"), {IMMUNOSUPPRESSANT}),
+    "methotrexate": (gettext_noop("Methotrexate"), {IMMUNOSUPPRESSANT}),
+    "cyclophosphamide": (gettext_noop("Cyclophosphamide"), {IMMUNOSUPPRESSANT}),
+    "leflunomide": (gettext_noop("Leflunomide"), {IMMUNOSUPPRESSANT}),
+    "iguratimod": (gettext_noop("Iguratimod"), {IMMUNOSUPPRESSANT}),
+    "ciclosporin": (gettext_noop("Ciclosporin"), {IMMUNOSUPPRESSANT}),
+    "tacrolimus": (gettext_noop("Tacrolimus"), {IMMUNOSUPPRESSANT}),
+    "voclosporin": (gettext_noop("Voclosporin"), {IMMUNOSUPPRESSANT}),
+    "ivig": (gettext_noop("Intravenous immunoglobulin"), {IMMUNOSUPPRESSANT}),
+    "rituximab": (gettext_noop("Rituximab"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "belimumab": (gettext_noop("Belimumab"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "telitacicept": (gettext_noop("Telitacicept"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "anifrolumab": (gettext_noop("Anifrolumab"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "tocilizumab": (gettext_noop("Tocilizumab"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "abatacept": (gettext_noop("Abatacept"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "avacopan": (gettext_noop("Avacopan"), {IMMUNOSUPPRESSANT}),
+    "nintedanib": (gettext_noop("Nintedanib"), {OTHER}),
+    "antibacterial": (gettext_noop("Antibacterial (systemic)"), {ANTI_INFECTIVE}),
+    "antiviral": (gettext_noop("Antiviral (systemic)"), {ANTI_INFECTIVE}),
+    "antifungal": (gettext_noop("Antifungal (systemic)"), {ANTI_INFECTIVE}),
+    "other_biologic": (gettext_noop("Other biologic"), {BIOLOGIC, IMMUNOSUPPRESSANT}),
+    "other_immunosuppressant": (gettext_noop("Other immunosuppressant"), {IMMUNOSUPPRESSANT}),
+    "other": (gettext_noop("Other"), {OTHER}),
 }
 
 
@@ -63,50 +73,50 @@ def drug_classes(code):
     return DRUGS.get(code, ("", {OTHER}))[1]
 
 
-DOSE_UNITS = {"mg": "mg", "g": "g", "mg/kg": "mg/kg", "mg/m2": "mg/m²", "other": "Other"}
+DOSE_UNITS = {"mg": "mg", "g": "g", "mg/kg": "mg/kg", "mg/m2": "mg/m²", "other": gettext_noop("Other")}
 
 ROUTES = {
-    "oral": "Oral",
-    "iv": "Intravenous",
-    "sc": "Subcutaneous",
-    "im": "Intramuscular",
-    "topical": "Topical / inhaled",
-    "other": "Other",
+    "oral": gettext_noop("Oral"),
+    "iv": gettext_noop("Intravenous"),
+    "sc": gettext_noop("Subcutaneous"),
+    "im": gettext_noop("Intramuscular"),
+    "topical": gettext_noop("Topical / inhaled"),
+    "other": gettext_noop("Other"),
 }
 
 FREQUENCIES = {
-    "once_daily": "Once daily",
-    "twice_daily": "Twice daily",
-    "three_times_daily": "Three times daily",
-    "four_times_daily": "Four times daily",
-    "every_other_day": "Every other day",
-    "weekly": "Weekly",
-    "every_2_weeks": "Every 2 weeks",
-    "every_4_weeks": "Every 4 weeks",
-    "monthly": "Monthly",
-    "single_dose": "Single dose or infusion",
-    "other": "Other",
+    "once_daily": gettext_noop("Once daily"),
+    "twice_daily": gettext_noop("Twice daily"),
+    "three_times_daily": gettext_noop("Three times daily"),
+    "four_times_daily": gettext_noop("Four times daily"),
+    "every_other_day": gettext_noop("Every other day"),
+    "weekly": gettext_noop("Weekly"),
+    "every_2_weeks": gettext_noop("Every 2 weeks"),
+    "every_4_weeks": gettext_noop("Every 4 weeks"),
+    "monthly": gettext_noop("Monthly"),
+    "single_dose": gettext_noop("Single dose or infusion"),
+    "other": gettext_noop("Other"),
 }
 
-PURPOSES = {"treatment": "Treatment", "prophylaxis": "Prophylaxis"}
+PURPOSES = {"treatment": gettext_noop("Treatment"), "prophylaxis": gettext_noop("Prophylaxis")}
 
 OUTCOMES = {
-    "ongoing": "Ongoing, not yet assessed",
-    "response": "Response",
-    "inadequate_response": "Inadequate response",
-    "intolerance": "Intolerance",
-    "other": "Other / stopped for another reason",
+    "ongoing": gettext_noop("Ongoing, not yet assessed"),
+    "response": gettext_noop("Response"),
+    "inadequate_response": gettext_noop("Inadequate response"),
+    "intolerance": gettext_noop("Intolerance"),
+    "other": gettext_noop("Other / stopped for another reason"),
 }
 
 EVENT_KINDS = {
-    "transfusion": "Blood transfusion",
-    "growth_factor": "Haematopoietic growth factor (G-CSF, GM-CSF, EPO, TPO/TPO-RA)",
-    "major_surgery": "Major surgery",
-    "live_vaccine": "Live vaccine",
-    "investigational_treatment": "Other clinical study's treatment",
-    "infection": "Infection",
-    "dialysis": "Dialysis",
-    "plasmapheresis": "Plasmapheresis",
+    "transfusion": gettext_noop("Blood transfusion"),
+    "growth_factor": gettext_noop("Haematopoietic growth factor (G-CSF, GM-CSF, EPO, TPO/TPO-RA)"),
+    "major_surgery": gettext_noop("Major surgery"),
+    "live_vaccine": gettext_noop("Live vaccine"),
+    "investigational_treatment": gettext_noop("Other clinical study's treatment"),
+    "infection": gettext_noop("Infection"),
+    "dialysis": gettext_noop("Dialysis"),
+    "plasmapheresis": gettext_noop("Plasmapheresis"),
 }
 
 # CRF version 2 (issue 17): malignancies, HBV DNA results and prior cell or gene therapies as rows.

@@ -89,6 +89,30 @@ SLOW_MODULES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request activates its language in the thread (LocaleMiddleware) and nothing undoes it: a
+    page asked for in Chinese would leave a later test's management command speaking Chinese."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+def pytest_configure(config):
+    """The Chinese catalogue compiled when the .po is newer than the .mo (`make` builds it; a
+    bare `pytest` gets it here, once, before any xdist worker starts)."""
+    import subprocess
+    from pathlib import Path
+
+    if hasattr(config, "workerinput"):
+        return
+    po = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
 def pytest_collection_modifyitems(items):
     """Browser tests are slow by nature, and SLOW_MODULES measured so: `make test-fast` leaves
     them out with the rest of `slow`."""

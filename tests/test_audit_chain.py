@@ -98,12 +98,13 @@ def test_every_model_is_either_append_only_or_known_to_change():
     from django.apps import apps
 
     from screening.crf.sections import CRF_MODELS
-    from screening.models import EligibilityState, ImportFile, ImportRun, Query, Site, SiteMembership
+    from screening.models import EligibilityState, ImportFile, ImportRun, Query, Site, SiteMembership, UserLanguage
 
     # An import run's progress and state change while it runs; its file is stored once, kept for re-runs.
     # A query's state changes (each step is an append-only QueryStep).
+    # A user's interface language is theirs to change (not part of the trail).
     changed_by_the_app = {*CRF_MODELS, Site, SiteMembership, EligibilityState, ChainLink, ImportRun, ImportFile,
-                          Query}
+                          Query, UserLanguage}
     for model in apps.get_app_config("screening").get_models():
         assert is_append_only(model) != (model in changed_by_the_app), model
 

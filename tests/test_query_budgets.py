@@ -100,6 +100,7 @@ BUDGET = {
     "site_user_edit": 14,
     "password_change": 9,  # + django-axes' lockout check
     # POST only: a GET is answered 405 by require_POST (the writes are measured in tests/test_data_management.py)
+    "set_language": 7,  # POST only (its post is measured in tests/test_i18n.py)
     "query_raise": 7, "query_answer": 7, "query_close": 7, "query_reopen": 7, "sdv_mark": 7,  # the heads of every stream in one query, the last anchor's links in one (9 without an anchor)
 }
 CSV_CHUNK = 500  # screening.audit.trail.all_events
@@ -108,7 +109,7 @@ ASKER = [COORDINATOR, INVESTIGATOR, MONITOR, SITE_ADMIN]
 
 
 # The data management writes answer a GET with 405: their posts are measured in tests/test_data_management.py.
-POST_ONLY = {"query_raise", "query_answer", "query_close", "query_reopen", "sdv_mark"}
+POST_ONLY = {"set_language", "query_raise", "query_answer", "query_close", "query_reopen", "sdv_mark"}
 
 
 def test_every_page_has_a_budget():

@@ -50,6 +50,8 @@ EXPECTED_GET = {
     "sdv_mark": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 405, SITE_ADMIN: 403},
     "record_unfreeze": {COORDINATOR: 403, INVESTIGATOR: 200, MONITOR: 403, SITE_ADMIN: 200},
     "my_queries": dict.fromkeys(ALL_ROLES, 200),
+    # The language switch: a POST for everyone signed in (tests/test_i18n.py).
+    "set_language": dict.fromkeys(ALL_ROLES, 405),
     "sdv_worklist": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 200, SITE_ADMIN: 403},
     # Site user administration (manage_site_users): "Users" sends an administrator of one site to its list.
     "site_users_home": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 302},
@@ -58,8 +60,9 @@ EXPECTED_GET = {
     "site_user_edit": {COORDINATOR: 403, INVESTIGATOR: 403, MONITOR: 403, SITE_ADMIN: 200},
     "password_change": dict.fromkeys(ALL_ROLES, 200),
 }
-# Writes a monitor may make: queries and SDV marks, never CRF data (tests/test_monitor_read_only.py).
-MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark"}
+# Writes a monitor may make: queries and SDV marks, and their own interface language; never CRF data
+# (tests/test_monitor_read_only.py).
+MONITOR_WRITES = {"query_raise", "query_close", "query_reopen", "sdv_mark", "set_language"}
 # A write every user makes on their own account, monitors included: never CRF data.
 OWN_ACCOUNT_WRITES = {"password_change"}
 # Reads that take a POST (the live scores post the form being filled in): the

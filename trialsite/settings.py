@@ -62,12 +62,16 @@ MIDDLEWARE = [
     "screening.access.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie or Accept-Language; a signed-in user's own choice below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, the first reader of the post: a post over a limit gets its page back (screening/post_limits.py).
     "screening.access.post_limits.PostLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The signed-in user's saved language beats the cookie and Accept-Language (screening/access/language.py).
+    "screening.access.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A password set by an administrator, or expired: nothing but the change page until it is changed.
     "screening.access.passwords.PasswordChangeRequiredMiddleware",
@@ -182,6 +186,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 15_000
 
 LANGUAGE_CODE = "en-gb"
+# The interface in English or Simplified Chinese (issue 20, docs/i18n.md): the user's saved
+# choice, else Accept-Language, else English. What is stored stays language-neutral (codes).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "trialsite_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 """Screenshots of every page, as each role of site S01 sees it (`make screenshots`).
 
     .venv/bin/python docs/screenshots/make_screenshots.py [--out DIR] [--role ROLE ...] [--jobs N]
+                                                         [--language zh-hans] [--only NAME ...]
     make screenshots SCREENSHOTS_ARGS="--out /tmp/shots"
 
 It lives here, beside what it writes, rather than in tests/: it checks nothing
@@ -26,6 +27,10 @@ What it does, start to end, touching nothing in the work tree but DIR:
 
 Two browser contexts at a time (--jobs), one per core: all roles, about 410
 pictures and 35 MB, take two to three minutes on an idle two-core machine.
+
+`--language zh-hans` asks for the pages in that language (the browser's Accept-Language, as a
+Chinese browser would); `--only` shoots the pages of those names only (and no extras), e.g. the
+main pages in Chinese into docs/screenshots/zh (docs/i18n.md).
 
 Files: DIR/<role>/<url name>[-<indication>-<section>]-<width>.png, and
 DIR/anonymous/login-<width>.png. The PNGs of the role folders written are
@@ -64,6 +69,8 @@ SITE, OTHER_SITE = "S01", "S02"
 DOWNLOADS = (".csv", ".json", ".xlsx", ".pdf")
 NOTES = set()  # pages not shot and other remarks, said once at the end
 STATUSES = {}  # (role, url) -> the answer to a GET
+OPTIONS = {"language": None, "only": set()}  # --language, --only
+BROWSER_LOCALES = {"zh-hans": "zh-CN"}
 # Production-like rendering for a server that only this script talks to.
 SETTINGS = '''\
 from trialsite.settings import *  # noqa: F401,F403
@@ -86,7 +93,10 @@ def main():
                         help="folder for the PNG files (default: docs/screenshots)")
     parser.add_argument("--role", action="append", choices=ROLES, help="only this role (repeatable)")
     parser.add_argument("--jobs", type=int, default=2, help="browser contexts at once (default: 2, the cores)")
+    parser.add_argument("--language", default=None, help="the pages in this language (e.g. zh-hans)")
+    parser.add_argument("--only", action="append", help="only the pages of this name (repeatable)")
     options = parser.parse_args()
+    OPTIONS.update(language=options.language, only=set(options.only or ()))
     # A kill stops the server too (the finally below), as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out = options.out.resolve()
@@ -277,7 +287,10 @@ async def shoot_all(base, plan, out, roles, jobs, shrinker):
 
             async def run(role, viewport):
                 async with limit:
-                    context = await browser.new_context(base_url=base, viewport=dict(zip(("width", "height"), viewport)))
+                    language = OPTIONS["language"]
+                    extra = {"locale": BROWSER_LOCALES.get(language, language)} if language else {}
+                    context = await browser.new_context(base_url=base, viewport=dict(zip(("width", "height"), viewport)),
+                                                        **extra)
                     context.set_default_timeout(30000)
                     try:
                         shots = Shots(await context.new_page(), out / role, viewport[0], shrinker)
@@ -329,6 +342,8 @@ async def shoot_role(shots, plan, role):
     await log_in(page, f"{role.replace('_', '')}{SITE[-1]}")
     refused = False
     for name, url in plan["pages"]:
+        if OPTIONS["only"] and name not in OPTIONS["only"]:
+            continue
         status = await status_for(page, role, url)
         if status == 403:
             if not refused:  # the first refusal stands for all: the same page
@@ -340,6 +355,8 @@ async def shoot_role(shots, plan, role):
             NOTES.add(f"{role}: {name} not shot, it answers HTTP {status} to a GET")
         else:
             await shots.goto_and_take(url, name)
+    if OPTIONS["only"]:
+        return
     await shots.goto_and_take(plan["not_found"], "404")
     if role == "coordinator":
         await coordinator_extras(shots, plan)
@@ -397,10 +414,11 @@ async def coordinator_extras(shots, plan):
 
 async def log_in(page, username):
     await page.goto("/accounts/login/")
-    await page.get_by_label("Username").fill(username)
-    await page.get_by_label("Password").fill(PASSWORD)
+    # By name, not label: the form may be in another language (--language).
+    await page.locator("input[name=username]").fill(username)
+    await page.locator("input[name=password]").fill(PASSWORD)
     async with page.expect_navigation():
-        await page.get_by_role("button", name="Log in").click()
+        await page.locator("main form button[type=submit]").click()
     if "/accounts/login/" in page.url:
         raise SystemExit(f"could not log in as {username}")
 

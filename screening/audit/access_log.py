@@ -17,6 +17,7 @@ import ipaddress
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from ..access.identity import current_actor
 from ..models import AccessEvent
@@ -115,7 +116,9 @@ def _log_roles(kind, pairs):
     groups = Group.objects.in_bulk({g for _, g in pairs})
     actor = current_actor()
     for user_id, group_id in pairs:
-        log(kind, user=users[user_id], actor=actor, detail=role_label(groups[group_id].name))
+        with translation.override("en"):  # stored in one language; the page shows it translated
+            detail = role_label(groups[group_id].name)
+        log(kind, user=users[user_id], actor=actor, detail=detail)
 
 
 def _logged_elsewhere(instance, what):

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ..access.identity import Versions
@@ -27,8 +28,9 @@ from .forms import PER_PAGE, DateRangeFilterForm, UserChoice
 
 
 class AccessFilterForm(DateRangeFilterForm):
-    kind = forms.ChoiceField(label="Event", required=False, choices=[("", "All events"), *AccessEvent.KINDS])
-    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
+    kind = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("All events")), *AccessEvent.KINDS])
+    user = UserChoice(queryset=get_user_model().objects.none(), label=_("User"), required=False,
+                      empty_label=_("All users"))
     field_order = ["kind", "user", "date_from", "date_to"]
 
     def __init__(self, data, *, members):

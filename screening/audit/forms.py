@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from ..crf.forms import DateInput
 from ..crf.recording import history_of
@@ -34,28 +35,29 @@ class FilterForm(forms.Form):
 class DateRangeFilterForm(FilterForm):
     """Filters of an audit page: a date range in the site's calendar."""
 
-    date_from = forms.DateField(label="From (site date)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (site date)", required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("From (site date)"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To (site date)"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return data
 
 
 class TrailFilterForm(DateRangeFilterForm):
-    section = forms.ChoiceField(required=False)
-    user = UserChoice(queryset=get_user_model().objects.none(), required=False, empty_label="All users")
+    section = forms.ChoiceField(label=_("Section"), required=False)
+    user = UserChoice(queryset=get_user_model().objects.none(), label=_("User"), required=False,
+                      empty_label=_("All users"))
     kind = forms.ChoiceField(
-        label="Event", required=False, choices=[("", "All events"), *trail.FILTER_KINDS.items()]
+        label=_("Event"), required=False, choices=[("", _("All events")), *trail.FILTER_KINDS.items()]
     )
     field_order = ["section", "user", "kind", "date_from", "date_to"]
 
     def __init__(self, data, *, site, sections):
         super().__init__(data)
-        self.fields["section"].choices = [("", "All sections"), *((s.key, s.title) for s in sections)]
+        self.fields["section"].choices = [("", _("All sections")), *((s.key, s.title) for s in sections)]
         # Everyone who is or was a member of the site: people who left stay searchable.
         members = history_of(SiteMembership).filter(site_id=site.pk).values("user_id")
         self.fields["user"].queryset = get_user_model().objects.filter(pk__in=members).order_by("username")

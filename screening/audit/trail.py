@@ -591,7 +591,7 @@ def _load_signatures(stream, ids):
             at=s.signed_at, kind=SIGNED, user_id=s.signer_id, record_id=s.record_id, stored_role=s.role,
             detail=s.get_checkpoint_display(),
             changes=[
-                Change("", gettext("Meaning"), "", s.get_meaning_display()),
+                Change("", gettext("Meaning"), "", s.meaning_as_signed),
                 Change("", gettext("Overall status signed"), "", shown_as.overall_text(s.overall)),
                 Change("", gettext("Snapshot hash"), "", s.snapshot_hash),
                 Change("", gettext("Printed name"), "", s.printed_name),
@@ -619,7 +619,7 @@ def _load_attempts(stream, ids):
     return {
         a.id: Event(
             at=a.at, kind=SIGN_FAILED, user_id=a.user_id, record_id=a.record_id, detail=a.get_checkpoint_display(),
-            changes=[Change("", gettext("Why not signed"), "", a.outcome)],
+            changes=[Change("", gettext("Why not signed"), "", gettext(a.outcome) if a.outcome else "")],
         )
         for a in SignatureAttempt.objects.filter(id__in=ids)
     }

@@ -13,7 +13,7 @@ import csv
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from ..access.permissions import (
@@ -105,7 +105,8 @@ def field_history(request, pk, key, field):
 
 def write_trail_csv(out, events):
     writer = csv.writer(out)
-    writer.writerow(trail.COLUMNS)
+    with translation.override("en"):  # the header is the same in every language; the cells are the reader's
+        writer.writerow([str(c) for c in trail.COLUMNS])
     count = 0
     for event in events:
         for entry in event.entries:

@@ -1,6 +1,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from ..access.permissions import get_record_for_user
 from ..crf.field_paths import links
@@ -37,9 +38,9 @@ def eligibility(request, pk):
         "result": result,
         "evaluation": result.evaluation,
         "groups": [
-            ("General inclusion", rows["general"]),
-            (f"Inclusion: {record.get_indication_display()}", rows["indication"]),
-            ("Exclusion criteria (PASS = not excluded)", rows["exclusion"]),
+            (gettext("General inclusion"), rows["general"]),
+            (gettext("Inclusion: %(indication)s") % {"indication": record.get_indication_display()}, rows["indication"]),
+            (gettext("Exclusion criteria (PASS = not excluded)"), rows["exclusion"]),
         ],
         "other_rows": rows["other"],
         "signatures": signatures,

@@ -116,7 +116,7 @@ class CrfForm(forms.ModelForm):
         self.record = record
         if versioned:
             self.fields["version"] = VersionField(
-                label="Version of the saved data", required=False, min_value=0, max_value=MAX_VERSION,
+                label=_("Version of the saved data"), required=False, min_value=0, max_value=MAX_VERSION,
                 initial=self.instance.version if self.instance.pk else 0,
             )
         if read_only:
@@ -150,27 +150,29 @@ class CrfForm(forms.ModelForm):
             label = self.fields[name].label
             if value < earliest and name != "date_of_birth":  # the date of birth has its own message
                 self.add_error(name, ValidationError(
-                    f"{label} is more than {OLDEST_YEARS} years ago: not plausible.", code="far_past"))
+                    _("%(label)s is more than %(years)s years ago: not plausible.") % {"label": label, "years": OLDEST_YEARS}, code="far_past"))
                 continue
             if name in FUTURE_ALLOWED:
                 if value > today + datetime.timedelta(days=FUTURE_LIMIT_DAYS):
                     self.add_error(name, ValidationError(
-                        f"{label} is more than a year ahead: not plausible.", code="far_future"))
+                        _("%(label)s is more than a year ahead: not plausible.") % {"label": label}, code="far_future"))
                 elif dob and value < dob:
-                    self.add_error(name, ValidationError(f"{label} is before the date of birth.", code="before_birth"))
+                    self.add_error(name, ValidationError(_("%(label)s is before the date of birth.") % {"label": label}, code="before_birth"))
                 continue
             if value > today:
-                self.add_error(name, ValidationError(f"{label} cannot be in the future.", code="future"))
+                self.add_error(name, ValidationError(_("%(label)s cannot be in the future.") % {"label": label}, code="future"))
             elif dob and name != "date_of_birth" and value < dob:
-                self.add_error(name, ValidationError(f"{label} is before the date of birth.", code="before_birth"))
+                self.add_error(name, ValidationError(_("%(label)s is before the date of birth.") % {"label": label}, code="before_birth"))
             elif name in SCREENING_VISIT_DATES and f"{self._meta.model._meta.model_name}.{name}" not in HISTORICAL_DATES:
                 if consent and value < consent:
                     self.add_error(name, ValidationError(
-                        f"{label} is before the informed consent date ({display.date_text(consent)}); "
-                        "screening procedures start after consent.", code="before_consent"))
+                        _("%(label)s is before the informed consent date (%(consent)s); "
+                          "screening procedures start after consent.") % {"label": label, "consent": display.date_text(consent)},
+                        code="before_consent"))
                 elif screening and value > screening + datetime.timedelta(days=SCREENING_WINDOW_DAYS):
                     self.add_error(name, ValidationError(
-                        f"{label} is more than {SCREENING_WINDOW_DAYS} days after the screening visit.",
+                        _("%(label)s is more than %(days)s days after the screening visit.")
+                        % {"label": label, "days": SCREENING_WINDOW_DAYS},
                         code="outside_window"))
         return data
 
@@ -187,7 +189,7 @@ class RecordForm(CrfForm):
         super().__init__(*args, **kwargs)
         if sites is not None:
             self.fields["site"] = forms.ModelChoiceField(sites, empty_label=None)
-            self.fields["site"].help_text = "The site where the subject is screened."
+            self.fields["site"].help_text = _("The site where the subject is screened.")
             self.order_fields(["site"])
         if "rescreen_of" in self.fields:
             qs = ScreeningRecord.objects.none()
@@ -202,21 +204,21 @@ class RecordForm(CrfForm):
         data = super().clean()
         consent, screening = data.get("consent_date"), data.get("screening_date")
         if consent and screening and consent > screening:
-            self.add_error("consent_date", "Consent must be signed on or before the screening visit.")
+            self.add_error("consent_date", _("Consent must be signed on or before the screening visit."))
         if data.get("consent_date") and not data.get("consent_version"):
-            self.add_error("consent_version", "Record the version of the consent form signed.")
+            self.add_error("consent_version", _("Record the version of the consent form signed."))
         if self.instance.pk and data.get("indication") and data["indication"] != self.instance.indication:
             self.add_error(
                 "indication",
-                "The indication cannot change once recorded: data of the first indication would be orphaned. "
-                "Screen the patient again in a new record.",
+                _("The indication cannot change once recorded: data of the first indication would be orphaned. "
+                  "Screen the patient again in a new record."),
             )
         dob = data.get("date_of_birth")
         if dob and dob < add_months(timezone.localdate(), -12 * OLDEST_YEARS):
-            self.add_error("date_of_birth", f"A date of birth more than {OLDEST_YEARS} years ago is not plausible.")
+            self.add_error("date_of_birth", _("A date of birth more than %(years)s years ago is not plausible.") % {"years": OLDEST_YEARS})
         initials = data.get("initials", "")
         if initials and not (initials.isalpha() and 2 <= len(initials) <= 4):
-            self.add_error("initials", "Use 2 to 4 letters.")
+            self.add_error("initials", _("Use 2 to 4 letters."))
         else:
             data["initials"] = initials.upper()
         return data
@@ -258,7 +260,7 @@ class RowFormSet(BaseInlineFormSet):
         if self.is_bound and not form.errors:
             total, initial = form.cleaned_data[TOTAL_FORM_COUNT], form.cleaned_data[INITIAL_FORM_COUNT]
             if not 0 <= initial <= total:
-                form.add_error(None, "The row counts of the page were altered.")
+                form.add_error(None, _("The row counts of the page were altered."))
                 form.cleaned_data[TOTAL_FORM_COUNT] = form.cleaned_data[INITIAL_FORM_COUNT] = 0
         return form
 
@@ -292,12 +294,13 @@ def most_fields_posted(section):
 
 
 REASONS = [
-    ("", "— choose —"),
-    ("Data entry error", "Data entry error"),
-    ("Source document updated", "Source document updated / new information"),
-    ("Transcription correction", "Transcription correction"),
-    ("Query resolution", "Query resolution"),
-    ("other", "Other (give the reason below)"),
+    # The value is what the trail stores (English, whatever the language); the label is shown translated.
+    ("", _("— choose —")),
+    ("Data entry error", _("Data entry error")),
+    ("Source document updated", _("Source document updated / new information")),
+    ("Transcription correction", _("Transcription correction")),
+    ("Query resolution", _("Query resolution")),
+    ("other", _("Other (give the reason below)")),
 ]
 
 

@@ -2,6 +2,7 @@
 writes and what follows them (docs/robustness.md, docs/audit-trail.md)."""
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from ..models import ScreeningRecord
 from ..values import field_label, field_value_text, row_description
@@ -21,7 +22,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data, 
     RecordFrozen (nothing written) when the record is frozen, read under the lock.
     `confirm`: save the section's form even unchanged (an investigator confirming the judgement:
     a history row with the same answers, the time and the reason)."""
-    reason = reason if had_data else (reason or "Initial entry")
+    reason = reason if had_data else (reason or gettext_noop("Initial entry"))
     with transaction.atomic():
         locked = ScreeningRecord.objects.select_for_update().filter(pk=record.pk).values("frozen_at").first()
         if locked is not None and locked["frozen_at"] is not None:
@@ -46,7 +47,7 @@ def save_section(user, record, section, form, formsets, data, reason, had_data, 
                     row = stored_bookkeeping(row_form.instance, row_form, record)
                     row.record = record
                     kind = "~" if row.pk else "+"
-                    save_with_audit(row, user, reason if row.pk else (reason or "Row added"))
+                    save_with_audit(row, user, reason if row.pk else (reason or gettext_noop("Row added")))
                     changes.append(_change(row_form, name, kind, reason, row.pk))
         crf_saved.send(sender=ScreeningRecord, record=record, user=user, section=section, changes=changes)
 

@@ -4,6 +4,8 @@ record page, the data dictionary and the audit trail alike.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import models as m
 from ..eligibility.snapshot import ROW_KEYS
 
@@ -38,140 +40,140 @@ class Section:
 
 CONSENT = Section(
     "consent",
-    "Demographics and consent",
+    _("Demographics and consent"),
     m.ScreeningRecord,
-    help="Record the consent date and form version first: no screening data can be entered before.",
+    help=_("Record the consent date and form version first: no screening data can be entered before."),
 )
 
 SECTIONS = (
     CONSENT,
     Section(
         "organ",
-        "Organ function",
+        _("Organ function"),
         m.OrganFunction,
         fieldsets=(
-            ("Vital signs", ("weight", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
-            ("Echocardiogram", ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
-            ("ECG and renal", ("ecg_", "crcl_hydration", "creatinine_hydration")),
+            (_("Vital signs"), ("weight", "height_cm", "spo2_", "ventilatory_support", "pleural_effusion")),
+            (_("Echocardiogram"), ("echo_date", "lvef", "pericardial_effusion", "echo_pap", "pap_readings_complete")),
+            (_("ECG and renal"), ("ecg_", "crcl_hydration", "creatinine_hydration")),
         ),
     ),
     Section(
         "pap",
-        "Pulmonary artery pressure",
+        _("Pulmonary artery pressure"),
         None,
-        rows=(Rows("pap_readings", m.PulmonaryPressureReading, "Pulmonary artery pressure readings", ("reading_date", "pap", "method")),),
-        help="Every pulmonary artery pressure estimate of the year before screening other than the screening "
-             "echocardiogram's, with its date; then answer “readings complete” under Organ function.",
+        rows=(Rows("pap_readings", m.PulmonaryPressureReading, _("Pulmonary artery pressure readings"), ("reading_date", "pap", "method")),),
+        help=_("Every pulmonary artery pressure estimate of the year before screening other than the screening "
+             "echocardiogram's, with its date; then answer “readings complete” under Organ function."),
     ),
     Section(
         "labs",
-        "Laboratory results",
+        _("Laboratory results"),
         None,
-        rows=(Rows("labs", m.LabResult, "Lab results", (
+        rows=(Rows("labs", m.LabResult, _("Lab results"), (
             "analyte", "sample_date", "not_done", "value", "unit", "value_confirmed", "lln", "lln_unit", "uln", "uln_unit",
         )),),
-        help="Enter each result with the unit and the reference range printed by the site's lab.",
+        help=_("Enter each result with the unit and the reference range printed by the site's lab."),
     ),
     Section(
         "infection",
-        "Infection screen",
+        _("Infection screen"),
         m.InfectionScreen,
-        rows=(Rows("hbv_dna_tests", m.HbvDnaTest, "HBV DNA results", ("sample_date", "result", "value", "unit", "lloq")),),
+        rows=(Rows("hbv_dna_tests", m.HbvDnaTest, _("HBV DNA results"), ("sample_date", "result", "value", "unit", "lloq")),),
     ),
-    Section("reproductive", "Reproductive status", m.Reproductive),
+    Section("reproductive", _("Reproductive status"), m.Reproductive),
     Section(
         "medications",
-        "Medication history",
+        _("Medication history"),
         None,
         rows=(
             Rows(
                 "medications",
                 m.Medication,
-                "Courses",
+                _("Courses"),
                 ("drug", "drug_other", "dose", "dose_unit", "route", "frequency", "start_date", "stop_date", "ongoing", "purpose", "outcome"),
             ),
         ),
-        help="Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course.",
+        help=_("Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course."),
     ),
     Section(
         "events",
-        "Prior events",
+        _("Prior events"),
         None,
         rows=(
             Rows(
                 "events",
                 m.PriorEvent,
-                "Events",
+                _("Events"),
                 ("kind", "start_date", "end_date", "description", "systemic_treatment", "treatment_end"),
             ),
         ),
-        help="Transfusions, growth factors, surgery, vaccines, other trials, infections, dialysis, plasmapheresis.",
+        help=_("Transfusions, growth factors, surgery, vaccines, other trials, infections, dialysis, plasmapheresis."),
     ),
     Section(
         "history",
-        "Medical history",
+        _("Medical history"),
         m.MedicalHistory,
         rows=(
-            Rows("malignancies", m.Malignancy, "Malignancies",
+            Rows("malignancies", m.Malignancy, _("Malignancies"),
                  ("kind", "description", "diagnosis_date", "last_treatment_date", "disease_status")),
-            Rows("cell_therapies", m.CellTherapy, "Cell and gene therapies", ("kind", "product", "therapy_date")),
+            Rows("cell_therapies", m.CellTherapy, _("Cell and gene therapies"), ("kind", "product", "therapy_date")),
         ),
     ),
     Section(
         "sle",
-        "SLE",
+        _("SLE"),
         m.SleSection,
         indication="SLE",
         fieldsets=(
-            ("Diagnosis", ("diagnosis_date",)),
-            ("ANA (2019 EULAR/ACR entry criterion)", ("ana_",)),
-            ("2019 EULAR/ACR classification items", ("eular_",)),
-            ("SLEDAI-2K (within 10 days of the assessment)", ("sledai_",)),
-            ("Screening serology", ("serology_date", "screening_")),
-            ("Severe manifestations", ("lupus_crisis_", "active_cns_lupus", "severe_")),
+            (_("Diagnosis"), ("diagnosis_date",)),
+            (_("ANA (2019 EULAR/ACR entry criterion)"), ("ana_",)),
+            (_("2019 EULAR/ACR classification items"), ("eular_",)),
+            (_("SLEDAI-2K (within 10 days of the assessment)"), ("sledai_",)),
+            (_("Screening serology"), ("serology_date", "screening_")),
+            (_("Severe manifestations"), ("lupus_crisis_", "active_cns_lupus", "severe_")),
         ),
     ),
     Section(
         "aav",
-        "AAV",
+        _("AAV"),
         m.AavSection,
         indication="AAV",
-        rows=(Rows("bvas_items", m.BvasItem, "BVAS v3 items present at screening", ("item", "new_or_worse", "major")),),
+        rows=(Rows("bvas_items", m.BvasItem, _("BVAS v3 items present at screening"), ("item", "new_or_worse", "major")),),
         fieldsets=(
-            ("Diagnosis and ANCA", ("diagnosis", "anca_date", "pr3_anca", "mpo_anca")),
-            ("BVAS v3", ("bvas_date",)),
-            ("Remission and recurrence", ("remission_", "relapse_")),
+            (_("Diagnosis and ANCA"), ("diagnosis", "anca_date", "pr3_anca", "mpo_anca")),
+            (_("BVAS v3"), ("bvas_date",)),
+            (_("Remission and recurrence"), ("remission_", "relapse_")),
         ),
     ),
     Section(
         "iim",
-        "IIM",
+        _("IIM"),
         m.IimSection,
         indication="IIM",
         fieldsets=(
-            ("2017 EULAR/ACR classification", ("symptom_onset_date", "eular_", "biopsy_done")),
-            ("Subclass", ("finger_flexor_weakness", "treatment_response", "anti_srp", "anti_hmgcr", "subclass")),
-            ("MMT-8 (0–10 per group)", ("mmt8_",)),
-            ("Core set measures", ("assessment_date", "patient_global", "physician_global", "extramuscular_global", "haq_di")),
+            (_("2017 EULAR/ACR classification"), ("symptom_onset_date", "eular_", "biopsy_done")),
+            (_("Subclass"), ("finger_flexor_weakness", "treatment_response", "anti_srp", "anti_hmgcr", "subclass")),
+            (_("MMT-8 (0–10 per group)"), ("mmt8_",)),
+            (_("Core set measures"), ("assessment_date", "patient_global", "physician_global", "extramuscular_global", "haq_di")),
         ),
     ),
     Section(
         "ssc",
-        "dcSSc",
+        _("dcSSc"),
         m.SscSection,
         indication="DCSSC",
         rows=(
-            Rows("mrss", m.MrssAssessment, "mRSS assessments"),
-            Rows("pfts", m.PulmonaryFunctionTest, "Pulmonary function tests", ("test_date", "fvc_pct", "dlco_pct")),
+            Rows("mrss", m.MrssAssessment, _("mRSS assessments")),
+            Rows("pfts", m.PulmonaryFunctionTest, _("Pulmonary function tests"), ("test_date", "fvc_pct", "dlco_pct")),
         ),
         fieldsets=(
-            ("2013 ACR/EULAR classification", ("acr_",)),
-            ("Skin extent (LeRoy)", ("skin_",)),
-            ("Interstitial lung disease", ("ild_",)),
-            ("Therapy", ("therapy_outcome",)),
+            (_("2013 ACR/EULAR classification"), ("acr_",)),
+            (_("Skin extent (LeRoy)"), ("skin_",)),
+            (_("Interstitial lung disease"), ("ild_",)),
+            (_("Therapy"), ("therapy_outcome",)),
         ),
     ),
-    Section("judgement", "Investigator judgement", m.Judgement, judgement=True),
+    Section("judgement", _("Investigator judgement"), m.Judgement, judgement=True),
 )
 
 BY_KEY = {s.key: s for s in SECTIONS}

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from ..access.permissions import (
@@ -71,7 +72,7 @@ def record_list(request):
         "q": q,
         "indication": indication,
         "status": status,
-        "indications": INDICATIONS.items(),
+        "indications": [(code, _(label)) for code, label in INDICATIONS.items()],
         "statuses": ScreeningRecord.STATUS_CHOICES,
         "can_add": request.user.has_perm("screening.add_screeningrecord"),
         "sites": sites_for(request.user).order_by("code"),
@@ -86,7 +87,7 @@ def record_create(request):
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         record.created_by = request.user
-        save_with_audit(record, request.user, "Record created")
+        save_with_audit(record, request.user, gettext_noop("Record created"))
         track_status(evaluate_record(record), request.user)
         messages.success(request, _("Screening record %(number)s created.") % {"number": record.screening_number})
         return redirect(record)

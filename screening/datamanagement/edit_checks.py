@@ -77,6 +77,7 @@ EDIT_CHECKS = (
         "A laboratory sample was taken more than the protocol's window (%(days)s days) before lymphodepletion: "
         "repeat it within the window, or explain."), _lab_before_ld, (("days", SCREENING_WINDOW_DAYS),)),
     EditCheck("weight_change", "organ", _(
+        # Not %-formatted (no params), so "10 %" is no placeholder: xgettext:no-python-format
         "The body weight differs by more than 10 % from the weight first entered: check the value against source."),
         _weight_change),
     EditCheck("research_before_consent", "infection", _(

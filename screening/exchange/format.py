@@ -14,7 +14,7 @@ fixed unit are {"value": v, "unit": u} (a bare number is accepted on import).
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from ..crf.sections import ROW_MODELS, SECTION_RELATIONS, data_fields
 from ..values import unit_of
@@ -152,7 +152,8 @@ def unwrap_units(model, values):
                 plain[name], plain[f"{name}_unit"] = value.get("value"), value["unit"]
                 continue
             if value.get("unit") not in (None, unit):
-                errors.append((name, f"unit {value.get('unit')!r} not accepted; this field is recorded in {unit or 'no unit'}"))
+                errors.append((name, gettext("unit %(unit)s not accepted; this field is recorded in %(fixed)s") % {
+                    "unit": repr(value.get("unit")), "fixed": unit or gettext("no unit")}))
                 continue
             plain[name] = value.get("value")
         else:

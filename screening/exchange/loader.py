@@ -69,7 +69,7 @@ def _form_data(model, values, prefix=""):
 def _unknown(section_key, name):
     """Why a field of a file is not read: a retired format 1 question says what replaced it."""
     retired = RETIRED_FIELDS.get((section_key, name))
-    return _(retired) if retired else "unknown field"
+    return _(retired) if retired else _("unknown field")
 
 
 def _errors(section_key, form):
@@ -88,10 +88,10 @@ def load_sections(record, data, user, reason, *, new_record=False):
         relation = SECTION_RELATIONS.get(key)
         section = BY_KEY.get(key)
         if relation is None or section is None:
-            errors.append(LoadError(key, "", "unknown section"))
+            errors.append(LoadError(key, "", _("unknown section")))
             continue
         if section.indication and section.indication != record.indication:
-            errors.append(LoadError(key, "", f"section not offered for indication {record.indication}"))
+            errors.append(LoadError(key, "", _("section not offered for indication %(indication)s") % {"indication": record.indication}))
             continue
         instance = None if new_record else section.model.objects.filter(record=record).first()
         instance = instance or section.model(record=record)
@@ -105,13 +105,13 @@ def load_sections(record, data, user, reason, *, new_record=False):
     for key, model in ROW_MODELS.items():
         section, rows = ROW_SECTIONS[model]
         if section.indication and section.indication != record.indication and data.get(key):
-            errors.append(LoadError(key, "", f"rows not offered for indication {record.indication}"))
+            errors.append(LoadError(key, "", _("rows not offered for indication %(indication)s") % {"indication": record.indication}))
             continue
         form_class = row_formset_class(rows).form
         for i, values in enumerate(data.get(key) or ()):
             form = form_class(_form_data(model, values), instance=model(record=record), record=record)
             unknown = set(values) - set(form.fields)
-            errors += [LoadError(f"{key}[{i}]", name, "unknown field") for name in sorted(unknown)]
+            errors += [LoadError(f"{key}[{i}]", name, _("unknown field")) for name in sorted(unknown)]
             if form.is_valid():
                 saves.append(form.instance)
             else:

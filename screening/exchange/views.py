@@ -16,7 +16,7 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 # its examples rather than a copy that could drift from it.
 FORMAT_DOC = settings.BASE_DIR / "docs" / "exchange-format.md"
 EXAMPLES_DIR = settings.BASE_DIR / "docs" / "examples"
-EXAMPLES = {code.lower(): label for code, label in INDICATIONS.items()}
+EXAMPLES = {code.lower(): gettext_lazy(label) for code, label in INDICATIONS.items()}
 
 
 class ImportForm(forms.Form):

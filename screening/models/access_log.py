@@ -23,19 +23,19 @@ class AccessEvent(models.Model):
     USER_CREATED, ROLE_CHANGED = "user_created", "role_changed"
     PASSWORD_RESET, PASSWORD_CHANGED = "password_reset", "password_changed"
     KINDS = [
-        (LOGIN, "Logged in"),
-        (LOGOUT, "Logged out"),
-        (LOGIN_FAILED, "Failed login"),
+        (LOGIN, _("Logged in")),
+        (LOGOUT, _("Logged out")),
+        (LOGIN_FAILED, _("Failed login")),
         (REAUTH_FAILED, _("Failed re-authentication (wrong password on a page)")),
-        (LOCKED_OUT, "Locked out"),
-        (ROLE_GRANTED, "Role granted"),
-        (ROLE_REVOKED, "Role revoked"),
-        (SITE_GRANTED, "Site access granted"),
-        (SITE_REVOKED, "Site access revoked"),
-        (ACTIVATED, "Account activated"),
-        (DEACTIVATED, "Account deactivated"),
+        (LOCKED_OUT, _("Locked out")),
+        (ROLE_GRANTED, _("Role granted")),
+        (ROLE_REVOKED, _("Role revoked")),
+        (SITE_GRANTED, _("Site access granted")),
+        (SITE_REVOKED, _("Site access revoked")),
+        (ACTIVATED, _("Account activated")),
+        (DEACTIVATED, _("Account deactivated")),
         (RENAMED, _("Account renamed (user name or name changed)")),
-        (WRITE_REFUSED, "Change refused (403)"),
+        (WRITE_REFUSED, _("Change refused (403)")),
         (USER_CREATED, _("Account created by a site administrator")),
         (ROLE_CHANGED, _("Role changed")),
         (PASSWORD_RESET, _("Password reset by an administrator")),
@@ -46,19 +46,19 @@ class AccessEvent(models.Model):
     kind = models.CharField(max_length=16, choices=KINDS)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="The subject: whose access it is (none for an unknown user name).",
+        help_text=_("The subject: whose access it is (none for an unknown user name)."),
     )
-    username = models.CharField(max_length=150, help_text="The user name as given, kept even when no user has it.")
+    username = models.CharField(max_length=150, help_text=_("The user name as given, kept even when no user has it."))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Who did it (none from a management command or an anonymous request).",
+        help_text=_("Who did it (none from a management command or an anonymous request)."),
     )
-    detail = models.CharField(max_length=200, blank=True, help_text="The role or site concerned.")
+    detail = models.CharField(max_length=200, blank=True, help_text=_("The role or site concerned."))
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     record = models.ForeignKey(
         ScreeningRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="The record whose page it happened on (a wrong password or a lockout while signing).",
+        help_text=_("The record whose page it happened on (a wrong password or a lockout while signing)."),
     )
 
     class Meta:

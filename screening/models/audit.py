@@ -12,7 +12,7 @@ class EligibilityAccess(models.Model):
     append_only = True  # never changed or deleted, and chained (models/chain.py)
     VIEW, JSON, COMMAND, PRINT, SIGN, PDF = "view", "json", "command", "print", "sign", "pdf"
     CHANNELS = [
-        (VIEW, "Eligibility page"), (JSON, "JSON endpoint"), (COMMAND, "Management command"), (PRINT, "Print view"),
+        (VIEW, _("Eligibility page")), (JSON, _("JSON endpoint")), (COMMAND, _("Management command")), (PRINT, _("Print view")),
         (SIGN, _("Sign page")), (PDF, _("PDF document")),
     ]
 
@@ -26,7 +26,7 @@ class EligibilityAccess(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "eligibility accesses"
+        verbose_name_plural = _("eligibility accesses")
 
     def __str__(self):
         return f"{self.user} opened {self.record} ({self.overall})"
@@ -38,13 +38,13 @@ class EligibilityStatusChange(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-        help_text="Whose action led to the re-evaluation.",
+        help_text=_("Whose action led to the re-evaluation."),
     )
     previous = models.CharField(max_length=16, blank=True)
     overall = models.CharField(max_length=16)
     snapshot_hash = models.CharField(max_length=64)
-    snapshot = models.JSONField(help_text="The CRF data evaluated.")
-    results = models.JSONField(help_text="Every criterion's status, reason and evidence as shown.")
+    snapshot = models.JSONField(help_text=_("The CRF data evaluated."))
+    results = models.JSONField(help_text=_("Every criterion's status, reason and evidence as shown."))
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -24,7 +24,7 @@ class Target(models.Model):
     row_model = models.CharField(max_length=40, blank=True, default="")
     row_id = models.PositiveIntegerField(default=0)
     field = models.CharField(max_length=64, blank=True, default="")
-    target_label = models.CharField(max_length=300, help_text="The target in words, as it read then.")
+    target_label = models.CharField(max_length=300, help_text=_("The target in words, as it read then."))
 
     class Meta:
         abstract = True
@@ -44,10 +44,10 @@ class Query(Target):
 
     record = models.ForeignKey(ScreeningRecord, on_delete=models.PROTECT, related_name="queries")
     state = models.CharField(max_length=12, choices=STATES, default=OPEN)
-    rule = models.CharField(max_length=32, blank=True, default="", help_text="The edit check that raised it, if any.")
+    rule = models.CharField(max_length=32, blank=True, default="", help_text=_("The edit check that raised it, if any."))
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="None for a query raised by an edit check.",
+        help_text=_("None for a query raised by an edit check."),
     )
     raised_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,9 +95,9 @@ class QueryStep(models.Model):
     role = models.CharField(max_length=16, blank=True)
     action = models.CharField(max_length=12, choices=ACTIONS)
     text = models.TextField(max_length=QUERY_TEXT_MAX, blank=True)
-    change = models.CharField(max_length=300, blank=True, help_text="The change of the data that answered it.")
-    reason = models.TextField(blank=True, help_text="The reason given for that change.")
-    state = models.CharField(max_length=12, choices=Query.STATES, help_text="The query's state after this step.")
+    change = models.CharField(max_length=300, blank=True, help_text=_("The change of the data that answered it."))
+    reason = models.TextField(blank=True, help_text=_("The reason given for that change."))
+    state = models.CharField(max_length=12, choices=Query.STATES, help_text=_("The query's state after this step."))
 
     class Meta:
         ordering = ["at", "id"]
@@ -118,7 +118,7 @@ class SdvMark(Target):
     role = models.CharField(max_length=16, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
-    cleared_by = models.CharField(max_length=300, blank=True, help_text="The change that cleared the mark.")
+    cleared_by = models.CharField(max_length=300, blank=True, help_text=_("The change that cleared the mark."))
     cleared_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="+")
 
@@ -154,7 +154,7 @@ class FreezeEvent(models.Model):
     action = models.CharField(max_length=12, choices=ACTIONS)
     reason = models.TextField(blank=True)
     signature = models.ForeignKey("screening.Signature", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="freeze_events", help_text="The signature that froze it.")
+                                  related_name="freeze_events", help_text=_("The signature that froze it."))
 
     class Meta:
         ordering = ["at", "id"]

@@ -4,6 +4,7 @@ system keeps the fact that it left)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .records import ScreeningRecord
 from .sites import Site
@@ -12,18 +13,18 @@ from .sites import Site
 class AuditExport(models.Model):
     append_only = True  # never changed or deleted, and chained (models/chain.py)
     RECORD, SITE, SCREENING_LOG = "record", "site", "log"
-    KINDS = [(RECORD, "Record audit trail"), (SITE, "Site audit log"), (SCREENING_LOG, "Screening log")]
+    KINDS = [(RECORD, _("Record audit trail")), (SITE, _("Site audit log")), (SCREENING_LOG, _("Screening log"))]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=16, blank=True, help_text="The exporter's role at the time.")
+    role = models.CharField(max_length=16, blank=True, help_text=_("The exporter's role at the time."))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=8, choices=KINDS)
     record = models.ForeignKey(
         ScreeningRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_exports"
     )
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="audit_exports")
-    filters = models.JSONField(default=dict, blank=True, help_text="The filters applied, as given.")
-    row_count = models.PositiveIntegerField(help_text="Data rows in the file (header excluded).")
+    filters = models.JSONField(default=dict, blank=True, help_text=_("The filters applied, as given."))
+    row_count = models.PositiveIntegerField(help_text=_("Data rows in the file (header excluded)."))
 
     class Meta:
         ordering = ["-at", "-id"]

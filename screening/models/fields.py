@@ -6,12 +6,14 @@ not done", so a missing datum is never mistaken for a "No".
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
-ANSWER_CHOICES = [(YES, "Yes"), (NO, "No"), (UNKNOWN, "Unknown / not assessed")]
+ANSWER_CHOICES = [(YES, _("Yes")), (NO, _("No")), (UNKNOWN, _("Unknown / not assessed"))]
 
 POSITIVE, NEGATIVE, NOT_DONE = "positive", "negative", "not_done"
-RESULT_CHOICES = [(POSITIVE, "Positive"), (NEGATIVE, "Negative"), (NOT_DONE, "Not done")]
+RESULT_CHOICES = [(POSITIVE, _("Positive")), (NEGATIVE, _("Negative")), (NOT_DONE, _("Not done"))]
 
 
 def answer(verbose_name, help_text=""):
@@ -31,9 +33,10 @@ def measurement(verbose_name, low, high, unit, decimals=1, help_text=""):
     on the field (``field.unit``), where the audit trail, the data dictionary and
     the exchange format read it (screening.values.unit_of): help text is prose."""
     digits = len(str(int(high))) + decimals
-    text = f"{unit}; {low}–{high}."
+    # The unit stays as given on the field (stored, exported); the help text shows it translated.
+    text = format_lazy("{}; {}–{}.", _(unit), low, high)
     if help_text:
-        text = f"{help_text} ({text})"
+        text = format_lazy("{} ({})", help_text, text)
     field = models.DecimalField(
         verbose_name,
         max_digits=digits,

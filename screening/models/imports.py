@@ -36,8 +36,8 @@ class ImportRun(models.Model):
     # run's hash is read without a join and constrained with its site.
     file = models.ForeignKey(ImportFile, on_delete=models.PROTECT, to_field="sha256", db_column="sha256",
                              related_name="runs")
-    update = models.BooleanField(default=False, help_text="Records whose screening number exists are updated.")
-    language = models.CharField(max_length=16, blank=True, help_text="The uploader's language, for the report.")
+    update = models.BooleanField(default=False, help_text=_("Records whose screening number exists are updated."))
+    language = models.CharField(max_length=16, blank=True, help_text=_("The uploader's language, for the report."))
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -45,12 +45,12 @@ class ImportRun(models.Model):
     # older than IMPORT_STALE_SECONDS stopped with its worker (screening.exchange.jobs).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=STATES, default=QUEUED)
-    total = models.PositiveIntegerField(null=True, blank=True, help_text="Records in the file, once it is read.")
+    total = models.PositiveIntegerField(null=True, blank=True, help_text=_("Records in the file, once it is read."))
     done = models.PositiveIntegerField(default=0)
     saved = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="Why the run failed.")
-    task_id = models.UUIDField(null=True, blank=True, help_text="The job's id in the task queue.")
+    error = models.TextField(blank=True, help_text=_("Why the run failed."))
+    task_id = models.UUIDField(null=True, blank=True, help_text=_("The job's id in the task queue."))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -92,10 +92,10 @@ class ImportLine(models.Model):
     OUTCOMES = [(CREATED, _("created")), (UPDATED, _("updated")), (REFUSED, _("refused"))]
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="lines")
-    index = models.PositiveIntegerField(help_text="The record's place in the file, from 1.")
+    index = models.PositiveIntegerField(help_text=_("The record's place in the file, from 1."))
     screening_number = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=8, choices=OUTCOMES)
-    errors = models.JSONField(default=list, blank=True, help_text="[section, field, message] of each error.")
+    errors = models.JSONField(default=list, blank=True, help_text=_("[section, field, message] of each error."))
 
     class Meta:
         ordering = ["run", "index"]

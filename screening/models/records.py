@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
@@ -48,35 +49,35 @@ class CrfModel(models.Model):
 class ScreeningRecord(CrfModel):
     SCREENING, SCREEN_FAILED, ENROLLED, WITHDRAWN = "screening", "screen_failed", "enrolled", "withdrawn"
     STATUS_CHOICES = [
-        (SCREENING, "In screening"),
-        (SCREEN_FAILED, "Screen failure"),
-        (ENROLLED, "Enrolled"),
-        (WITHDRAWN, "Withdrawn"),
+        (SCREENING, _("In screening")),
+        (SCREEN_FAILED, _("Screen failure")),
+        (ENROLLED, _("Enrolled")),
+        (WITHDRAWN, _("Withdrawn")),
     ]
-    SEX_CHOICES = [("F", "Female"), ("M", "Male")]
+    SEX_CHOICES = [("F", _("Female")), ("M", _("Male"))]
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="records")
     screening_number = models.CharField(max_length=16, unique=True, editable=False)
     initials = models.CharField(
-        "subject initials", max_length=4, help_text="2–4 letters; no names are stored."
+        _("subject initials"), max_length=4, help_text=_("2–4 letters; no names are stored.")
     )
     sex = models.CharField(max_length=1, choices=SEX_CHOICES)
-    date_of_birth = models.DateField("date of birth")
+    date_of_birth = models.DateField(_("date of birth"))
     indication = models.CharField(
-        "target indication",
+        _("target indication"),
         max_length=8,
-        choices=list(INDICATIONS.items()),
-        help_text="Exactly one; its section is the only indication section offered.",
+        choices=[(k, _(v)) for k, v in INDICATIONS.items()],
+        help_text=_("Exactly one; its section is the only indication section offered."),
     )
-    screening_date = models.DateField("screening visit date")
+    screening_date = models.DateField(_("screening visit date"))
     consent_date = event_date(
-        "informed consent date", "Date the subject signed the informed consent form."
+        _("informed consent date"), _("Date the subject signed the informed consent form.")
     )
     consent_version = models.CharField(
-        "consent form version", max_length=32, blank=True, help_text="As printed on the ICF, e.g. v2.1."
+        _("consent form version"), max_length=32, blank=True, help_text=_("As printed on the ICF, e.g. v2.1.")
     )
-    planned_ld_date = event_date("planned lymphodepletion start date")
-    actual_ld_date = event_date("actual lymphodepletion start date")
+    planned_ld_date = event_date(_("planned lymphodepletion start date"))
+    actual_ld_date = event_date(_("actual lymphodepletion start date"))
     status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=SCREENING)
     rescreen_of = models.ForeignKey(
         "self",
@@ -84,10 +85,10 @@ class ScreeningRecord(CrfModel):
         null=True,
         blank=True,
         related_name="rescreens",
-        verbose_name="re-screening of",
-        help_text="The earlier screening record of this patient, if re-screened.",
+        verbose_name=_("re-screening of"),
+        help_text=_("The earlier screening record of this patient, if re-screened."),
     )
-    comment = models.TextField(blank=True, help_text="Free text; not used by the eligibility rules.")
+    comment = models.TextField(blank=True, help_text=_("Free text; not used by the eligibility rules."))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False, related_name="+"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from screening.calculators.bvas import BVAS_V3_ITEMS
 from screening.calculators.dosing import SINGLE_DOSE
@@ -48,24 +49,24 @@ class Row(CrfModel):
 
 
 class Medication(Row):
-    drug = models.CharField(max_length=32, choices=[(k, v[0]) for k, v in DRUGS.items()])
-    drug_other = models.CharField("drug name (if other)", max_length=100, blank=True)
+    drug = models.CharField(max_length=32, choices=[(k, _(v[0])) for k, v in DRUGS.items()])
+    drug_other = models.CharField(_("drug name (if other)"), max_length=100, blank=True)
     dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True,
                                help_text=_("One administration, as charted: 5 for 5 mg twice daily."))
-    dose_unit = models.CharField(max_length=8, choices=list(DOSE_UNITS.items()), blank=True)
-    route = models.CharField(max_length=8, choices=list(ROUTES.items()), blank=True)
+    dose_unit = models.CharField(max_length=8, choices=[(k, _(v)) for k, v in DOSE_UNITS.items()], blank=True)
+    route = models.CharField(max_length=8, choices=[(k, _(v)) for k, v in ROUTES.items()], blank=True)
     frequency = models.CharField(
-        max_length=24, choices=list(FREQUENCIES.items()), blank=True,
+        max_length=24, choices=[(k, _(v)) for k, v in FREQUENCIES.items()], blank=True,
         help_text=_("How often the dose is given; a pulse or infusion: a single dose on the start date."),
     )
-    start_date = models.DateField("start date")
-    stop_date = models.DateField("stop date", null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    stop_date = models.DateField(_("stop date"), null=True, blank=True)
     ongoing = models.BooleanField(default=False)
     purpose = models.CharField(
-        max_length=12, choices=list(PURPOSES.items()), default="treatment",
-        help_text="Anti-infectives: prophylaxis does not count against EXC-10e.",
+        max_length=12, choices=[(k, _(v)) for k, v in PURPOSES.items()], default="treatment",
+        help_text=_("Anti-infectives: prophylaxis does not count against EXC-10e."),
     )
-    outcome = models.CharField(max_length=24, choices=list(OUTCOMES.items()), blank=True)
+    outcome = models.CharField(max_length=24, choices=[(k, _(v)) for k, v in OUTCOMES.items()], blank=True)
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -91,7 +92,7 @@ class Medication(Row):
 
     def clean(self):
         if self.stop_date and self.start_date and self.stop_date < self.start_date:
-            raise ValidationError({"stop_date": "The stop date is before the start date."})
+            raise ValidationError({"stop_date": _("The stop date is before the start date.")})
         if self.frequency == SINGLE_DOSE:
             # One administration (a pulse, an infusion), dated by the start date.
             if self.ongoing:
@@ -101,15 +102,15 @@ class Medication(Row):
                     "A single dose is given on its date (the start date): leave the stop date empty or give "
                     "the same date. Doses on several days: one row each, or a course with its frequency.")})
         elif self.ongoing and self.stop_date:
-            raise ValidationError({"ongoing": "An ongoing course has no stop date."})
+            raise ValidationError({"ongoing": _("An ongoing course has no stop date.")})
         elif not self.ongoing and not self.stop_date:
-            raise ValidationError({"stop_date": "Give the stop date, or tick ongoing."})
+            raise ValidationError({"stop_date": _("Give the stop date, or tick ongoing.")})
         if self.drug == "other" and not self.drug_other:
-            raise ValidationError({"drug_other": "Name the drug."})
+            raise ValidationError({"drug_other": _("Name the drug.")})
         if self.dose is not None and self.dose < 0:
             raise ValidationError({"dose": _("A dose cannot be negative.")})
         if self.dose is not None and not self.dose_unit:
-            raise ValidationError({"dose_unit": "Choose the unit of the dose."})
+            raise ValidationError({"dose_unit": _("Choose the unit of the dose.")})
 
 
 PAP_METHODS = [("echo", _("Echocardiogram (estimate)")), ("rhc", _("Right heart catheterisation"))]
@@ -124,19 +125,19 @@ REFUSED_UNIT_MESSAGES = {
 
 
 class LabResult(Row):
-    analyte = models.CharField(max_length=16, choices=[(k, a.label) for k, a in ANALYTES.items()])
-    sample_date = models.DateField("sample date")
-    not_done = models.BooleanField("not done", default=False)
+    analyte = models.CharField(max_length=16, choices=[(k, _(a.label)) for k, a in ANALYTES.items()])
+    sample_date = models.DateField(_("sample date"))
+    not_done = models.BooleanField(_("not done"), default=False)
     value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=12, choices=UNIT_CHOICES, blank=True)
     value_confirmed = models.BooleanField(
         _("value confirmed"), default=False,
         help_text=_("Tick after checking a value outside the usual range against the lab report."))
-    lln = models.DecimalField("lower limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+    lln = models.DecimalField(_("lower limit of normal"), max_digits=12, decimal_places=3, null=True, blank=True)
     lln_unit = models.CharField(
         _("LLN unit"), max_length=12, choices=UNIT_CHOICES, blank=True,
         help_text=_("The unit the report prints the lower limit in; blank: the value's unit."))
-    uln = models.DecimalField("upper limit of normal", max_digits=12, decimal_places=3, null=True, blank=True)
+    uln = models.DecimalField(_("upper limit of normal"), max_digits=12, decimal_places=3, null=True, blank=True)
     uln_unit = models.CharField(
         _("ULN unit"), max_length=12, choices=UNIT_CHOICES, blank=True,
         help_text=_("The unit the report prints the upper limit in; blank: the value's unit."))
@@ -152,11 +153,11 @@ class LabResult(Row):
     def clean(self):
         if self.not_done:
             if self.value is not None:
-                raise ValidationError({"value": "A test marked not done has no value."})
+                raise ValidationError({"value": _("A test marked not done has no value.")})
             return
         errors = {}
         if self.value is None:
-            errors["value"] = "Enter the value, or tick not done."
+            errors["value"] = _("Enter the value, or tick not done.")
         entry = ANALYTES.get(self.analyte)
         for name, unit in (("unit", self.unit), ("lln_unit", self.lln_unit), ("uln_unit", self.uln_unit)):
             if (self.analyte, unit) in REFUSED_UNITS:
@@ -165,11 +166,11 @@ class LabResult(Row):
                 allowed = ", ".join(UNIT_LABELS.get(u, u) for u in entry.units)
                 errors[name] = _("This analyte is reported in %(units)s.") % {"units": allowed}
         if not self.unit:
-            errors["unit"] = "Choose the unit the lab reported."
+            errors["unit"] = _("Choose the unit the lab reported.")
         if self.value is not None and self.value < 0:
-            errors["value"] = "A lab value cannot be negative."
+            errors["value"] = _("A lab value cannot be negative.")
         if self.uln is not None and self.uln <= 0:
-            errors["uln"] = "The upper limit of normal must be above zero."
+            errors["uln"] = _("The upper limit of normal must be above zero.")
         if self.lln is not None and self.lln < 0:
             errors["lln"] = _("The lower limit of normal cannot be negative.")
         if entry is not None and not errors:
@@ -220,18 +221,18 @@ class LabResult(Row):
             else:
                 limits[field] = to_canonical(self.analyte, amount, unit)
         if len(limits) == 2 and limits["lln"] > limits["uln"]:
-            errors["lln"] = "The lower limit is above the upper limit."
+            errors["lln"] = _("The lower limit is above the upper limit.")
         return errors
 
 
 class PulmonaryFunctionTest(Row):
-    test_date = models.DateField("test date")
-    fvc_pct = measurement("FVC", 10, 150, "% predicted")
-    dlco_pct = measurement("DLCO", 5, 150, "% predicted")
+    test_date = models.DateField(_("test date"))
+    fvc_pct = measurement(_("FVC"), 10, 150, gettext_noop("% predicted"))
+    dlco_pct = measurement(_("DLCO"), 5, 150, gettext_noop("% predicted"))
 
     class Meta:
         ordering = ["test_date", "id"]
-        verbose_name = "pulmonary function test"
+        verbose_name = _("pulmonary function test")
 
     def __str__(self):
         return f"PFT on {self.test_date}"
@@ -259,16 +260,16 @@ class PulmonaryPressureReading(Row):
 MrssSites = type("MrssSites", (models.Model,), {
     "__module__": __name__,
     "Meta": type("Meta", (), {"abstract": True}),
-    **{code: grade(code.replace("_", " "), 3, "0 normal – 3 severe") for code in MRSS_SITES},
+    **{code: grade(code.replace("_", " "), 3, _("0 normal – 3 severe")) for code in MRSS_SITES},
 })
 
 
 class MrssAssessment(MrssSites, Row):
-    assessment_date = models.DateField("assessment date")
+    assessment_date = models.DateField(_("assessment date"))
 
     class Meta:
         ordering = ["assessment_date", "id"]
-        verbose_name = "mRSS assessment"
+        verbose_name = _("mRSS assessment")
 
     def __str__(self):
         return f"mRSS on {self.assessment_date}"
@@ -278,40 +279,40 @@ class MrssAssessment(MrssSites, Row):
 
 class BvasItem(Row):
     item = models.CharField(
-        "BVAS v3 item", max_length=48, choices=[(k, v[1]) for k, v in BVAS_V3_ITEMS.items()]
+        _("BVAS v3 item"), max_length=48, choices=[(k, _(v[1])) for k, v in BVAS_V3_ITEMS.items()]
     )
-    new_or_worse = models.BooleanField("new or worse (within 4 weeks)", default=True)
-    major = answer("classed as major by the assessing physician")
+    new_or_worse = models.BooleanField(_("new or worse (within 4 weeks)"), default=True)
+    major = answer(_("classed as major by the assessing physician"))
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "BVAS v3 item"
+        verbose_name = _("BVAS v3 item")
 
     def __str__(self):
         return str(self.get_item_display())
 
 
 class PriorEvent(Row):
-    kind = models.CharField(max_length=32, choices=list(EVENT_KINDS.items()))
-    start_date = models.DateField("date (or start)")
-    end_date = models.DateField("end date", null=True, blank=True)
+    kind = models.CharField(max_length=32, choices=[(k, _(v)) for k, v in EVENT_KINDS.items()])
+    start_date = models.DateField(_("date (or start)"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
     description = models.CharField(max_length=200, blank=True)
     systemic_treatment = answer(
-        "treated with systemic antibacterial, antiviral or antifungal (not prophylaxis)",
-        "Infections only.",
+        _("treated with systemic antibacterial, antiviral or antifungal (not prophylaxis)"),
+        _("Infections only."),
     )
-    treatment_end = event_date("end of that treatment")
+    treatment_end = event_date(_("end of that treatment"))
 
     class Meta:
         ordering = ["start_date", "id"]
-        verbose_name = "prior event"
+        verbose_name = _("prior event")
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.start_date}"
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date is before the start date."})
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
 
 
 # CRF version 2 (issue 17): what CRF version 1 asked as one answer, as rows of what the source says.
@@ -320,13 +321,13 @@ class PriorEvent(Row):
 class Malignancy(Row):
     """A malignancy of the subject's history (EXC-08 decides each one: its type, status and last treatment)."""
 
-    kind = models.CharField(_("type"), max_length=24, choices=list(MALIGNANCY_KINDS.items()))
+    kind = models.CharField(_("type"), max_length=24, choices=[(k, _(v)) for k, v in MALIGNANCY_KINDS.items()])
     description = models.CharField(
         _("description"), max_length=200, blank=True, help_text=_("As in the source; required for “Other”."))
     diagnosis_date = event_date(_("diagnosis date"))
     last_treatment_date = event_date(_("date of the last treatment"), _("Surgery, radiotherapy or drug treatment."))
     # Not "status": that name is the record's own and no CRF field (crf.sections.data_fields).
-    disease_status = models.CharField(_("status"), max_length=16, choices=list(MALIGNANCY_STATUSES.items()),
+    disease_status = models.CharField(_("status"), max_length=16, choices=[(k, _(v)) for k, v in MALIGNANCY_STATUSES.items()],
                                       blank=True)
 
     class Meta:
@@ -360,7 +361,7 @@ class HbvDnaTest(Row):
     """An HBV DNA result as the lab reports it (EXC-12 reads it when anti-HBc is positive)."""
 
     sample_date = models.DateField(_("sample date"), null=True)  # required on the form; empty only from CRF version 1
-    result = models.CharField(_("result"), max_length=16, choices=list(HBV_DNA_RESULTS.items()))
+    result = models.CharField(_("result"), max_length=16, choices=[(k, _(v)) for k, v in HBV_DNA_RESULTS.items()])
     value = _hbv_number(_("value"))
     unit = models.CharField(_("unit"), max_length=12, choices=list(HBV_DNA_UNITS.items()), blank=True,
                             help_text=_("Of the value and of the lower limit, as the report prints them."))
@@ -392,7 +393,7 @@ class HbvDnaTest(Row):
 class CellTherapy(Row):
     """A cell or gene therapy the subject received (EXC-10a)."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=list(CELL_THERAPY_KINDS.items()))
+    kind = models.CharField(_("kind"), max_length=16, choices=[(k, _(v)) for k, v in CELL_THERAPY_KINDS.items()])
     product = models.CharField(_("product or procedure"), max_length=120, blank=True)
     therapy_date = event_date(_("date (or start)"))
 

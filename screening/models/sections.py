@@ -8,7 +8,9 @@ scoring cannot disagree about which items exist.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from screening.calculators.iim import IIM_2017_ITEMS
 from screening.calculators.mmt8 import MMT8_GROUPS
@@ -49,17 +51,17 @@ class OrganFunction(Section):
         _("body weight"), max_digits=5, decimal_places=1, null=True, blank=True,
         help_text=_("Actual body weight, as printed: 20–300 kg (44.1–661.4 lb)."))
     weight_unit = models.CharField(_("weight unit"), max_length=2, choices=WEIGHT_UNITS, blank=True)
-    height_cm = measurement("height", 100, 250, "cm")
-    spo2_room_air = measurement("SpO₂ on room air", 50, 100, "%", decimals=0)
-    spo2_not_done = models.BooleanField("SpO₂ not done", default=False)
+    height_cm = measurement(_("height"), 100, 250, "cm")
+    spo2_room_air = measurement(_("SpO₂ on room air"), 50, 100, "%", decimals=0)
+    spo2_not_done = models.BooleanField(_("SpO₂ not done"), default=False)
     ventilatory_support = answer(
-        "oxygen by mask, non-invasive or invasive ventilation needed at screening"
+        _("oxygen by mask, non-invasive or invasive ventilation needed at screening")
     )
-    pleural_effusion = answer("clinically significant pleural effusion")
-    echo_date = event_date("echocardiogram date")
-    lvef = measurement("LVEF", 5, 90, "%", decimals=0, help_text="Echocardiographic ejection fraction")
-    pericardial_effusion = answer("clinically significant pericardial effusion on echo")
-    echo_pap = measurement("estimated pulmonary artery pressure", 5, 150, "mmHg", decimals=0)
+    pleural_effusion = answer(_("clinically significant pleural effusion"))
+    echo_date = event_date(_("echocardiogram date"))
+    lvef = measurement(_("LVEF"), 5, 90, "%", decimals=0, help_text=_("Echocardiographic ejection fraction"))
+    pericardial_effusion = answer(_("clinically significant pericardial effusion on echo"))
+    echo_pap = measurement(_("estimated pulmonary artery pressure"), 5, 150, "mmHg", decimals=0)
     # CRF version 2: the readings and their dates are recorded (PulmonaryPressureReading rows);
     # the engine applies the look-back. The column held "PAP > 60 mmHg in the past year" before.
     pap_readings_complete = answer(
@@ -67,11 +69,11 @@ class OrganFunction(Section):
         _("Every pulmonary artery pressure estimate of the year before screening is entered: the screening "
           "echocardiogram's above, earlier ones on the Pulmonary artery pressure page."),
     )
-    ecg_date = event_date("ECG date")
-    ecg_abnormality = answer("clinically significant ECG abnormality")
+    ecg_date = event_date(_("ECG date"))
+    ecg_abnormality = answer(_("clinically significant ECG abnormality"))
     crcl_hydration = answer(
-        "IV hydration given before the creatinine clearance sample",
-        "Clearance measured after hydration does not qualify.",
+        _("IV hydration given before the creatinine clearance sample"),
+        _("Clearance measured after hydration does not qualify."),
     )
     creatinine_hydration = answer(
         _("IV hydration given before the serum creatinine sample"),
@@ -79,7 +81,7 @@ class OrganFunction(Section):
     )
 
     class Meta:
-        verbose_name = "organ function"
+        verbose_name = _("organ function")
 
     def clean(self):
         if self.weight is None:
@@ -95,149 +97,149 @@ class OrganFunction(Section):
 
 
 NAT_CHOICES = [
-    ("detected", "Detected above the lab's lower limit"),
-    ("not_detected", "Not detected / below the lower limit"),
-    ("not_done", "Not done"),
+    ("detected", _("Detected above the lab's lower limit")),
+    ("not_detected", _("Not detected / below the lower limit")),
+    ("not_done", _("Not done")),
 ]
 IGRA_CHOICES = [
-    ("positive", "Positive"),
-    ("negative", "Negative"),
-    ("indeterminate", "Indeterminate"),
-    ("not_done", "Not done"),
+    ("positive", _("Positive")),
+    ("negative", _("Negative")),
+    ("indeterminate", _("Indeterminate")),
+    ("not_done", _("Not done")),
 ]
 
 
 class InfectionScreen(Section):
-    sample_date = event_date("serology sample date")
-    hbsag = result("HBsAg")
-    anti_hbc = result("anti-HBc")
+    sample_date = event_date(_("serology sample date"))
+    hbsag = result(_("HBsAg"))
+    anti_hbc = result(_("anti-HBc"))
     # CRF version 2: HBV DNA results are rows (HbvDnaTest) with the value, unit and lower limit. The
     # column keeps its history; the migration moved each answer to a row (docs/audit-trail.md).
-    hbv_dna = models.CharField("CRF version 1: HBV DNA", max_length=16, choices=NAT_CHOICES, blank=True,
+    hbv_dna = models.CharField(_("CRF version 1: HBV DNA"), max_length=16, choices=NAT_CHOICES, blank=True,
                                editable=False)
-    anti_hcv = result("anti-HCV")
-    hcv_rna = result("HCV RNA", choices=NAT_CHOICES)
-    hiv = result("HIV antibody/antigen")
-    syphilis_treponemal = result("syphilis treponemal test", "TPPA, TPHA, EIA/CLIA")
-    syphilis_nontreponemal = result("syphilis non-treponemal test", "RPR, TRUST, VDRL")
-    igra = result("interferon-γ release assay", choices=IGRA_CHOICES)
-    igra_date = event_date("IGRA date")
-    chest_imaging_date = event_date("chest imaging date", "Screening, or within the 6 months before.")
-    chest_imaging_active_tb = answer("chest imaging shows active tuberculosis")
-    tb_symptoms = answer("signs or symptoms suggesting active tuberculosis")
+    anti_hcv = result(_("anti-HCV"))
+    hcv_rna = result(_("HCV RNA"), choices=NAT_CHOICES)
+    hiv = result(_("HIV antibody/antigen"))
+    syphilis_treponemal = result(_("syphilis treponemal test"), "TPPA, TPHA, EIA/CLIA")
+    syphilis_nontreponemal = result(_("syphilis non-treponemal test"), "RPR, TRUST, VDRL")
+    igra = result(_("interferon-γ release assay"), choices=IGRA_CHOICES)
+    igra_date = event_date(_("IGRA date"))
+    chest_imaging_date = event_date(_("chest imaging date"), _("Screening, or within the 6 months before."))
+    chest_imaging_active_tb = answer(_("chest imaging shows active tuberculosis"))
+    tb_symptoms = answer(_("signs or symptoms suggesting active tuberculosis"))
 
     class Meta:
-        verbose_name = "infection screen"
+        verbose_name = _("infection screen")
 
 
 class Reproductive(Section):
-    surgically_sterile = answer("surgically sterilised")
-    postmenopausal = answer("postmenopausal")
+    surgically_sterile = answer(_("surgically sterilised"))
+    postmenopausal = answer(_("postmenopausal"))
     last_menstrual_period = event_date(
-        "date of last menstrual period", "For postmenopausal women; ≥ 2 years before screening."
+        _("date of last menstrual period"), _("For postmenopausal women; ≥ 2 years before screening.")
     )
-    pregnancy_test_date = event_date("serum pregnancy test date")
-    pregnancy_test = result("serum pregnancy test (hCG)")
+    pregnancy_test_date = event_date(_("serum pregnancy test date"))
+    pregnancy_test = result(_("serum pregnancy test (hCG)"))
     contraception_agreed = answer(
-        "agrees to highly effective contraception until 1 year after the last study treatment"
+        _("agrees to highly effective contraception until 1 year after the last study treatment")
     )
-    gamete_donation_refrained = answer("agrees not to donate eggs or sperm for that year")
+    gamete_donation_refrained = answer(_("agrees not to donate eggs or sperm for that year"))
 
     class Meta:
-        verbose_name = "reproductive status"
+        verbose_name = _("reproductive status")
 
 
 NYHA_CHOICES = [
-    ("none", "No heart failure"),
-    ("I", "Class I"),
-    ("II", "Class II"),
-    ("III", "Class III"),
-    ("IV", "Class IV"),
-    ("unknown", "Unknown"),
+    ("none", _("No heart failure")),
+    ("I", _("Class I")),
+    ("II", _("Class II")),
+    ("III", _("Class III")),
+    ("IV", _("Class IV")),
+    ("unknown", _("Unknown")),
 ]
 MALIGNANCY_EXCEPTIONS = [
-    ("none", "None of these"),
-    ("nmsc", "Resected and cured non-melanoma skin cancer"),
-    ("cervical_cis", "Cervical carcinoma in situ"),
-    ("prostate_localised", "Localised prostate cancer"),
-    ("bladder_low_stage", "Low-stage bladder cancer"),
-    ("dcis", "Ductal carcinoma in situ"),
+    ("none", _("None of these")),
+    ("nmsc", _("Resected and cured non-melanoma skin cancer")),
+    ("cervical_cis", _("Cervical carcinoma in situ")),
+    ("prostate_localised", _("Localised prostate cancer")),
+    ("bladder_low_stage", _("Low-stage bladder cancer")),
+    ("dcis", _("Ductal carcinoma in situ")),
 ]
 
 
 class MedicalHistory(Section):
-    primary_cns_lymphoma = answer("primary central nervous system lymphoma")
-    kidney_transplant = answer("prior kidney transplant")
+    primary_cns_lymphoma = answer(_("primary central nervous system lymphoma"))
+    kidney_transplant = answer(_("prior kidney transplant"))
     expected_renal_support = answer(
-        "expected to need dialysis, plasmapheresis, kidney transplant or prohibited medication during the study"
+        _("expected to need dialysis, plasmapheresis, kidney transplant or prohibited medication during the study")
     )
-    heart_failure = answer("symptomatic chronic heart failure needing intervention")
+    heart_failure = answer(_("symptomatic chronic heart failure needing intervention"))
     # CRF version 2: whether it ever happened and when; the engine applies the window (EXC-05).
     myocardial_infarction_ever = answer(_("acute myocardial infarction, ever"))
     myocardial_infarction_date = event_date(
         _("date of the most recent acute myocardial infarction"), _("As in the source document; required after Yes.")
     )
-    unstable_angina = answer("unstable angina")
-    severe_arrhythmia = answer("history of severe arrhythmia")
-    stroke = answer("history of stroke")
-    nyha_class = models.CharField("NYHA class", max_length=8, choices=NYHA_CHOICES, blank=True)
+    unstable_angina = answer(_("unstable angina"))
+    severe_arrhythmia = answer(_("history of severe arrhythmia"))
+    stroke = answer(_("history of stroke"))
+    nyha_class = models.CharField(_("NYHA class"), max_length=8, choices=NYHA_CHOICES, blank=True)
     other_autoimmune = answer(
-        "another autoimmune disease",
-        "EGPA, IgA vasculitis, RA, cryoglobulinaemic vasculitis, IBM, anti-GBM, Behçet's, Takayasu, other.",
+        _("another autoimmune disease"),
+        _("EGPA, IgA vasculitis, RA, cryoglobulinaemic vasculitis, IBM, anti-GBM, Behçet's, Takayasu, other."),
     )
-    other_autoimmune_detail = models.CharField("which autoimmune disease", max_length=200, blank=True)
+    other_autoimmune_detail = models.CharField(_("which autoimmune disease"), max_length=200, blank=True)
     non_iim_myopathy = answer(
-        "non-inflammatory myopathy", "Drug-induced, HIV-associated, thyroid-related, hereditary/metabolic."
+        _("non-inflammatory myopathy"), _("Drug-induced, HIV-associated, thyroid-related, hereditary/metabolic.")
     )
     non_iim_myopathy_kind = models.CharField(
         _("kind of non-inflammatory myopathy"), max_length=200, blank=True,
         help_text=_("As the source names it; the investigator judges it against the protocol's list."),
     )
     malignancy = answer(
-        "history of malignancy (including cancer-associated myositis)",
+        _("history of malignancy (including cancer-associated myositis)"),
         _("After Yes, enter each malignancy in the table below."),
     )
     # CRF version 1 columns, kept for their history only: each answer was moved to a Malignancy row
     # by migration 0011 (not on the form, not exported, not read by the engine).
     malignancy_exception = models.CharField(
-        "CRF version 1: malignancy exception", max_length=24, choices=MALIGNANCY_EXCEPTIONS, blank=True,
+        _("CRF version 1: malignancy exception"), max_length=24, choices=MALIGNANCY_EXCEPTIONS, blank=True,
         editable=False,
     )
     malignancy_recovered = models.CharField(
-        "CRF version 1: malignancy recovered, no recurrence and no treatment needed", max_length=8,
+        _("CRF version 1: malignancy recovered, no recurrence and no treatment needed"), max_length=8,
         choices=ANSWER_CHOICES, blank=True, editable=False,
     )
     malignancy_last_treatment = models.DateField(
-        "CRF version 1: last treatment of the malignancy", null=True, blank=True, editable=False)
+        _("CRF version 1: last treatment of the malignancy"), null=True, blank=True, editable=False)
     allergy_study_drugs = answer(
-        "allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab"
+        _("allergy or contraindication to F01, fludarabine, cyclophosphamide or tocilizumab")
     )
-    severe_allergic_reaction = answer("previous severe allergic reaction")
+    severe_allergic_reaction = answer(_("previous severe allergic reaction"))
     allergy_agent = models.CharField(
         _("agent of any known allergy, hypersensitivity or intolerance"), max_length=200, blank=True,
         help_text=_("Every agent the source names, including those answered above; the investigator judges "
                     "whether one is an ingredient of F01."),
     )
     prior_cell_therapy = answer(
-        "ever received HSCT, CAR-T or other cell therapy",
+        _("ever received HSCT, CAR-T or other cell therapy"),
         _("After Yes, enter each cell or gene therapy in the table below."),
     )
-    prohibited_medication = answer("protocol-prohibited medication during screening")
+    prohibited_medication = answer(_("protocol-prohibited medication during screening"))
     # An empty list of rows proves nothing: these say the lists are complete, so that
     # "no transfusion", "no biologic in the last month" etc. can pass.
     medications_complete = answer(
-        "medication history complete",
-        "Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course of the last 12 months is entered.",
+        _("medication history complete"),
+        _("Every systemic glucocorticoid, immunosuppressant, biologic and anti-infective course of the last 12 months is entered."),
     )
     events_complete = answer(
-        "prior events complete",
-        "Every transfusion, growth factor, major surgery, live vaccine, other study treatment, infection, "
-        "dialysis and plasmapheresis of the last 12 months is entered.",
+        _("prior events complete"),
+        _("Every transfusion, growth factor, major surgery, live vaccine, other study treatment, infection, "
+        "dialysis and plasmapheresis of the last 12 months is entered."),
     )
 
     class Meta:
-        verbose_name = "medical history"
-        verbose_name_plural = "medical history"
+        verbose_name = _("medical history")
+        verbose_name_plural = _("medical history")
 
     def clean(self):
         contradicted("myocardial_infarction_ever", "myocardial_infarction_date", self)
@@ -253,12 +255,13 @@ SleItems = abstract_fields(
     "SleItems",
     {
         **{
-            f"eular_{code}": answer(SLE_2019_LABELS[code], f"2019 EULAR/ACR, {domain}: {weight} points")
+            f"eular_{code}": answer(_(SLE_2019_LABELS[code]), format_lazy(_("2019 EULAR/ACR, {domain}: {weight} points"),
+                                                           domain=_(domain), weight=weight))
             for domain, items in SLE_2019_DOMAINS.items()
             for code, weight in items.items()
         },
         **{
-            f"sledai_{code}": answer(label, f"SLEDAI-2K weight {weight}")
+            f"sledai_{code}": answer(_(label), format_lazy(_("SLEDAI-2K weight {weight}"), weight=weight))
             for code, (label, weight) in SLEDAI_2K.items()
         },
     },
@@ -285,7 +288,7 @@ def titre(verbose_name, help_text):
 
 
 class SleSection(SleItems, Section):
-    diagnosis_date = event_date("SLE diagnosis date")
+    diagnosis_date = event_date(_("SLE diagnosis date"))
     # CRF version 2: the ANA result as reported; the engine compares it with the entry criterion
     # (INC-SLE-01). The column held the answer to "ANA ≥ 1:80 ever" before.
     ana_test = models.CharField(
@@ -295,25 +298,25 @@ class SleSection(SleItems, Section):
     ana_titre = titre(_("ANA titre 1:N"), _("N as printed: 320 for 1:320 (a report of 1:2560 or more: 2560)."))
     ana_date = event_date(_("date of that ANA sample"))
     ana_lab_cutoff = titre(_("the lab's positive cut-off 1:N"), _("As printed on the report, e.g. 80 for 1:80."))
-    sledai_date = event_date("SLEDAI-2K assessment date")
-    serology_date = event_date("screening serology sample date")
-    screening_ana = result("ANA at screening")
-    screening_anti_dsdna = result("anti-dsDNA at screening")
+    sledai_date = event_date(_("SLEDAI-2K assessment date"))
+    serology_date = event_date(_("screening serology sample date"))
+    screening_ana = result(_("ANA at screening"))
+    screening_anti_dsdna = result(_("anti-dsDNA at screening"))
     # CRF version 2: whether one ever happened and when; the engine applies the window (EXC-03).
     lupus_crisis_ever = answer(_("lupus crisis, ever"))
     lupus_crisis_date = event_date(_("date of the most recent lupus crisis"), _("Required after Yes."))
-    active_cns_lupus = answer("active CNS lupus")
-    severe_haemolytic_anaemia = answer("severe haemolytic anaemia")
-    severe_thrombocytopenic_purpura = answer("severe thrombocytopenic purpura")
-    severe_neutropenia = answer("severe neutropenia")
-    severe_myocardial_involvement = answer("severe myocardial involvement")
-    severe_pneumonitis = answer("severe lupus pneumonitis or pulmonary haemorrhage")
-    severe_hepatitis = answer("severe lupus hepatitis")
-    severe_vasculitis = answer("severe vasculitis")
+    active_cns_lupus = answer(_("active CNS lupus"))
+    severe_haemolytic_anaemia = answer(_("severe haemolytic anaemia"))
+    severe_thrombocytopenic_purpura = answer(_("severe thrombocytopenic purpura"))
+    severe_neutropenia = answer(_("severe neutropenia"))
+    severe_myocardial_involvement = answer(_("severe myocardial involvement"))
+    severe_pneumonitis = answer(_("severe lupus pneumonitis or pulmonary haemorrhage"))
+    severe_hepatitis = answer(_("severe lupus hepatitis"))
+    severe_vasculitis = answer(_("severe vasculitis"))
 
     class Meta:
-        verbose_name = "SLE"
-        verbose_name_plural = "SLE"
+        verbose_name = _("SLE")
+        verbose_name_plural = _("SLE")
 
     def clean(self):
         errors = {}
@@ -330,60 +333,60 @@ class SleSection(SleItems, Section):
 
 
 AAV_DIAGNOSES = [
-    ("GPA", "Granulomatosis with polyangiitis"),
-    ("MPA", "Microscopic polyangiitis"),
-    ("EGPA", "Eosinophilic granulomatosis with polyangiitis"),
-    ("other", "Other"),
+    ("GPA", _("Granulomatosis with polyangiitis")),
+    ("MPA", _("Microscopic polyangiitis")),
+    ("EGPA", _("Eosinophilic granulomatosis with polyangiitis")),
+    ("other", _("Other")),
 ]
 RELAPSE_KINDS = [
-    ("major", "≥ 1 major BVAS item"),
-    ("three_other", "≥ 3 other BVAS items"),
-    ("new_items_twice", "1–2 new items at two consecutive assessments"),
+    ("major", _("≥ 1 major BVAS item")),
+    ("three_other", _("≥ 3 other BVAS items")),
+    ("new_items_twice", _("1–2 new items at two consecutive assessments")),
 ]
 
 
 class AavSection(Section):
-    diagnosis = models.CharField("diagnosis (CHCC 2012)", max_length=8, choices=AAV_DIAGNOSES, blank=True)
-    diagnosis_date = event_date("AAV diagnosis date")
-    anca_date = event_date("screening ANCA sample date")
-    pr3_anca = result("PR3-ANCA at screening")
-    mpo_anca = result("MPO-ANCA at screening")
-    bvas_date = event_date("screening BVAS v3 assessment date")
+    diagnosis = models.CharField(_("diagnosis (CHCC 2012)"), max_length=8, choices=AAV_DIAGNOSES, blank=True)
+    diagnosis_date = event_date(_("AAV diagnosis date"))
+    anca_date = event_date(_("screening ANCA sample date"))
+    pr3_anca = result(_("PR3-ANCA at screening"))
+    mpo_anca = result(_("MPO-ANCA at screening"))
+    bvas_date = event_date(_("screening BVAS v3 assessment date"))
     remission_reached = answer(
-        "remission reached after ≥ 3 months of glucocorticoid + immunosuppressant",
-        "BVAS 0 with glucocorticoid ≤ 7.5 mg/day prednisone-equivalent.",
+        _("remission reached after ≥ 3 months of glucocorticoid + immunosuppressant"),
+        _("BVAS 0 with glucocorticoid ≤ 7.5 mg/day prednisone-equivalent."),
     )
-    remission_date = event_date("remission date")
-    remission_bvas = grade("BVAS at remission", 63)
+    remission_date = event_date(_("remission date"))
+    remission_bvas = grade(_("BVAS at remission"), 63)
     remission_gc_dose = measurement(
-        "glucocorticoid dose at remission", 0, 2000, "mg/day prednisone-equivalent", decimals=2
+        _("glucocorticoid dose at remission"), 0, 2000, gettext_noop("mg/day prednisone-equivalent"), decimals=2
     )
-    relapse_date = event_date("recurrence onset date")
+    relapse_date = event_date(_("recurrence onset date"))
     relapse_kind = models.CharField(
-        "how the recurrence qualified", max_length=16, choices=RELAPSE_KINDS, blank=True
+        _("how the recurrence qualified"), max_length=16, choices=RELAPSE_KINDS, blank=True
     )
 
     class Meta:
-        verbose_name = "AAV"
-        verbose_name_plural = "AAV"
+        verbose_name = _("AAV")
+        verbose_name_plural = _("AAV")
 
 
 IIM_SUBCLASSES = [
-    ("DM", "Dermatomyositis"),
-    ("PM", "Polymyositis"),
-    ("IMNM", "Immune-mediated necrotising myopathy"),
-    ("IBM", "Inclusion body myositis"),
-    ("ADM", "Amyopathic dermatomyositis"),
-    ("JDM", "Juvenile dermatomyositis"),
-    ("juvenile_other", "Juvenile myositis other than JDM"),
-    ("other", "Other"),
+    ("DM", _("Dermatomyositis")),
+    ("PM", _("Polymyositis")),
+    ("IMNM", _("Immune-mediated necrotising myopathy")),
+    ("IBM", _("Inclusion body myositis")),
+    ("ADM", _("Amyopathic dermatomyositis")),
+    ("JDM", _("Juvenile dermatomyositis")),
+    ("juvenile_other", _("Juvenile myositis other than JDM")),
+    ("other", _("Other")),
 ]
 
 
 IimItems = abstract_fields(
     "IimItems",
     {
-        **{f"eular_{code}": answer(item[0]) for code, item in IIM_2017_ITEMS.items()},
+        **{f"eular_{code}": answer(_(item[0])) for code, item in IIM_2017_ITEMS.items()},
         **{f"mmt8_{code}": grade(f"MMT-8 {code.replace('_', ' ')}", 10) for code in MMT8_GROUPS},
     },
 )
@@ -405,28 +408,28 @@ def vas_unit():
 
 
 class IimSection(IimItems, Section):
-    symptom_onset_date = event_date("date of the first symptom", "Gives age at onset for the 2017 criteria.")
-    biopsy_done = answer("muscle biopsy available")
-    finger_flexor_weakness = answer("finger flexor weakness")
-    treatment_response = answer("response to treatment")
-    anti_srp = result("anti-SRP")
-    anti_hmgcr = result("anti-HMGCR")
+    symptom_onset_date = event_date(_("date of the first symptom"), _("Gives age at onset for the 2017 criteria."))
+    biopsy_done = answer(_("muscle biopsy available"))
+    finger_flexor_weakness = answer(_("finger flexor weakness"))
+    treatment_response = answer(_("response to treatment"))
+    anti_srp = result(_("anti-SRP"))
+    anti_hmgcr = result(_("anti-HMGCR"))
     subclass = models.CharField(
-        "subclass (investigator)", max_length=16, choices=IIM_SUBCLASSES, blank=True
+        _("subclass (investigator)"), max_length=16, choices=IIM_SUBCLASSES, blank=True
     )
-    assessment_date = event_date("core set assessment date")
+    assessment_date = event_date(_("core set assessment date"))
     # CRF version 2: each VAS as measured, with its unit (cm on the 10 cm line, or mm); cm before.
-    patient_global = vas("patient global activity VAS")
+    patient_global = vas(_("patient global activity VAS"))
     patient_global_unit = vas_unit()
-    physician_global = vas("physician global activity VAS")
+    physician_global = vas(_("physician global activity VAS"))
     physician_global_unit = vas_unit()
-    extramuscular_global = vas("extramuscular global activity VAS")
+    extramuscular_global = vas(_("extramuscular global activity VAS"))
     extramuscular_global_unit = vas_unit()
-    haq_di = measurement("HAQ-DI", 0, 3, "score", decimals=3)
+    haq_di = measurement(_("HAQ-DI"), 0, 3, "score", decimals=3)
 
     class Meta:
-        verbose_name = "IIM"
-        verbose_name_plural = "IIM"
+        verbose_name = _("IIM")
+        verbose_name_plural = _("IIM")
 
     def clean(self):
         errors = {}
@@ -446,30 +449,30 @@ class IimSection(IimItems, Section):
 
 
 SSC_OUTCOMES = [
-    ("no_response", "Failure to respond"),
-    ("relapse", "Relapse after remission"),
-    ("response", "Responding / in remission"),
-    ("unknown", "Unknown"),
+    ("no_response", _("Failure to respond")),
+    ("relapse", _("Relapse after remission")),
+    ("response", _("Responding / in remission")),
+    ("unknown", _("Unknown")),
 ]
 
 
 SscItems = abstract_fields(
-    "SscItems", {f"acr_{code}": answer(item[0], f"{item[1]} points") for code, item in SSC_2013_ITEMS.items()}
+    "SscItems", {f"acr_{code}": answer(_(item[0]), format_lazy(_("{points} points"), points=item[1])) for code, item in SSC_2013_ITEMS.items()}
 )
 
 
 class SscSection(SscItems, Section):
-    skin_proximal_elbows_knees = answer("skin thickening proximal to the elbows or knees")
-    skin_trunk = answer("skin thickening of the trunk (chest, abdomen or back)")
-    ild_present = answer("interstitial lung disease at screening")
-    ild_diagnosis_date = event_date("ILD diagnosis date")
+    skin_proximal_elbows_knees = answer(_("skin thickening proximal to the elbows or knees"))
+    skin_trunk = answer(_("skin thickening of the trunk (chest, abdomen or back)"))
+    ild_present = answer(_("interstitial lung disease at screening"))
+    ild_diagnosis_date = event_date(_("ILD diagnosis date"))
     therapy_outcome = models.CharField(
-        "outcome of conventional therapy", max_length=16, choices=SSC_OUTCOMES, blank=True
+        _("outcome of conventional therapy"), max_length=16, choices=SSC_OUTCOMES, blank=True
     )
 
     class Meta:
-        verbose_name = "dcSSc"
-        verbose_name_plural = "dcSSc"
+        verbose_name = _("dcSSc")
+        verbose_name_plural = _("dcSSc")
 
 
 
@@ -477,12 +480,12 @@ class SscSection(SscItems, Section):
 class Judgement(Section):
     """Investigator judgement items; only the investigator role may answer."""
 
-    survival_over_6_months = answer("expected survival > 6 months")
-    coagulation_adequate = answer("coagulation function adequate")
+    survival_over_6_months = answer(_("expected survival > 6 months"))
+    coagulation_adequate = answer(_("coagulation function adequate"))
     syphilis_active = answer(
-        "active syphilis (asked when only the treponemal test is positive)"
+        _("active syphilis (asked when only the treponemal test is positive)")
     )
-    tb_active = answer("signs or symptoms of active tuberculosis")
+    tb_active = answer(_("signs or symptoms of active tuberculosis"))
     myopathy_excluded = answer(
         _("the non-inflammatory myopathy recorded is one the protocol excludes"),
         _("Drug-induced, HIV-associated, thyroid-related, hereditary or metabolic."),
@@ -491,8 +494,8 @@ class Judgement(Section):
         _("an allergy recorded is to F01 or one of its ingredients"),
         _("Asked when an allergy's agent is recorded and not answered as a study drug."),
     )
-    unsuitable = answer("unsuitable for the study for any other reason")
-    unsuitable_reason = models.TextField("reason", blank=True)
+    unsuitable = answer(_("unsuitable for the study for any other reason"))
+    unsuitable_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
-        verbose_name = "investigator judgement"
+        verbose_name = _("investigator judgement")

@@ -3,18 +3,19 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .records import ScreeningRecord
 from .sites import role_label
 
 SCREENING, PRE_LD = "screening", "pre_ld"
-CHECKPOINTS = [(SCREENING, "Screening eligibility"), (PRE_LD, "Pre-lymphodepletion confirmation")]
+CHECKPOINTS = [(SCREENING, _("Screening eligibility")), (PRE_LD, _("Pre-lymphodepletion confirmation"))]
 
 MEANING_ELIGIBLE = "eligible"
 MEANING_SCREEN_FAILURE = "screen_failure"
 MEANINGS = [
-    (MEANING_ELIGIBLE, "I confirm the participant meets all eligibility criteria"),
-    (MEANING_SCREEN_FAILURE, "I confirm screen failure"),
+    (MEANING_ELIGIBLE, _("I confirm the participant meets all eligibility criteria")),
+    (MEANING_SCREEN_FAILURE, _("I confirm screen failure")),
 ]
 
 
@@ -47,22 +48,26 @@ class Signature(models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     printed_name = models.CharField(max_length=200)
     role = models.CharField(max_length=16)
-    signed_at = models.DateTimeField(help_text="UTC")
-    local_time = models.CharField(max_length=64, help_text="Site-local time with its zone, as shown to the signer.")
+    signed_at = models.DateTimeField(help_text=_("UTC"))
+    local_time = models.CharField(max_length=64, help_text=_("Site-local time with its zone, as shown to the signer."))
     meaning = models.CharField(max_length=16, choices=MEANINGS)
+    # The meaning as the signer read it, in the language of their page (21 CFR Part 11 §11.50):
+    # shown as signed, whatever the reader's language; the code above is what the rules read.
+    meaning_text = models.CharField(max_length=300, blank=True, default="")
+    meaning_language = models.CharField(max_length=16, blank=True, default="")
     overall = models.CharField(max_length=16)
     snapshot_hash = models.CharField(max_length=64)
     failing_criteria = models.JSONField(default=list, blank=True)
-    ld_date = models.DateField(null=True, blank=True, help_text="Lymphodepletion date evaluated against.")
+    ld_date = models.DateField(null=True, blank=True, help_text=_("Lymphodepletion date evaluated against."))
     invalidated_at = models.DateTimeField(null=True, blank=True)
     invalidated_by = models.CharField(
-        max_length=300, blank=True, help_text="The change that broke the binding to the data."
+        max_length=300, blank=True, help_text=_("The change that broke the binding to the data.")
     )
     invalidated_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Whose change broke the binding (none for a change without a user).",
+        help_text=_("Whose change broke the binding (none for a change without a user)."),
     )
-    invalidation_reason = models.TextField(blank=True, help_text="The reason given for that change.")
+    invalidation_reason = models.TextField(blank=True, help_text=_("The reason given for that change."))
 
     class Meta:
         ordering = ["-signed_at", "-id"]
@@ -86,12 +91,17 @@ class Signature(models.Model):
     def role_label(self):
         return role_label(self.role)
 
+    @property
+    def meaning_as_signed(self):
+        """The meaning in the words the signer was shown (its label today for a row without them)."""
+        return self.meaning_text or self.get_meaning_display()
+
     def manifestation(self):
         """The signature as plain text, with the site-local time shown to the signer
         (pages render signed_at in the site's zone instead: _signatures.html)."""
         return gettext("Signed by %(name)s (%(role)s) on %(time)s — %(meaning)s") % {
             "name": self.printed_name, "role": self.role_label, "time": self.local_time,
-            "meaning": self.get_meaning_display(),
+            "meaning": self.meaning_as_signed,
         }
 
 

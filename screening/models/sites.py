@@ -22,10 +22,10 @@ def role_label(role):
 
 class Site(models.Model):
     code = models.CharField(
-        "site code", max_length=8, unique=True, help_text="Prefix of screening numbers, e.g. S01."
+        _("site code"), max_length=8, unique=True, help_text=_("Prefix of screening numbers, e.g. S01.")
     )
     name = models.CharField(max_length=200)
-    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Asia/Shanghai.")
+    time_zone = models.CharField(max_length=64, default="UTC", help_text=_("IANA name, e.g. Asia/Shanghai."))
     next_screening_sequence = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

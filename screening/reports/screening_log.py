@@ -35,11 +35,13 @@ class LogFilters(FilterForm):
                                choices=[("", _("All"))] + ScreeningRecord.STATUS_CHOICES)
     eligibility = forms.ChoiceField(label=_("Eligibility"), required=False, choices=[("", _("All"))] + OVERALL)
     indication = forms.ChoiceField(label=_("Indication"), required=False,
-                                   choices=[("", _("All"))] + list(INDICATIONS.items()))
+                                   choices=[("", _("All"))] + [(k, _(v)) for k, v in INDICATIONS.items()])
     screened_from = forms.DateField(label=_("Screened from"), required=False, widget=DateInput())
     screened_to = forms.DateField(label=_("Screened to"), required=False, widget=DateInput())
+    # The criteria's words are the engine's (translated by it: docs/i18n.md), hence the marked region.
     failing = forms.ChoiceField(label=_("Failing criterion"), required=False,
-                                choices=[("", _("Any"))] + [(c.id, f"{c.id} {c.text}") for c in CRITERIA])
+                                choices=[("", _("Any"))] + [(c.id, f"{c.id} {c.text}") for c in CRITERIA],
+                                widget=forms.Select(attrs={"data-i18n-engine": ""}))
     queries = forms.ChoiceField(label=_("Queries"), required=False, choices=[
         ("", _("All")), ("open", _("With open or answered queries")), ("none", _("Without open queries"))])
 

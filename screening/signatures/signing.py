@@ -5,9 +5,9 @@ the evaluated data by snapshot hash, and a lock after repeated wrong passwords.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from ..access import identity, reauth
 from ..access.roles import role_of
@@ -18,6 +18,7 @@ from ..models import ScreeningRecord
 from ..models.signatures import (
     MEANING_ELIGIBLE,
     MEANING_SCREEN_FAILURE,
+    MEANINGS,
     PRE_LD,
     SCREENING,
     Signature,
@@ -84,25 +85,25 @@ def sign(record, user, password, meaning, shown_hash, request=None):
     checkpoint = next_checkpoint(record) or SCREENING
     try:
         if not user.is_active:
-            raise SigningRefused("account deactivated", locked=True)
+            raise SigningRefused(gettext_noop("account deactivated"), locked=True)
         if not user.has_perm("screening.sign_eligibility"):
-            raise SigningRefused("role may not sign")
+            raise SigningRefused(gettext_noop("role may not sign"))
         if signing_locked(request, user):
-            raise SigningRefused("account locked after repeated failed authentications", locked=True)
+            raise SigningRefused(gettext_noop("account locked after repeated failed authentications"), locked=True)
         if not user.check_password(password):
             locked = request is not None and reauth.record_failure(request, user, record)
-            raise SigningRefused("wrong password", locked=locked)
+            raise SigningRefused(gettext_noop("wrong password"), locked=locked)
         try:
             with transaction.atomic():
                 signature, checkpoint = _sign_locked(record, user, meaning, shown_hash)
         except IntegrityError:  # the partial unique constraint: another signature won
-            raise SigningRefused("nothing to sign: this checkpoint has just been signed") from None
+            raise SigningRefused(gettext_noop("nothing to sign: this checkpoint has just been signed")) from None
     except SigningRefused as refusal:
         SignatureAttempt.objects.create(record=record, user=user, checkpoint=checkpoint, outcome=refusal.outcome)
         raise
-    SignatureAttempt.objects.create(
-        record=record, user=user, checkpoint=checkpoint, success=True, outcome=signature.get_meaning_display()
-    )
+    with translation.override("en"):  # what is stored stays in one language (the trail shows it translated)
+        outcome = str(signature.get_meaning_display())
+    SignatureAttempt.objects.create(record=record, user=user, checkpoint=checkpoint, success=True, outcome=outcome)
     return signature
 
 
@@ -111,15 +112,16 @@ def _sign_locked(record, user, meaning, shown_hash):
     result = evaluate_record(record)  # read after the lock: the data as they are now
     checkpoint = next_checkpoint(result.record)
     if checkpoint is None:
-        raise SigningRefused("nothing to sign: signatures are complete and valid, or lymphodepletion has not started")
+        raise SigningRefused(gettext_noop(
+            "nothing to sign: signatures are complete and valid, or lymphodepletion has not started"))
     if result.overall == "INCOMPLETE":
-        raise SigningRefused("eligibility is incomplete")
+        raise SigningRefused(gettext_noop("eligibility is incomplete"))
     if not meaning:
-        raise SigningRefused("choose the meaning of your signature")
+        raise SigningRefused(gettext_noop("choose the meaning of your signature"))
     if meaning not in allowed_meanings(result.overall):
         raise SigningRefused(f"meaning does not match the computed status {result.overall}")
     if shown_hash != result.digest:
-        raise SigningRefused("the data changed while you were signing: review again", data_changed=True)
+        raise SigningRefused(gettext_noop("the data changed while you were signing: review again"), data_changed=True)
     now = timezone.now()
     failing = [r.id for r in result.evaluation.results if r.status == "FAIL"]
     signature = Signature.objects.create(
@@ -131,6 +133,9 @@ def _sign_locked(record, user, meaning, shown_hash):
         signed_at=now,
         local_time=local_time(now, result.record.site),
         meaning=meaning,
+        # The exact words of the meaning on the signer's page, in its language (docs/signatures.md).
+        meaning_text=str(dict(MEANINGS)[meaning]),
+        meaning_language=translation.get_language() or "",
         overall=result.overall,
         snapshot_hash=result.digest,
         failing_criteria=failing,
@@ -181,7 +186,7 @@ def invalidate_stale(record, digest, describe_change):
         signature.save(update_fields=["invalidated_at", "invalidated_by", "invalidated_by_user", "invalidation_reason"])
     if record.status == ScreeningRecord.ENROLLED:
         record.status = ScreeningRecord.SCREENING
-        save_with_audit(record, None, "Eligibility signature invalidated by a data change")
+        save_with_audit(record, None, gettext_noop("Eligibility signature invalidated by a data change"))
     return stale
 
 

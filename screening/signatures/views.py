@@ -68,7 +68,7 @@ def sign_record(request, pk):
             changed = refusal.data_changed
             if not changed:
                 messages.error(request, REFUSALS.get(refusal.outcome) or gettext("Not signed: %(why)s.") % {
-                    "why": refusal.outcome})
+                    "why": gettext(refusal.outcome)})
         else:
             messages.success(request, gettext("Eligibility signed."))
             return redirect("eligibility", pk=record.pk)

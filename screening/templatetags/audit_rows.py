@@ -16,6 +16,23 @@ from ..values import time_html
 
 register = template.Library()
 
+# Reasons the application writes itself, or offers to choose: stored in English (what the
+# trail holds stays one language), shown in the reader's (the catalogue holds them).
+KNOWN_REASONS = ("Initial entry", "Row added", "Record created", "Eligibility signature invalidated by a data change",
+                 "Data entry error", "Source document updated", "Transcription correction", "Query resolution")
+
+
+def reason_text(reason):
+    """A stored reason in the reader's language: a known one, or a known choice before its detail."""
+    if not reason:
+        return ""
+    head, sep, rest = reason.partition(": ")
+    if reason in KNOWN_REASONS:
+        return gettext(reason)
+    if sep and head in KNOWN_REASONS:
+        return f"{gettext(head)}: {rest}"
+    return reason
+
 
 def _blank():
     return f'<span aria-hidden="true">—</span><span class="visually-hidden">{e(gettext("blank"))}</span>'
@@ -44,7 +61,7 @@ def _event_cells(event, show_record):
 
 
 def _rows(event, show_record, link_fields, words):
-    start, kind, reason = _event_cells(event, show_record), e(event.kind), e(event.reason)
+    start, kind, reason = _event_cells(event, show_record), e(event.kind), e(reason_text(event.reason))
     return "".join(
         f'<tr data-testid="audit-entry" data-kind="{kind}">{start}<td>{_field_cell(event, change, link_fields, words)}</td>'
         f"<td>{e(change.old) if change and change.old else words['blank']}</td>"

@@ -15,6 +15,7 @@ is not used: it is UTC for every request).
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from .. import values as display
@@ -45,6 +46,34 @@ def value_text(value):
 @register.filter
 def overall_text(code):
     return display.overall_text(code)
+
+
+# The status codes of the checklist as shown: the code itself in English (as before, and as
+# the JSON and logs hold it), its words in another language (docs/i18n.md).
+STATUS_WORDS = {
+    "ELIGIBLE": pgettext_lazy("eligibility status", "ELIGIBLE"),
+    "NOT_ELIGIBLE": pgettext_lazy("eligibility status", "NOT_ELIGIBLE"),
+    "INCOMPLETE": pgettext_lazy("eligibility status", "INCOMPLETE"),
+    "PASS": pgettext_lazy("criterion status", "PASS"),
+    "FAIL": pgettext_lazy("criterion status", "FAIL"),
+    "NOT_APPLICABLE": pgettext_lazy("criterion status", "NOT_APPLICABLE"),
+    "AWAITING_INVESTIGATOR": pgettext_lazy("criterion status", "AWAITING_INVESTIGATOR"),
+}
+
+
+@register.filter
+def status_text(code):
+    """A status code (ELIGIBLE, PASS, …) in the reader's language; another value as it is."""
+    code = getattr(code, "value", code)
+    word = STATUS_WORDS.get(str(code)) if code is not None else None
+    return str(word) if word is not None else (code or "")
+
+
+@register.filter
+def stored_words(text):
+    """Words the application stored in English (a role's name on the access log): in the reader's
+    language when the catalogue has them, else as stored."""
+    return gettext(text) if text else ""
 
 
 @register.simple_tag
