@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('initial', 'Initial password set by an administrator'), ('reset', 'Password reset by an administrator'), ('changed', 'Password changed by the user'), ('set', 'Password set elsewhere (Django admin, a command)'), ('existing', 'Password in force when the history began (migration 0011)')], max_length=8)),
+                ('kind', models.CharField(choices=[('initial', 'Initial password set by an administrator'), ('reset', 'Password reset by an administrator'), ('changed', 'Password changed by the user'), ('set', 'Password set elsewhere (Django admin, a command)'), ('existing', 'Password in force when the password history began')], max_length=8)),
                 ('password', models.CharField(help_text="Django's hash of the password, as on the user.", max_length=128)),
                 ('set_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Who set it (none from a management command or a migration).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('user', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),

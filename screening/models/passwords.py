@@ -18,7 +18,7 @@ class PasswordRecord(models.Model):
         (RESET, _("Password reset by an administrator")),
         (CHANGED, _("Password changed by the user")),
         (SET, _("Password set elsewhere (Django admin, a command)")),
-        (EXISTING, _("Password in force when the history began (migration 0011)")),
+        (EXISTING, _("Password in force when the password history began")),
     ]
     # Set by someone other than the user: to be changed at the next login.
     TEMPORARY = {INITIAL, RESET}

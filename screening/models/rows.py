@@ -119,6 +119,7 @@ PAP_METHODS = [("echo", _("Echocardiogram (estimate)")), ("rhc", _("Right heart 
 UNIT_CHOICES = sorted({(u, UNIT_LABELS.get(u, u)) for a in ANALYTES.values() for u in a.units}
                       | {(u, UNIT_LABELS.get(u, u)) for _code, u in REFUSED_UNITS})
 REFUSED_UNIT_MESSAGES = {
+    # xgettext:no-python-format ("Quick %" is the text)
     ("pt", "%"): _("A prothrombin time as Quick % cannot be converted without the ISI: enter the INR the lab "
                    "reports (analyte INR)."),
 }

@@ -257,6 +257,7 @@ def bilirubin(snapshot, ctx):
     return lab_uln_at_most(snapshot, ctx, "tbil", P.TBIL_MAX_ULN)
 
 
+# xgettext:no-python-format ("% o" is the text, not a directive)
 @criterion("INC-07a", _("SpO₂ ≥ {spo2_min} % on room air", spo2_min=P.SPO2_MIN))
 def oxygen_saturation(snapshot, ctx):
     if answer(snapshot, "organ", "spo2_not_done"):
