@@ -148,3 +148,15 @@ def test_the_bilirubin_uln_trap_is_refused_in_the_import_report(site_a, importer
     # Nothing of the refused record is saved.
     assert ScreeningRecord.objects.count() == before
     assert not LabResult.objects.filter(record__site=site_a, analyte="tbil", unit="mg/dL").exists()
+
+
+@pytest.mark.parametrize("titre, expected", [(160, "PASS"), (80, "PASS"), (40, "FAIL")])
+def test_the_ana_titre_as_printed_decides_the_entry_criterion_on_both_sides(site_a, importer, titre, expected):
+    # INC-SLE-01: ANA ≥ 1:80 is the EULAR/ACR entry criterion; 1:40 is below it, whatever the rest scores.
+    _scr, item = as_printed(site_a, importer)
+    item["sections"]["sle"]["ana_titre"] = titre
+    report = import_one(site_a, importer, item)
+    assert report.outcome == "created", report.lines()
+    evaluation = evaluate_record(ScreeningRecord.objects.get(screening_number=report.screening_number)).evaluation
+    assert statuses(evaluation) == {**EXPECTED, "INC-SLE-01": expected}
+    assert (f"ANA 1:{titre}" in evaluation.by_id("INC-SLE-01").reason) == (expected == "FAIL")
