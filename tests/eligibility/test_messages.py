@@ -401,6 +401,14 @@ def test_the_creatinine_clearance_translates(chinese):
     assert evidence["清除率样本采集前静脉补液"] == ("否", "") and "采样日年龄" in evidence
 
 
+def test_the_2019_sle_domains_in_the_total_note_translate(chinese):
+    row, _reason, evidence = _chinese_row("INC-SLE-01", build("SLE"))
+    english = next(e.note for e in row.evidence if e.label == "2019 EULAR/ACR total")
+    assert english == "mucocutaneous 6, musculoskeletal 6, complement 4, sle_specific_antibodies 6"  # as before
+    chinese = evidence[translate_message(_("2019 EULAR/ACR total"))][1]
+    assert chinese == "皮肤黏膜 6 分, 肌肉骨骼 6 分, 补体 4 分, SLE 特异性抗体 6 分"
+
+
 def test_no_english_reason_is_left_on_a_chinese_page_for_the_corpus_bases(chinese):
     """Every reason of the eligible base cases reads Chinese (words of English left only inside names)."""
     for indication in ("SLE", "AAV", "IIM", "DCSSC"):
