@@ -22,7 +22,7 @@ from screening.templatetags.criteria import criterion_row
 from screening.templatetags.engine_text import engine_text
 
 from ..catalogue import ENGINE_PO, engine_catalogue, read_po
-from .builders import build, course, lab, months
+from .builders import build, course, lab, malignancy, months
 from .corpus import CORPUS, cases
 from .corpus import english as _english
 from .corpus import result_hash as _hash
@@ -378,7 +378,7 @@ def test_lab_texts_translate_with_the_analyte_label_the_conversion_and_the_limit
 def test_infection_texts_translate_result_words_and_labels(chinese):
     row, reason, evidence = _chinese_row("EXC-12", build("SLE", infection={"hbsag": "positive"}))
     assert str(row.reason) == "HBsAg positive." and reason == "HBsAg阳性。"
-    assert evidence["抗 HBc"] == ("阴性", "") and evidence["HIV 抗体/抗原"] == ("阴性", "")
+    assert evidence["抗-HBc"] == ("阴性", "") and evidence["HIV 抗体/抗原"] == ("阴性", "")
     row, reason, _evidence = _chinese_row("EXC-13", build("SLE", infection={"igra": "positive"}))
     assert str(row.reason) == "Interferon-γ release assay positive on 2026-11-02."
     assert reason == "γ-干扰素释放试验阳性（2026-11-02）。"
@@ -392,6 +392,12 @@ def test_exclusion_and_course_texts_translate(chinese):
     assert evidence["糖皮质激素累积剂量"] == ("140", "2026-11-16 至 2026-11-22：2026-11-16 至 2026-11-22 共 7 剂")
     row, reason, _evidence = _chinese_row("EXC-05", build("SLE", history={"nyha_class": None}))
     assert reason == "NYHA 心功能分级未记录。"
+    # A vocabulary label the engine quotes is a message too (translated where a catalogue has it).
+    row, reason, evidence = _chinese_row("EXC-08", build("SLE", history={"malignancy": True}, malignancies=[
+        malignancy("melanoma", "active", diagnosed=months(-30))]))
+    assert str(row.reason) == "Melanoma: active, recurred or still needing treatment."
+    assert reason == "黑色素瘤：活动性、复发或仍需治疗。"
+    assert evidence["恶性肿瘤"] == ("黑色素瘤", "状态：活动性、复发或仍需治疗；末次治疗未记录")
 
 
 def test_the_creatinine_clearance_translates(chinese):
