@@ -382,6 +382,12 @@ def test_infection_texts_translate_result_words_and_labels(chinese):
     row, reason, _evidence = _chinese_row("EXC-13", build("SLE", infection={"igra": "positive"}))
     assert str(row.reason) == "Interferon-γ release assay positive on 2026-11-02."
     assert reason == "γ-干扰素释放试验阳性（2026-11-02）。"
+    # common.positive: the result code in the evidence is a message too; the ANA note keeps its cut-off part.
+    row = evaluate(build("SLE")).by_id("INC-SLE-02")
+    assert {str(e.value) for e in row.evidence} >= {"positive"}
+    assert "阳性" in {translate_value(e.value) for e in row.evidence}
+    entry = next(e for e in evaluate(build("SLE")).by_id("INC-SLE-01").evidence if e.label == "ANA entry criterion")
+    assert str(entry.note).endswith("; lab cut-off 1:80") and "cells" not in translate_message(entry.note)
 
 
 def test_exclusion_and_course_texts_translate(chinese):

@@ -11,17 +11,11 @@ from screening.vocabulary import HBV_DNA_RESULTS
 from .. import protocol as P
 from ..messages import Message, _, styled
 from ..results import Evidence
-from .common import answer, answer_evidence, fmt, judged, require_scr, value
+from .common import answer, answer_evidence, fmt, judged, require_scr, result_word, value
 from .labs import screening_window_evidence
 from .verdicts import all_of, awaiting, failed, incomplete, passed
 
-# The result codes as the English texts word them (the code itself), as messages.
-RESULT_WORDS = {"positive": _("positive"), "negative": _("negative"), "indeterminate": _("indeterminate"),
-                "detected": _("detected"), "not_detected": _("not_detected")}
-
-
-def _word(code):
-    return RESULT_WORDS.get(code, code)
+_word = result_word
 
 
 def _exact(message, english):

@@ -71,7 +71,7 @@ def ana_entry(snapshot) -> AnaEntry:
     else:
         shown = _("titre not recorded") if titre is None else _("1:{titre} on HEp-2 cells", titre=int(titre))
         met = None if titre is None else titre >= P.ANA_ENTRY_TITRE_MIN
-    note = wanted + ("" if cutoff is None else _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff)))
+    note = wanted if cutoff is None else join([wanted, _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff))], sep="")
     ev = (Evidence(_("ANA entry criterion"), shown, date=day, note=note),)
     if missing:
         return AnaEntry(None, missing, ev, _("the ANA titre or its date is not recorded"))
