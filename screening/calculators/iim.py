@@ -14,6 +14,7 @@ from typing import Mapping
 
 from .numbers import exact
 from .scores import yes_no_answers
+from .texts import gettext_noop
 
 IIM_INTERCEPT_WITHOUT_BIOPSY = 5.33  # [R]
 IIM_INTERCEPT_WITH_BIOPSY = 6.49  # [R]
@@ -32,22 +33,22 @@ AGE_AT_ONSET = "age_at_onset"  # the name age carries in `unanswered`
 
 # code -> (label, points without biopsy or None for a biopsy feature, points with biopsy)
 IIM_2017_ITEMS: dict[str, tuple[str, float | None, float]] = {
-    "weakness_upper_proximal": ("Objective symmetric weakness of proximal upper extremities", 0.7, 0.7),
-    "weakness_lower_proximal": ("Objective symmetric weakness of proximal lower extremities", 0.8, 0.5),
-    "neck_flexors_weaker": ("Neck flexors relatively weaker than neck extensors", 1.9, 1.6),
-    "legs_proximal_weaker": ("In the legs, proximal muscles relatively weaker than distal", 0.9, 1.2),
-    "heliotrope_rash": ("Heliotrope rash", 3.1, 3.2),
-    "gottron_papules": ("Gottron's papules", 2.1, 2.7),
-    "gottron_sign": ("Gottron's sign", 3.3, 3.7),
-    "dysphagia": ("Dysphagia or oesophageal dysmotility", 0.7, 0.6),
-    "anti_jo1": ("Anti-Jo-1 antibody positive", 3.9, 3.8),
-    "enzymes_raised": ("Raised CK, LDH, AST or ALT (above the ULN)", 1.3, 1.4),
+    "weakness_upper_proximal": (gettext_noop("Objective symmetric weakness of proximal upper extremities"), 0.7, 0.7),
+    "weakness_lower_proximal": (gettext_noop("Objective symmetric weakness of proximal lower extremities"), 0.8, 0.5),
+    "neck_flexors_weaker": (gettext_noop("Neck flexors relatively weaker than neck extensors"), 1.9, 1.6),
+    "legs_proximal_weaker": (gettext_noop("In the legs, proximal muscles relatively weaker than distal"), 0.9, 1.2),
+    "heliotrope_rash": (gettext_noop("Heliotrope rash"), 3.1, 3.2),
+    "gottron_papules": (gettext_noop("Gottron's papules"), 2.1, 2.7),
+    "gottron_sign": (gettext_noop("Gottron's sign"), 3.3, 3.7),
+    "dysphagia": (gettext_noop("Dysphagia or oesophageal dysmotility"), 0.7, 0.6),
+    "anti_jo1": (gettext_noop("Anti-Jo-1 antibody positive"), 3.9, 3.8),
+    "enzymes_raised": (gettext_noop("Raised CK, LDH, AST or ALT (above the ULN)"), 1.3, 1.4),
     "biopsy_endomysial_infiltrate": (
-        "Biopsy: endomysial mononuclear infiltrate surrounding, not invading, myofibres", None, 1.7,
+        gettext_noop("Biopsy: endomysial mononuclear infiltrate surrounding, not invading, myofibres"), None, 1.7,
     ),
-    "biopsy_perimysial_infiltrate": ("Biopsy: perimysial and/or perivascular mononuclear infiltrate", None, 1.2),
-    "biopsy_perifascicular_atrophy": ("Biopsy: perifascicular atrophy", None, 1.9),
-    "biopsy_rimmed_vacuoles": ("Biopsy: rimmed vacuoles", None, 3.1),
+    "biopsy_perimysial_infiltrate": (gettext_noop("Biopsy: perimysial and/or perivascular mononuclear infiltrate"), None, 1.2),
+    "biopsy_perifascicular_atrophy": (gettext_noop("Biopsy: perifascicular atrophy"), None, 1.9),
+    "biopsy_rimmed_vacuoles": (gettext_noop("Biopsy: rimmed vacuoles"), None, 3.1),
 }
 
 SKIN_SIGNS = ("heliotrope_rash", "gottron_papules", "gottron_sign")

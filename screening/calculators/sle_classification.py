@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .scores import yes_no_answers
+from .texts import gettext_noop
 
 SLE_2019_THRESHOLD = 10
 ANA_ENTRY = "ana_entry"  # the name the entry criterion carries in `unanswered`
@@ -44,27 +45,27 @@ CLINICAL_DOMAINS = (
 IMMUNOLOGICAL_DOMAINS = ("antiphospholipid", "complement", "sle_specific_antibodies")
 
 SLE_2019_LABELS: dict[str, str] = {
-    "fever": "Fever > 38.3 °C",
-    "leukopenia": "Leukopenia < 4 × 10⁹/L",
-    "thrombocytopenia": "Thrombocytopenia < 100 × 10⁹/L",
-    "autoimmune_haemolysis": "Autoimmune haemolysis",
-    "delirium": "Delirium",
-    "psychosis": "Psychosis",
-    "seizure": "Seizure",
-    "non_scarring_alopecia": "Non-scarring alopecia",
-    "oral_ulcers": "Oral ulcers",
-    "subacute_or_discoid_lupus": "Subacute cutaneous or discoid lupus",
-    "acute_cutaneous_lupus": "Acute cutaneous lupus",
-    "pleural_or_pericardial_effusion": "Pleural or pericardial effusion",
-    "acute_pericarditis": "Acute pericarditis",
-    "joint_involvement": "Joint involvement",
-    "proteinuria": "Proteinuria > 0.5 g/24 h",
-    "lupus_nephritis_class_2_or_5": "Renal biopsy: class II or V lupus nephritis",
-    "lupus_nephritis_class_3_or_4": "Renal biopsy: class III or IV lupus nephritis",
-    "antiphospholipid": "Anticardiolipin, anti-β2GP1 or lupus anticoagulant",
-    "low_c3_or_c4": "Low C3 or low C4",
-    "low_c3_and_c4": "Low C3 and low C4",
-    "anti_dsdna_or_anti_sm": "Anti-dsDNA or anti-Smith antibody",
+    "fever": gettext_noop("Fever > 38.3 °C"),
+    "leukopenia": gettext_noop("Leukopenia < 4 × 10⁹/L"),
+    "thrombocytopenia": gettext_noop("Thrombocytopenia < 100 × 10⁹/L"),
+    "autoimmune_haemolysis": gettext_noop("Autoimmune haemolysis"),
+    "delirium": gettext_noop("Delirium"),
+    "psychosis": gettext_noop("Psychosis"),
+    "seizure": gettext_noop("Seizure"),
+    "non_scarring_alopecia": gettext_noop("Non-scarring alopecia"),
+    "oral_ulcers": gettext_noop("Oral ulcers"),
+    "subacute_or_discoid_lupus": gettext_noop("Subacute cutaneous or discoid lupus"),
+    "acute_cutaneous_lupus": gettext_noop("Acute cutaneous lupus"),
+    "pleural_or_pericardial_effusion": gettext_noop("Pleural or pericardial effusion"),
+    "acute_pericarditis": gettext_noop("Acute pericarditis"),
+    "joint_involvement": gettext_noop("Joint involvement"),
+    "proteinuria": gettext_noop("Proteinuria > 0.5 g/24 h"),
+    "lupus_nephritis_class_2_or_5": gettext_noop("Renal biopsy: class II or V lupus nephritis"),
+    "lupus_nephritis_class_3_or_4": gettext_noop("Renal biopsy: class III or IV lupus nephritis"),
+    "antiphospholipid": gettext_noop("Anticardiolipin, anti-β2GP1 or lupus anticoagulant"),
+    "low_c3_or_c4": gettext_noop("Low C3 or low C4"),
+    "low_c3_and_c4": gettext_noop("Low C3 and low C4"),
+    "anti_dsdna_or_anti_sm": gettext_noop("Anti-dsDNA or anti-Smith antibody"),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .numbers import exact
+from .texts import gettext_noop
 
 # Each conversion is one table: unit code -> factor, so a value in that unit × factor =
 # the canonical unit (the table's first entry, factor 1). The source of every factor is
@@ -85,25 +86,25 @@ def _complement(code: str, label: str) -> Analyte:
 ANALYTES: dict[str, Analyte] = {
     a.code: a
     for a in (
-        Analyte("hb", "Haemoglobin", "g/L", HAEMOGLOBIN_TO_G_PER_L),
-        _cell_count("anc", "Absolute neutrophil count"),
-        _cell_count("wbc", "White blood cell count"),
-        _cell_count("plt", "Platelet count"),
-        Analyte("creatinine", "Serum creatinine", "umol/L", CREATININE_TO_UMOL_PER_L),
-        Analyte("tbil", "Total bilirubin", "umol/L", BILIRUBIN_TO_UMOL_PER_L),
-        _enzyme("alt", "ALT"),
-        _enzyme("ast", "AST"),
-        _enzyme("ck", "Creatine kinase (CK)"),
-        _enzyme("ldh", "Lactate dehydrogenase (LDH)"),
-        _enzyme("aldolase", "Aldolase"),
+        Analyte("hb", gettext_noop("Haemoglobin"), "g/L", HAEMOGLOBIN_TO_G_PER_L),
+        _cell_count("anc", gettext_noop("Absolute neutrophil count")),
+        _cell_count("wbc", gettext_noop("White blood cell count")),
+        _cell_count("plt", gettext_noop("Platelet count")),
+        Analyte("creatinine", gettext_noop("Serum creatinine"), "umol/L", CREATININE_TO_UMOL_PER_L),
+        Analyte("tbil", gettext_noop("Total bilirubin"), "umol/L", BILIRUBIN_TO_UMOL_PER_L),
+        _enzyme("alt", gettext_noop("ALT")),
+        _enzyme("ast", gettext_noop("AST")),
+        _enzyme("ck", gettext_noop("Creatine kinase (CK)")),
+        _enzyme("ldh", gettext_noop("Lactate dehydrogenase (LDH)")),
+        _enzyme("aldolase", gettext_noop("Aldolase")),
         Analyte(
-            "crcl_measured", "Creatinine clearance, measured (24-hour urine)", "mL/min", CLEARANCE_TO_ML_PER_MIN,
+            "crcl_measured", gettext_noop("Creatinine clearance, measured (24-hour urine)"), "mL/min", CLEARANCE_TO_ML_PER_MIN,
         ),
-        Analyte("pt", "Prothrombin time (PT)", "s", {"s": 1}),
-        Analyte("inr", "INR", "ratio", {"ratio": 1}),
-        Analyte("aptt", "APTT", "s", {"s": 1}),
-        _complement("c3", "Complement C3"),
-        _complement("c4", "Complement C4"),
+        Analyte("pt", gettext_noop("Prothrombin time (PT)"), "s", {"s": 1}),
+        Analyte("inr", gettext_noop("INR"), "ratio", {"ratio": 1}),
+        Analyte("aptt", gettext_noop("APTT"), "s", {"s": 1}),
+        _complement("c3", gettext_noop("Complement C3")),
+        _complement("c4", gettext_noop("Complement C4")),
     )
 }
 

@@ -126,10 +126,20 @@ def judged(snapshot, field, label, *, good: bool, evidence=()) -> Verdict:
     return failed(_("Investigator: {label}: {flag}.", label=label, flag=fmt(flag)), *ev)
 
 
+# Test result codes as the English texts word them (the code itself), as messages.
+RESULT_WORDS = {"positive": _("positive"), "negative": _("negative"), "indeterminate": _("indeterminate"),
+                "detected": _("detected"), "not_detected": _("not_detected")}
+
+
+def result_word(code):
+    """A result code as a message when it is one of RESULT_WORDS, else as it is."""
+    return RESULT_WORDS.get(code, code)
+
+
 def positive(snapshot, key, field, label) -> Verdict:
     """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
     result = section(snapshot, key).get(field)
-    ev = Evidence(label, result or _("not recorded"))
+    ev = Evidence(label, result_word(result) or _("not recorded"))
     if result == "positive":
         return passed(_("{label} positive.", label=label), ev)
     if result == "negative":
@@ -143,5 +153,5 @@ def positive(snapshot, key, field, label) -> Verdict:
 __all__ = [
     "fmt", "num", "on", "pct", "section", "answer", "value", "require",
     "record_value", "require_record", "require_scr", "require_ld", "answer_evidence", "no_to", "yes_to",
-    "judged", "positive",
+    "judged", "positive", "RESULT_WORDS", "result_word",
 ]

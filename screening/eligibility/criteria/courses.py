@@ -22,6 +22,7 @@ from screening.calculators.glucocorticoids import (
 )
 from screening.vocabulary import DOSE_UNITS, DRUGS, EVENT_KINDS, FREQUENCIES, GLUCOCORTICOID, drug_classes
 
+from ..messages import Message, _, join, styled
 from ..results import Evidence
 from .common import fmt
 from .verdicts import MissingData
@@ -41,10 +42,18 @@ class Span:
     def name(self):
         return drug_name(self.row)
 
-    def evidence(self, label="Course", note=""):
+    def evidence(self, label=None, note=""):
         exposure = exposure_text(self.row, self.start, self.end)
-        note = "; ".join(part for part in (note, exposure) if part)
-        return Evidence(label, f"{self.name} {fmt(self.start)} to {fmt(self.end)}", date=self.start, note=note)
+        parts = [part for part in (note, exposure) if part]
+        return Evidence(label or _("Course"), _("{name} {start} to {end}", name=self.name, start=fmt(self.start),
+                                                end=fmt(self.end)),
+                        date=self.start, note=join(parts, sep="; ") if parts else "")
+
+
+def _exact(message, english):
+    """The message when it reads exactly as the English text did, else that English (a free-text
+    name with doubled spaces, which the English collapsed)."""
+    return message if message == english else english
 
 
 def exposure_text(row, start, end):
@@ -58,16 +67,22 @@ def exposure_text(row, start, end):
         total, given = cumulative_amount(dose, frequency, row["start_date"], max(end, row["start_date"]), start, end)
     except (ValueError, TypeError):
         return ""
-    unit = DOSE_UNITS.get(row.get("dose_unit"), row.get("dose_unit") or "")
-    doses = f"{given.count} dose(s) from {fmt(given.first)} to {fmt(given.last)}" if given else "no dose"
-    return f"as charted: {charted_text(row).removeprefix(drug_name(row) + ' ')}; {doses}, {fmt(total)} {unit} in all"
+    code = row.get("dose_unit")
+    unit = Message(DOSE_UNITS[code]) if code in DOSE_UNITS else (code or "")
+    doses = _("{count} dose(s) from {first} to {last}", count=given.count, first=fmt(given.first),
+              last=fmt(given.last)) if given else _("no dose")
+    course = _exact(_dose_text(row), _charted_english(row).removeprefix(drug_name(row) + " "))
+    return _("as charted: {course}; {doses}, {total} {unit} in all", course=course, doses=doses, total=fmt(total),
+             unit=unit)
 
 
 def drug_name(row):
     code = row.get("drug")
     if code in ("other", "other_biologic", "other_immunosuppressant") and row.get("drug_other"):
         return row["drug_other"]
-    return DRUGS.get(code, (code or "unnamed drug",))[0]
+    if code in DRUGS:
+        return Message(DRUGS[code][0])
+    return code or _("unnamed drug")
 
 
 def drug_identity(row):
@@ -108,7 +123,7 @@ def lasting_courses(snapshot, classes, months, ref):
     qualifying = [s for s in spans if lasted_at_least_months(s.start, s.end, months)]
     undated = [r for r in rows if not isinstance(r.get("start_date"), date)]
     if undated and not qualifying:
-        raise MissingData(f"{drug_name(undated[0])}: a course has no start date.", "medications")
+        raise MissingData(_("{drug}: a course has no start date.", drug=drug_name(undated[0])), "medications")
     return qualifying, spans
 
 
@@ -156,11 +171,29 @@ def to_course(row) -> Course:
     )
 
 
-def charted_text(row):
-    """A course as charted: 'Prednisone 5 mg twice daily'."""
+def _charted_english(row):
     frequency = FREQUENCIES.get(row.get("frequency"), row.get("frequency") or "(no frequency)")
     dose = fmt(row["dose"]) if row.get("dose") is not None else "(no dose)"
     return f"{drug_name(row)} {dose} {row.get('dose_unit') or ''} {frequency.lower()}".replace("  ", " ")
+
+
+def _dose_text(row):
+    """'5 mg twice daily': the dose, its unit code and the frequency, lower case."""
+    code = row.get("frequency")
+    if code in FREQUENCIES:
+        frequency = styled(Message(FREQUENCIES[code]), "lower_first")
+    else:
+        frequency = code.lower() if code else _("(no frequency)")
+    dose = fmt(row["dose"]) if row.get("dose") is not None else _("(no dose)")
+    unit = row.get("dose_unit") or ""
+    if unit:
+        return _("{dose} {unit} {frequency}", dose=dose, unit=unit, frequency=frequency)
+    return _("{dose} {frequency}", dose=dose, frequency=frequency)
+
+
+def charted_text(row):
+    """A course as charted: 'Prednisone 5 mg twice daily'."""
+    return _exact(_("{drug} {course}", drug=drug_name(row), course=_dose_text(row)), _charted_english(row))
 
 
 def charted_evidence(row, course, open_end):
@@ -168,12 +201,16 @@ def charted_evidence(row, course, open_end):
     last = course_last_day(course, open_end)
     if course.frequency == SINGLE_DOSE:
         mg = prednisone_equivalent_mg(course.agent, course.dose, course.dose_unit)
-        return Evidence("Glucocorticoid as charted", f"{charted_text(row)} on {fmt(course.start)} = {fmt(mg, 2)} mg "
-                        "prednisone equivalent", date=course.start, note="a single dose: its day only")
+        return Evidence(_("Glucocorticoid as charted"),
+                        _("{course} on {day} = {mg} mg prednisone equivalent", course=charted_text(row),
+                          day=fmt(course.start), mg=fmt(mg, 2)),
+                        date=course.start, note=_("a single dose: its day only"))
     per_day = daily_dose_on(course, course.start, open_end=open_end)
-    return Evidence("Glucocorticoid as charted", f"{charted_text(row)} = {fmt(per_day, 2)} mg/day prednisone "
-                    "equivalent", date=course.start, note=f"{fmt(course.start)} to {fmt(last)}"
-                    + (" (ongoing)" if course.stop is None else ""))
+    span = {"start": fmt(course.start), "end": fmt(last)}
+    return Evidence(_("Glucocorticoid as charted"),
+                    _("{course} = {mg} mg/day prednisone equivalent", course=charted_text(row), mg=fmt(per_day, 2)),
+                    date=course.start,
+                    note=_("{start} to {end} (ongoing)", **span) if course.stop is None else _("{start} to {end}", **span))
 
 
 def cumulative_evidence(courses, window_start, window_end, open_end):
@@ -186,9 +223,10 @@ def cumulative_evidence(courses, window_start, window_end, open_end):
             count += given.count
             first = given.first if first is None else min(first, given.first)
             last = given.last if last is None else max(last, given.last)
-    given = f"{count} dose(s) from {fmt(first)} to {fmt(last)}" if count else "no dose"
-    return (Evidence("Cumulative glucocorticoid", fmt(total, 2), "mg prednisone-eq", first,
-                     note=f"{fmt(window_start)} to {fmt(window_end)}: {given}"),)
+    given = _("{count} dose(s) from {first} to {last}", count=count, first=fmt(first), last=fmt(last)) if count \
+        else _("no dose")
+    return (Evidence(_("Cumulative glucocorticoid"), fmt(total, 2), _("mg prednisone-eq"), first,
+                     note=_("{start} to {end}: {given}", start=fmt(window_start), end=fmt(window_end), given=given)),)
 
 
 def glucocorticoid_doses(snapshot, window_start, window_end, open_end) -> DoseSummary:
@@ -212,8 +250,8 @@ def glucocorticoid_doses(snapshot, window_start, window_end, open_end) -> DoseSu
 def unconvertible_evidence(rows):
     return tuple(
         Evidence(
-            "Dose not convertible", charted_text(r), date=r.get("start_date"),
-            note="needs a dose in mg or g and a frequency from the list (not other)",
+            _("Dose not convertible"), charted_text(r), date=r.get("start_date"),
+            note=_("needs a dose in mg or g and a frequency from the list (not other)"),
         )
         for r in rows
     )
@@ -224,8 +262,9 @@ def unconvertible_evidence(rows):
 
 def event_label(row):
     kind = row.get("kind")
-    label = EVENT_KINDS.get(kind, kind or "event")
-    return f"{label} ({row['description']})" if row.get("description") else label
+    label = Message(EVENT_KINDS[kind]) if kind in EVENT_KINDS else (kind or _("event"))
+    return _("{label} ({description})", label=label, description=row["description"]) if row.get("description") \
+        else label
 
 
 def events_in(snapshot, kinds, window_start, window_end):

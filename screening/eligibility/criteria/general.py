@@ -21,6 +21,7 @@ from .common import (
     record_value,
     require_record,
     require_scr,
+    result_word,
     value,
     yes_to,
 )
@@ -152,24 +153,24 @@ def creatinine_clearance(snapshot, ctx):
     require_scr(ctx)
     hydration = answer(snapshot, "organ", "crcl_hydration")
     measured = screening_rows(snapshot, ctx, "crcl_measured")
-    hydration_ev = answer_evidence("IV hydration before the clearance sample", hydration)
+    hydration_ev = answer_evidence(_("IV hydration before the clearance sample"), hydration)
     if measured and hydration is None:
         return incomplete(
-            "A measured creatinine clearance is recorded but whether IV hydration preceded it is not answered.",
+            _("A measured creatinine clearance is recorded but whether IV hydration preceded it is not answered."),
             "organ.crcl_hydration", hydration_ev)
     if measured and hydration is False:
         lab = screening_lab(snapshot, ctx, "crcl_measured")
-        crcl, method, ev = lab.value, "measured (24-hour urine)", [lab.evidence()]
+        crcl, method, ev = lab.value, _("measured (24-hour urine)"), [lab.evidence()]
     else:
         crcl, ev = _cockcroft_gault_without_hydration(snapshot, ctx)
         method = "Cockcroft–Gault"
         if measured:
-            ev.append(Evidence("Measured clearance", "not used", note="taken after IV hydration"))
-    ev += [hydration_ev, Evidence("Threshold", f"≥ {P.CRCL_MIN}", "mL/min")]
-    text = f"Creatinine clearance ({method}) {fmt(crcl, 1)} mL/min"
+            ev.append(Evidence(_("Measured clearance"), _("not used"), note=_("taken after IV hydration")))
+    ev += [hydration_ev, Evidence(_("Threshold"), f"≥ {P.CRCL_MIN}", "mL/min")]
+    text = _("Creatinine clearance ({method}) {crcl} mL/min", method=method, crcl=fmt(crcl, 1))
     if crcl >= P.CRCL_MIN:
-        return passed(f"{text} is at least {P.CRCL_MIN} mL/min.", *ev)
-    return failed(f"{text} is below {P.CRCL_MIN} mL/min.", *ev)
+        return passed(_("{text} is at least {crcl_min} mL/min.", text=text, crcl_min=P.CRCL_MIN), *ev)
+    return failed(_("{text} is below {crcl_min} mL/min.", text=text, crcl_min=P.CRCL_MIN), *ev)
 
 
 def _cockcroft_gault(snapshot, ctx):
@@ -189,12 +190,12 @@ def _cockcroft_gault(snapshot, ctx):
         gaps += list(gap.paths)
         reasons.append(gap.reason)
     if gaps:
-        raise MissingData(" ".join(reasons + ["Cockcroft–Gault needs date of birth, sex, weight and creatinine."]),
+        raise MissingData(join([*reasons, _("Cockcroft–Gault needs date of birth, sex, weight and creatinine.")]),
                           *gaps)
     years = age_on(dob, lab.day)
     crcl = cockcroft_gault(years, weight, sex, lab.value, "umol/L")  # canonical: any unit the lab printed
-    ev = [Evidence("Cockcroft–Gault CrCl", num(crcl, 1), "mL/min", lab.day), lab.evidence(),
-          Evidence("Age on the sample date", years, "years"), Evidence("Sex", sex),
+    ev = [Evidence(_("Cockcroft–Gault CrCl"), num(crcl, 1), "mL/min", lab.day), lab.evidence(),
+          Evidence(_("Age on the sample date"), years, _("years")), Evidence(_("Sex"), sex),
           weight_ev]
     return crcl, ev
 
@@ -357,7 +358,7 @@ def pregnancy_test(snapshot, ctx):
     result = value(snapshot, "reproductive", "pregnancy_test")
     day = value(snapshot, "reproductive", "pregnancy_test_date")
     if day is not None:
-        ev.append(Evidence(_("Serum pregnancy test"), result or _("not recorded"), date=day))
+        ev.append(Evidence(_("Serum pregnancy test"), result_word(result) or _("not recorded"), date=day))
     if result is None:
         return incomplete(_("The serum pregnancy test result is not recorded."), "reproductive.pregnancy_test", *ev)
     if day is None:

@@ -19,6 +19,7 @@ from screening.calculators.units import (
 )
 
 from .. import protocol
+from ..messages import Message, _, join, styled
 from ..results import Evidence
 from .common import fmt, num, on
 from .verdicts import BadData, MissingData, failed, passed
@@ -44,25 +45,32 @@ class LabValue:
         """The value as reported and converted, and the ULN in its own unit (and converted when
         its unit is not the canonical one), so a reviewer can redo the arithmetic."""
         canonical = ANALYTES[self.analyte].canonical_unit
-        shown = f"{fmt(self.raw)} {UNIT_LABELS.get(self.raw_unit, self.raw_unit)}"
+        notes = []
         if self.raw_unit != canonical:
-            note = f"reported as {shown} (× {fmt(float(factor_of(self.analyte, self.raw_unit)))})" + (
-                f"; {note}" if note else "")
+            notes.append(_("reported as {value} {unit} (× {factor})", value=fmt(self.raw),
+                           unit=UNIT_LABELS.get(self.raw_unit, self.raw_unit),
+                           factor=fmt(float(factor_of(self.analyte, self.raw_unit)))))
+        if note:
+            notes.append(note)
         if self.uln is not None:
-            uln = f"ULN {fmt(self.uln)} {UNIT_LABELS.get(self.limit_unit, self.limit_unit)}"
+            limit = {"uln": fmt(self.uln), "unit": UNIT_LABELS.get(self.limit_unit, self.limit_unit)}
+            uln = _("ULN {uln} {unit}", **limit)
             if self.limit_unit != canonical:
                 try:
-                    uln += f" = {fmt(to_canonical(self.analyte, self.uln, self.limit_unit))} {self.unit}"
+                    uln = _("ULN {uln} {unit} = {converted} {canonical}", **limit, canonical=self.unit,
+                            converted=fmt(to_canonical(self.analyte, self.uln, self.limit_unit)))
                 except (UnitError, ValueError):
                     pass
-            note = (note + "; " if note else "") + uln
+            notes.append(uln)
+        note = join(notes, sep="; ") if len(notes) > 1 else notes[0] if notes else ""
         return Evidence(self.label, num(self.value), self.unit, self.day, note)
 
     def times_uln(self) -> float:
         """The reported value as a multiple of the ULN the lab reported with it."""
         if self.uln is None:
             raise MissingData(
-                f"{self.label}{on(self.day)} has no upper limit of normal.", f"labs.{self.analyte}",
+                _("{label}{on_day} has no upper limit of normal.", label=self.label, on_day=on(self.day)),
+                f"labs.{self.analyte}",
                 evidence=[self.evidence()],
             )
         try:
@@ -71,16 +79,19 @@ class LabValue:
                 # Saved before limits were checked: never a ratio against a limit in the wrong unit.
                 unit_text = UNIT_LABELS.get(self.limit_unit, self.limit_unit)
                 guess = likely_units(self.analyte, self.uln, self.limit_unit, "uln")
-                hint = f"; did you mean {UNIT_LABELS.get(guess[0], guess[0])}?" if guess else ""
+                hint = _("; did you mean {unit}?", unit=UNIT_LABELS.get(guess[0], guess[0])) if guess else ""
                 raise BadData(
-                    f"{self.label}{on(self.day)}: ULN {fmt(self.uln)} {unit_text} is not a plausible upper "
-                    f"limit{hint}", f"labs.{self.analyte}", evidence=[self.evidence()])
+                    _("{label}{on_day}: ULN {uln} {unit} is not a plausible upper limit{hint}", label=self.label,
+                      on_day=on(self.day), uln=fmt(self.uln), unit=unit_text, hint=hint),
+                    f"labs.{self.analyte}", evidence=[self.evidence()])
             return times_uln_of(self.analyte, self.raw, self.raw_unit, self.uln, self.uln_unit)
         except (UnitError, ValueError) as error:
-            raise BadData(f"{self.label}{on(self.day)}: {error}.", f"labs.{self.analyte}") from None
+            raise BadData(_("{label}{on_day}: {error}.", label=self.label, on_day=on(self.day), error=str(error)),
+                          f"labs.{self.analyte}") from None
 
     def text(self):
-        return f"{self.label} {fmt(self.value)} {self.unit}{on(self.day)}"
+        return _("{label} {value} {unit}{on_day}", label=self.label, value=fmt(self.value), unit=self.unit,
+                 on_day=on(self.day))
 
 
 def factor_of(analyte, unit):
@@ -88,7 +99,7 @@ def factor_of(analyte, unit):
 
 
 def label_of(analyte):
-    return ANALYTES[analyte].label
+    return Message(ANALYTES[analyte].label)
 
 
 def require_screening_window(ctx):
@@ -99,7 +110,7 @@ def require_screening_window(ctx):
     if ctx.scr is None:
         gaps.append("record.screening_date")
     if gaps:
-        raise MissingData("Screening samples cannot be identified without the consent and screening dates.", *gaps)
+        raise MissingData(_("Screening samples cannot be identified without the consent and screening dates."), *gaps)
 
 
 def screening_rows(snapshot, ctx, analyte):
@@ -120,14 +131,15 @@ def screening_lab(snapshot, ctx, analyte) -> LabValue:
     rows = screening_rows(snapshot, ctx, analyte)
     if not rows:
         others = sum(1 for row in snapshot.labs if row.get("analyte") == analyte)
-        hint = f" ({others} result(s) outside the screening window or not done)" if others else ""
-        raise MissingData(f"No screening {label} result{hint}.", f"labs.{analyte}")
+        hint = _(" ({others} result(s) outside the screening window or not done)", others=others) if others else ""
+        raise MissingData(_("No screening {label} result{hint}.", label=label, hint=hint), f"labs.{analyte}")
     row = rows[-1]
     unit = row.get("unit") or ""
     try:
         canonical = to_canonical(analyte, row["value"], unit)
     except (UnitError, ValueError) as error:
-        raise BadData(f"{label}{on(row['sample_date'])} cannot be used: {error}.", f"labs.{analyte}") from None
+        raise BadData(_("{label}{on_day} cannot be used: {error}.", label=label, on_day=on(row["sample_date"]),
+                        error=str(error)), f"labs.{analyte}") from None
     entry = ANALYTES[analyte]
     return LabValue(
         analyte, label, canonical, UNIT_LABELS.get(entry.canonical_unit, entry.canonical_unit),
@@ -138,27 +150,31 @@ def screening_lab(snapshot, ctx, analyte) -> LabValue:
 def lab_at_least(snapshot, ctx, analyte, minimum, unit_text):
     """Lab value ≥ minimum (canonical unit)."""
     lab = screening_lab(snapshot, ctx, analyte)
-    ev = (lab.evidence(), Evidence("Threshold", f"≥ {fmt(minimum)}", unit_text))
+    ev = (lab.evidence(), Evidence(_("Threshold"), f"≥ {fmt(minimum)}", unit_text))
+    words = {"text": lab.text(), "minimum": fmt(minimum), "unit": unit_text}
     if lab.value >= minimum:
-        return passed(f"{lab.text()} is at least {fmt(minimum)} {unit_text}.", *ev)
-    return failed(f"{lab.text()} is below {fmt(minimum)} {unit_text}.", *ev)
+        return passed(_("{text} is at least {minimum} {unit}.", **words), *ev)
+    return failed(_("{text} is below {minimum} {unit}.", **words), *ev)
 
 
 def lab_uln_at_most(snapshot, ctx, analyte, max_uln):
     """Lab value ≤ max_uln × the ULN reported with it."""
     lab = screening_lab(snapshot, ctx, analyte)
     ratio = lab.times_uln()
-    ev = (lab.evidence(), Evidence("× ULN", num(ratio)), Evidence("Threshold", f"≤ {fmt(max_uln)} × ULN"))
+    ev = (lab.evidence(), Evidence(_("× ULN"), num(ratio)),
+          Evidence(_("Threshold"), _("≤ {max_uln} × ULN", max_uln=fmt(max_uln))))
+    words = {"text": lab.text(), "ratio": fmt(ratio, 2), "max_uln": fmt(max_uln)}
     if ratio <= max_uln:
-        return passed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, within {fmt(max_uln)} × ULN.", *ev)
-    return failed(f"{lab.text()} is {fmt(ratio, 2)} × ULN, above {fmt(max_uln)} × ULN.", *ev)
+        return passed(_("{text} is {ratio} × ULN, within {max_uln} × ULN.", **words), *ev)
+    return failed(_("{text} is {ratio} × ULN, above {max_uln} × ULN.", **words), *ev)
 
 
 def screening_window_evidence(ctx):
     end = ctx.window_end
     return Evidence(
-        "Screening window", f"{fmt(ctx.consent)} to {fmt(end)}" if ctx.consent and end else "unknown",
-        note=f"consent date to SCR + {protocol.SCREENING_WINDOW_DAYS} days",
+        _("Screening window"),
+        _("{start} to {end}", start=fmt(ctx.consent), end=fmt(end)) if ctx.consent and end else _("unknown"),
+        note=_("consent date to SCR + {days} days", days=protocol.SCREENING_WINDOW_DAYS),
     )
 
 
@@ -166,11 +182,11 @@ def screening_dated(snapshot, ctx, key, field, what):
     """A section's assessment/sample date, which must lie in the screening window."""
     day = snapshot.section(key).get(field)
     if day is None:
-        raise MissingData(f"The {what} date is not recorded.", f"{key}.{field}")
+        raise MissingData(_("The {what} date is not recorded.", what=what), f"{key}.{field}")
     require_screening_window(ctx)
     if not ctx.in_screening_window(day):
         raise MissingData(
-            f"The {what} of {fmt(day)} is not within the screening window.", f"{key}.{field}",
+            _("The {what} of {day} is not within the screening window.", what=what, day=fmt(day)), f"{key}.{field}",
             evidence=[screening_window_evidence(ctx)],
         )
     return day
@@ -180,4 +196,4 @@ def dated_in_screening(snapshot, ctx, key, field, what):
     """The same as a verdict, so a missing date and missing values are named together."""
     day = screening_dated(snapshot, ctx, key, field, what)
     # Evidence only: the reason line is left to the values assessed on that date.
-    return passed("", Evidence(what[0].upper() + what[1:], fmt(day), date=day))
+    return passed("", Evidence(styled(what, "upper_first"), fmt(day), date=day))

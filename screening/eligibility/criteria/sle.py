@@ -12,7 +12,7 @@ from screening.calculators.sle_classification import (
 from screening.calculators.sledai import SLEDAI_2K, sledai_2k
 
 from .. import protocol as P
-from ..messages import _
+from ..messages import _, join
 from ..results import Evidence
 from .common import answer, fmt, positive, require_scr, value
 from .courses import lasting_courses, longest
@@ -24,6 +24,12 @@ from .verdicts import all_of, any_of, attempt, failed, incomplete, passed
 CRITERIA: list = []
 criterion = registrar(CRITERIA, "SLE")
 SLE_ITEM_CODES = [code for items in SLE_2019_DOMAINS.values() for code in items]
+# The 2019 EULAR/ACR domains as the total's note names them (the code), as messages.
+DOMAIN_WORDS = {"constitutional": _("constitutional"), "haematologic": _("haematologic"),
+                "neuropsychiatric": _("neuropsychiatric"), "mucocutaneous": _("mucocutaneous"),
+                "serosal": _("serosal"), "musculoskeletal": _("musculoskeletal"), "renal": _("renal"),
+                "antiphospholipid": _("antiphospholipid"), "complement": _("complement"),
+                "sle_specific_antibodies": _("sle_specific_antibodies")}
 
 
 @criterion("INC-SLE-01", _("2019 EULAR/ACR SLE classification, diagnosed ≥ {sle_duration_months} months before SCR",
@@ -65,7 +71,7 @@ def ana_entry(snapshot) -> AnaEntry:
     else:
         shown = _("titre not recorded") if titre is None else _("1:{titre} on HEp-2 cells", titre=int(titre))
         met = None if titre is None else titre >= P.ANA_ENTRY_TITRE_MIN
-    note = wanted + ("" if cutoff is None else _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff)))
+    note = wanted if cutoff is None else join([wanted, _("; lab cut-off 1:{cutoff}", cutoff=int(cutoff))], sep="")
     ev = (Evidence(_("ANA entry criterion"), shown, date=day, note=note),)
     if missing:
         return AnaEntry(None, missing, ev, _("the ANA titre or its date is not recorded"))
@@ -80,7 +86,8 @@ def _classified(snapshot):
     items = {code: answer(snapshot, "sle", f"eular_{code}") for code in SLE_ITEM_CODES}
     entry = ana_entry(snapshot)
     c = classify_sle_2019(entry.met, items)
-    domains = ", ".join(f"{d} {p}" for d, p in c.domain_points.items() if p)
+    domains = join([_("{domain} {points}", domain=DOMAIN_WORDS.get(d, d), points=p)
+                    for d, p in c.domain_points.items() if p], sep=", ")
     ev = [
         *entry.evidence,
         Evidence(_("2019 EULAR/ACR total"), c.total, _("points"), note=domains or _("no item present")),
