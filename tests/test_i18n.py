@@ -172,15 +172,14 @@ def english_msgids():
     return phrases
 
 
-ENGINE = re.compile(r"<(\w+)[^>]*\bdata-i18n-(?:engine|english)\b[^>]*>.*?</\1>", re.S)
+ENGLISH = re.compile(r"<(\w+)[^>]*\bdata-i18n-english\b[^>]*>.*?</\1>", re.S)
 
 
 def page_text(body):
-    """The visible text of a page: no scripts, styles, tags or comments. Regions marked
-    data-i18n-engine hold the eligibility engine's own texts (criteria, reasons, evidence),
-    translated by the engine (branch h_engine_i18n), and are left out until it lands; regions
-    marked data-i18n-english are English on purpose (the exchange format's documentation, lang="en")."""
-    body = ENGINE.sub(" ", body)
+    """The visible text of a page: no scripts, styles, tags or comments. The engine's texts
+    (criteria, reasons, evidence) are checked like any other; regions marked data-i18n-english
+    are English on purpose (the exchange format's documentation, lang="en")."""
+    body = ENGLISH.sub(" ", body)
     body = re.sub(r"<(script|style|template)\b.*?</\1>|<!--.*?-->", " ", body, flags=re.S)
     attrs = re.findall(r'\b(?:aria-label|placeholder|title|alt)="([^"]*)"', body)
     text = re.sub(r"<[^>]*>", " ", body)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..audit.forms import FilterForm
+from ..checklist.translation import translate_message
 from ..crf.forms import DateInput
 from ..eligibility.criteria import BY_ID, CRITERIA
 from ..models import Query, ScreeningRecord, SdvMark, Signature
@@ -38,10 +39,9 @@ class LogFilters(FilterForm):
                                    choices=[("", _("All"))] + [(k, _(v)) for k, v in INDICATIONS.items()])
     screened_from = forms.DateField(label=_("Screened from"), required=False, widget=DateInput())
     screened_to = forms.DateField(label=_("Screened to"), required=False, widget=DateInput())
-    # The criteria's words are the engine's (translated by it: docs/i18n.md), hence the marked region.
-    failing = forms.ChoiceField(label=_("Failing criterion"), required=False,
-                                choices=[("", _("Any"))] + [(c.id, f"{c.id} {c.text}") for c in CRITERIA],
-                                widget=forms.Select(attrs={"data-i18n-engine": ""}))
+    # The criteria's words are the engine's messages, worded in the reader's language at each rendering.
+    failing = forms.ChoiceField(label=_("Failing criterion"), required=False, choices=lambda: [("", _("Any"))] + [
+        (c.id, f"{c.id} {translate_message(c.text)}") for c in CRITERIA])
     queries = forms.ChoiceField(label=_("Queries"), required=False, choices=[
         ("", _("All")), ("open", _("With open or answered queries")), ("none", _("Without open queries"))])
 
