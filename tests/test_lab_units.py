@@ -187,6 +187,14 @@ def test_the_bilirubin_uln_trap_is_refused_naming_the_likely_unit(record_a):
     assert lab_form(record_a, uln="1.2").is_valid()  # a mg/dL limit beside a mg/dL value
 
 
+def test_a_unit_code_outside_the_list_is_refused_with_the_list_whose_codes_hold_percent(record_a):
+    # The list of unit codes holds "%" (found by tests/test_fuzz.py: the message was %-formatted and failed).
+    form = lab_form(record_a, unit="0")
+    assert not form.is_valid()
+    message = form.errors["unit"][0]
+    assert message.startswith("0 is not one of the codes: %, /uL, ")
+
+
 def test_a_limit_no_unit_explains_gives_the_plausible_range(record_a):
     form = lab_form(record_a, analyte="alt", value="30", unit="U/L", uln="5000")
     assert form.errors["uln"] == ["ULN 5000 U/L is not a plausible upper limit of ALT (plausible: 19–70 U/L)."]

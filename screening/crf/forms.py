@@ -76,7 +76,8 @@ def _widget_for(db_field, **kwargs):
     field = db_field.formfield(**kwargs)
     if db_field.choices and field is not None:
         # An import or a forged post with a code the list does not hold: say which codes it holds.
-        codes = ", ".join(str(code) for code, _label in db_field.flatchoices if code != "")
+        # The message is %-formatted with the value: a code holding "%" (the unit "%") is escaped.
+        codes = ", ".join(str(code) for code, _label in db_field.flatchoices if code != "").replace("%", "%%")
         field.error_messages["invalid_choice"] = format_lazy(_("%(value)s is not one of the codes: {codes}."), codes=codes)
     if db_field.name in SAME_UNIT_AS_VALUE:
         field.choices = [("", _("as the value"))] + [c for c in field.choices if c[0] != ""]
