@@ -304,8 +304,10 @@ def _bvas(snapshot):
     pairs = [(row["item"], row.get("new_or_worse") is True) for row in rows]
     new_or_worse = {code: any(flag for c, flag in pairs if c == code) for code in flags}
     classes = {True: _("major"), False: _("other"), None: _("not classed")}
+    course = {True: _("new or worse"), False: _("persistent")}
     items = tuple(
-        Line(BVAS_V3_ITEMS[code][1], f"{_('new or worse') if new_or_worse[code] else _('persistent')}, {classes[major]}")
+        Line(_(BVAS_V3_ITEMS[code][1]), _("%(course)s, %(kind)s") % {"course": course[new_or_worse[code]],
+                                                                     "kind": classes[major]})
         for code, major in flags.items()
     )
     return {"figure": str(bvas_score(pairs)), "unit": _("points"), "items_title": _("Items present"), "items": items,

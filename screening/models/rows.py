@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 
 from screening.calculators.bvas import BVAS_V3_ITEMS
 from screening.calculators.dosing import SINGLE_DOSE
-from screening.calculators.mrss import MRSS_SITES
+from screening.calculators.mrss import MRSS_LABELS, MRSS_SITES
 from screening.calculators.units import (
     ANALYTES,
     CONFIRM,
@@ -261,7 +261,7 @@ class PulmonaryPressureReading(Row):
 MrssSites = type("MrssSites", (models.Model,), {
     "__module__": __name__,
     "Meta": type("Meta", (), {"abstract": True}),
-    **{code: grade(code.replace("_", " "), 3, _("0 normal – 3 severe")) for code in MRSS_SITES},
+    **{code: grade(_(MRSS_LABELS[code]), 3, _("0 normal – 3 severe")) for code in MRSS_SITES},
 })
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from screening.calculators.iim import IIM_2017_ITEMS
-from screening.calculators.mmt8 import MMT8_GROUPS
+from screening.calculators.mmt8 import MMT8_GROUPS, MMT8_LABELS
 from screening.calculators.sle_classification import SLE_2019_DOMAINS, SLE_2019_LABELS
 from screening.calculators.sledai import SLEDAI_2K
 from screening.calculators.ssc import SSC_2013_ITEMS
@@ -387,7 +387,7 @@ IimItems = abstract_fields(
     "IimItems",
     {
         **{f"eular_{code}": answer(_(item[0])) for code, item in IIM_2017_ITEMS.items()},
-        **{f"mmt8_{code}": grade(f"MMT-8 {code.replace('_', ' ')}", 10) for code in MMT8_GROUPS},
+        **{f"mmt8_{code}": grade(_(MMT8_LABELS[code]), 10) for code in MMT8_GROUPS},
     },
 )
 

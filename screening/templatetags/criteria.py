@@ -35,12 +35,14 @@ def criterion_row(row, links):
     (`links`: a FieldLink per missing path)."""
     status = e(status_of(row))
     evidence = f'<ul class="small mb-0">{"".join(_evidence(item) for item in row.evidence)}</ul>' if row.evidence else ""
-    note = f'<div class="small fst-italic">{e(_("Note:"))} {e(tr(row.note))}</div>' if row.note else ""
+    # Words marked outside the f-strings: xgettext does not read inside them.
+    note_word, missing_word, provisional_word = _("Note:"), _("Missing:"), _("provisional")
+    note = f'<div class="small fst-italic">{e(note_word)} {e(tr(row.note))}</div>' if row.note else ""
     missing = ""
     if row.missing:  # each in words, linking to the field (screening.crf.field_paths)
         named = ", ".join(f'<a href="{e(link.url)}">{e(link.label)}</a>' if link.url else e(link.label) for link in links)
-        missing = f'<div class="small">{e(_("Missing:"))} {named}</div>'
-    provisional = f' <span class="badge bg-light text-dark border">{e(_("provisional"))}</span>' if row.provisional else ""
+        missing = f'<div class="small">{e(missing_word)} {named}</div>'
+    provisional = f' <span class="badge bg-light text-dark border">{e(provisional_word)}</span>' if row.provisional else ""
     ident = e(row.id)
     return (
         f'<tr id="{ident}" data-criterion="{ident}"><th scope="row">{ident}</th><td>{e(tr(row.text))}</td>'

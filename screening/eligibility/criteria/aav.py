@@ -10,7 +10,7 @@ from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 from .. import protocol as P
 from ..messages import Message, _, join
 from ..results import Evidence
-from .common import answer, answer_evidence, fmt, positive, require_scr, value
+from .common import answer, answer_evidence, code_word, fmt, positive, require_scr, value
 from .courses import course_span, rows_of_class
 from .labs import dated_in_screening
 from .table import registrar
@@ -178,8 +178,8 @@ def _relapsed(snapshot, scr):
             parts.append(failed(_("Recurrence on {relapse} is not within {aav_relapse_days} days before SCR.",
                                   relapse=fmt(relapse), aav_relapse_days=P.AAV_RELAPSE_DAYS), *ev))
     if kind in P.AAV_RELAPSE_KINDS:
-        parts.append(passed(_("Recurrence qualified by: {kind}.", kind=kind),
-                            Evidence(_("Recurrence qualified by"), kind)))
+        parts.append(passed(_("Recurrence qualified by: {kind}.", kind=code_word(kind)),
+                            Evidence(_("Recurrence qualified by"), code_word(kind))))
     else:
         parts.append(incomplete(_("How the recurrence qualified is not recorded."), "aav.relapse_kind"))
     return all_of(parts)

@@ -136,6 +136,22 @@ def result_word(code):
     return RESULT_WORDS.get(code, code)
 
 
+# Other codes the evidence shows as they are stored: the English stays the code, the reader's
+# language gets a word (the msgid is the code itself).
+CODE_WORDS = {
+    "echo": _("echo"), "rhc": _("rhc"),  # how a pulmonary artery pressure was measured
+    "none": _("none"), "III": _("III"), "IV": _("IV"), "I": _("I"), "II": _("II"),  # NYHA class
+    "major": _("major"), "three_other": _("three_other"), "new_items_twice": _("new_items_twice"),  # AAV recurrence
+    "no_response": _("no_response"), "relapse": _("relapse"),  # SSc conventional therapy outcome
+    "inadequate_response": _("inadequate_response"),
+}
+
+
+def code_word(code):
+    """A stored code as a message when CODE_WORDS has it, else as it is."""
+    return CODE_WORDS.get(code, code)
+
+
 def positive(snapshot, key, field, label) -> Verdict:
     """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
     result = section(snapshot, key).get(field)

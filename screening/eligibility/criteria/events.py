@@ -11,7 +11,7 @@ from screening.calculators.dates import add_months
 from .. import protocol as P
 from ..messages import _, styled
 from ..results import Evidence
-from .common import answer, answer_evidence, fmt, require_scr, value
+from .common import answer, answer_evidence, code_word, fmt, require_scr, value
 from .verdicts import failed, incomplete, passed
 
 
@@ -58,7 +58,7 @@ def pap_readings(snapshot):
         found.append((value(snapshot, "organ", "echo_date"), pap, _("screening echo")))
     for row in snapshot.pap_readings:
         if row.get("pap") is not None:
-            found.append((row.get("reading_date"), row["pap"], "rhc" if row.get("method") == "rhc" else "echo"))
+            found.append((row.get("reading_date"), row["pap"], code_word("rhc" if row.get("method") == "rhc" else "echo")))
     return found
 
 

@@ -20,6 +20,7 @@ from . import events, infections
 from .common import (
     answer,
     answer_evidence,
+    code_word,
     fmt,
     judged,
     no_to,
@@ -147,10 +148,10 @@ def _nyha(snapshot):
     nyha = value(snapshot, "history", "nyha_class")
     if nyha is None:
         return incomplete(_("NYHA class is not recorded."), "history.nyha_class")
-    ev = Evidence(_("NYHA class"), nyha)
+    ev = Evidence(_("NYHA class"), code_word(nyha))
     if nyha in P.NYHA_EXCLUDED:
-        return failed(_("NYHA class {nyha}.", nyha=nyha), ev)
-    return passed(_("NYHA class {nyha}.", nyha=nyha), ev)
+        return failed(_("NYHA class {nyha}.", nyha=code_word(nyha)), ev)
+    return passed(_("NYHA class {nyha}.", nyha=code_word(nyha)), ev)
 
 
 @criterion("EXC-06", _("Another autoimmune disease"))

@@ -3,6 +3,7 @@
 from screening.calculators.dates import add_months
 from screening.calculators.mrss import (
     DIFFUSE_SITES,
+    MRSS_LABELS,
     MRSS_SITES,
     mrss_total,
     relative_change,
@@ -11,9 +12,9 @@ from screening.calculators.ssc import SSC_2013_ITEMS, ssc_2013_score
 from screening.vocabulary import GLUCOCORTICOID, IMMUNOSUPPRESSANT
 
 from .. import protocol as P
-from ..messages import _, styled
+from ..messages import Message, _, join, styled
 from ..results import Evidence
-from .common import answer, fmt, num, pct, require_scr, value, yes_to
+from .common import answer, code_word, fmt, num, pct, require_scr, value, yes_to
 from .courses import lasting_courses, longest
 from .labs import require_screening_window
 from .scoring import score_at_least
@@ -56,7 +57,8 @@ def _diffuse_sites_hint(snapshot):
         return None
     day, _score, row = latest[0]
     sites = [s for s in DIFFUSE_SITES if isinstance(row.get(s), int) and row[s] > 0]
-    return Evidence(_("mRSS diffuse-type sites > 0"), ", ".join(sites) or _("none"), date=day,
+    return Evidence(_("mRSS diffuse-type sites > 0"), join([Message(MRSS_LABELS[s]) for s in sites], ", ") if sites
+                    else _("none"), date=day,
                     note=_("suggestion only"))
 
 
@@ -133,13 +135,14 @@ def _course_part(spans, what, months):
 
 def _outcome(snapshot):
     outcome = value(snapshot, "ssc", "therapy_outcome")
-    ev = Evidence(_("Outcome of conventional therapy"), outcome or _("not recorded"))
+    ev = Evidence(_("Outcome of conventional therapy"), code_word(outcome) or _("not recorded"))
     if outcome is None:
         return incomplete(_("The outcome of conventional therapy is not recorded."), "ssc.therapy_outcome", ev)
     if outcome in P.SSC_FAILED_OUTCOMES:
-        return passed(_("Conventional therapy outcome: {outcome}.", outcome=outcome.replace('_', ' ')), ev)
+        worded = {"no_response": _("no response"), "relapse": _("relapse")}.get(outcome, outcome.replace("_", " "))
+        return passed(_("Conventional therapy outcome: {outcome}.", outcome=worded), ev)
     return failed(_("Conventional therapy outcome '{outcome}' is neither failure to respond nor relapse.",
-                    outcome=outcome), ev)
+                    outcome=code_word(outcome)), ev)
 
 
 # --- INC-SSC-05 -------------------------------------------------------------------------
