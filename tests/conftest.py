@@ -85,7 +85,9 @@ SLOW_MODULES = {
     "test_eligibility_view", "test_exchange", "test_import_limits", "test_import_jobs", "test_sign_page",
     "test_crf", "test_concurrency", "test_user_identity", "test_display", "test_deploy", "test_checklist_pdf",
     "test_data_management", "test_access_log", "test_login", "test_import_chunks", "test_signature_races",
-    "test_crf_version_2", "test_reevaluate", "test_engine_texts",
+    "test_crf_version_2", "test_reevaluate", "test_engine_texts", "test_i18n", "test_as_printed", "test_site_users",
+    "test_data_dictionary_criteria", "test_history_rows", "test_lab_units", "test_contradictions", "test_messages",
+    "test_crf_pages", "test_widgets",
 }
 
 
