@@ -38,6 +38,7 @@ def test_the_pdf_of_a_signed_record_is_logged_and_carries_the_signature(client, 
     signature = eligible.signatures.get()
     assert f"Signed by {signature.printed_name}" in text and signature.get_meaning_display()[:20] in text
     assert f"Page 1 of {pages}" in text
+    assert "on hover" not in text and "the time zone of site" in text  # paper has no hover
 
 
 def test_the_document_fetches_no_url():
