@@ -127,18 +127,11 @@ def judged(snapshot, field, label, *, good: bool, evidence=()) -> Verdict:
 
 
 # Test result codes as the English texts word them (the code itself), as messages.
-RESULT_WORDS = {"positive": _("positive"), "negative": _("negative"), "indeterminate": _("indeterminate"),
-                "detected": _("detected"), "not_detected": _("not_detected")}
-
-
-def result_word(code):
-    """A result code as a message when it is one of RESULT_WORDS, else as it is."""
-    return RESULT_WORDS.get(code, code)
-
-
-# Other codes the evidence shows as they are stored: the English stays the code, the reader's
-# language gets a word (the msgid is the code itself).
+# Codes the evidence shows as they are stored: the English stays the code, the reader's language
+# gets a word (the msgid is the code itself).
 CODE_WORDS = {
+    "positive": _("positive"), "negative": _("negative"), "indeterminate": _("indeterminate"),  # test results
+    "detected": _("detected"), "not_detected": _("not_detected"),
     "echo": _("echo"), "rhc": _("rhc"),  # how a pulmonary artery pressure was measured
     "none": _("none"), "III": _("III"), "IV": _("IV"), "I": _("I"), "II": _("II"),  # NYHA class
     "major": _("major"), "three_other": _("three_other"), "new_items_twice": _("new_items_twice"),  # AAV recurrence
@@ -155,7 +148,7 @@ def code_word(code):
 def positive(snapshot, key, field, label) -> Verdict:
     """A test result: "positive" passes, "negative" fails, blank or "not done" is missing."""
     result = section(snapshot, key).get(field)
-    ev = Evidence(label, result_word(result) or _("not recorded"))
+    ev = Evidence(label, code_word(result) or _("not recorded"))
     if result == "positive":
         return passed(_("{label} positive.", label=label), ev)
     if result == "negative":
@@ -169,5 +162,5 @@ def positive(snapshot, key, field, label) -> Verdict:
 __all__ = [
     "fmt", "num", "on", "pct", "section", "answer", "value", "require",
     "record_value", "require_record", "require_scr", "require_ld", "answer_evidence", "no_to", "yes_to",
-    "judged", "positive", "RESULT_WORDS", "result_word",
+    "judged", "positive", "CODE_WORDS", "code_word",
 ]

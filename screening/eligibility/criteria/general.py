@@ -13,6 +13,7 @@ from ..results import Evidence, Status
 from .common import (
     answer,
     answer_evidence,
+    code_word,
     fmt,
     judged,
     no_to,
@@ -21,7 +22,6 @@ from .common import (
     record_value,
     require_record,
     require_scr,
-    result_word,
     value,
     yes_to,
 )
@@ -358,7 +358,7 @@ def pregnancy_test(snapshot, ctx):
     result = value(snapshot, "reproductive", "pregnancy_test")
     day = value(snapshot, "reproductive", "pregnancy_test_date")
     if day is not None:
-        ev.append(Evidence(_("Serum pregnancy test"), result_word(result) or _("not recorded"), date=day))
+        ev.append(Evidence(_("Serum pregnancy test"), code_word(result) or _("not recorded"), date=day))
     if result is None:
         return incomplete(_("The serum pregnancy test result is not recorded."), "reproductive.pregnancy_test", *ev)
     if day is None:

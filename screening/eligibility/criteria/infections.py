@@ -11,11 +11,11 @@ from screening.vocabulary import HBV_DNA_RESULTS
 from .. import protocol as P
 from ..messages import Message, _, styled
 from ..results import Evidence
-from .common import answer, answer_evidence, fmt, judged, require_scr, result_word, value
+from .common import answer, answer_evidence, code_word, fmt, judged, require_scr, value
 from .labs import screening_window_evidence
 from .verdicts import all_of, awaiting, failed, incomplete, passed
 
-_word = result_word
+_word = code_word
 
 
 def _exact(message, english):
